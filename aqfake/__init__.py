@@ -1,0 +1,1 @@
+"""aqfake: an in-memory Aquarium server that speaks Aquarium's HTTP protocol."""

@@ -1,0 +1,1 @@
+"""One module per Aquarium controller family; each declares ``ROUTES``."""
