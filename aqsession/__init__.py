@@ -1,0 +1,16 @@
+"""aqsession: a Python client for the Aquarium lab-management server (pydent-compatible).
+
+Importing the package is cheap: only the HTTP layer, the session and the exceptions are loaded;
+models, the Browser and the query language are imported when first used.
+"""
+
+from __future__ import annotations
+
+from aqsession import exceptions
+from aqsession.exceptions import *  # noqa: F403
+from aqsession.http import AqHTTP
+from aqsession.session import AqSession, login
+
+__version__ = "0.1.0"
+
+__all__ = ["AqHTTP", "AqSession", "__version__", "exceptions", "login", *exceptions.__all__]

@@ -1,0 +1,368 @@
+"""AqHTTP: the raw HTTP layer between the session and an Aquarium server.
+
+One :class:`requests.Session` per object (connection pooling and a cookie jar), a login that
+captures Aquarium's ``remember_token`` cookie, a request counter, an on/off switch used by
+cache-only sessions, and the mapping of server answers to the Trident exceptions that pydent
+users already catch.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from aqsession.exceptions import (
+    ForbiddenRequestError,
+    TridentJSONDataIncomplete,
+    TridentLoginError,
+    TridentRequestError,
+    TridentTimeoutError,
+)
+from aqsession.utils import format_errors, none_paths, pretty_text, url_build
+
+LOGGER_NAME = "aqsession.http"
+AUTH_COOKIE_MARK = "remember_token"
+_MALFORMED_URL = (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                  requests.exceptions.InvalidURL)  # fmt: skip
+
+
+class _SessionLogger(logging.Logger):
+    """A logger owned by one AqHTTP: its level is private, everything else is inherited.
+
+    It is not registered in the logging manager (so sessions can be created by the thousand
+    without leaking loggers); its parent is ``aqsession.http``, so records reach the handlers
+    configured there or on the root. Level checks are not cached, because the manager only
+    clears the caches of registered loggers.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(LOGGER_NAME)
+        self.parent = logging.getLogger(LOGGER_NAME)
+        self._verbose_handler: logging.Handler | None = None
+
+    def isEnabledFor(self, level: int) -> bool:
+        if self.disabled or self.manager.disable >= level:
+            return False
+        return level >= self.getEffectiveLevel()
+
+    def set_verbose(self, verbose: bool) -> None:
+        """INFO and up for this session; print to stderr when nothing else would show it."""
+        if self._verbose_handler is not None:
+            self.removeHandler(self._verbose_handler)
+            self._verbose_handler = None
+        if not verbose:
+            self.setLevel(logging.NOTSET)
+            return
+        self.setLevel(logging.INFO)
+        if not self.hasHandlers():
+            self._verbose_handler = logging.StreamHandler(sys.stderr)
+            self._verbose_handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+            self.addHandler(self._verbose_handler)
+
+    @property
+    def verbose(self) -> bool:
+        return self.level != logging.NOTSET and self.level <= logging.INFO
+
+
+class AqHTTP:
+    """Logged-in HTTP access to one Aquarium server.
+
+    Construction logs in (``POST sessions.json``); the password is used for that request only
+    and never stored. Every later call goes through :meth:`request`, which joins the path to
+    the server URL, sends the login cookies, counts the request and turns error answers into
+    :class:`TridentRequestError`.
+    """
+
+    TIMEOUT: float = 10
+    LOGIN_ATTEMPTS: int = 3
+    LOGIN_RETRY_DELAY: float = 0.5
+
+    def __init__(
+        self,
+        login: str,
+        password: str,
+        aquarium_url: str,
+        *,
+        timeout: float = TIMEOUT,
+        login_attempts: int = LOGIN_ATTEMPTS,
+        retry_delay: float = LOGIN_RETRY_DELAY,
+    ) -> None:
+        self.login = login
+        self.aquarium_url = aquarium_url
+        self.timeout = timeout
+        self.num_requests = 0
+        self._using_requests = True
+        self._http = requests.Session()
+        self.log = _SessionLogger()
+        self._login(password, max(1, login_attempts), retry_delay)
+
+    # -- login ----------------------------------------------------------------------------
+
+    @staticmethod
+    def create_session_json(login: str, password: str) -> dict[str, dict[str, str]]:
+        """The body Aquarium's ``sessions.json`` expects."""
+        return {"session": {"login": login, "password": password}}
+
+    def _login(self, password: str, attempts: int, retry_delay: float) -> None:
+        url = url_build(self.aquarium_url, "sessions.json")
+        body = self.create_session_json(self.login, password)
+        for attempt in range(1, attempts + 1):
+            try:
+                response = self._http.post(url, json=body, timeout=self.timeout)
+                break
+            except _MALFORMED_URL as error:
+                raise TridentLoginError(
+                    f"Aquarium URL {self.aquarium_url!r} is malformed ({error}). "
+                    "Give the full address, e.g. 'http://localhost:3000'."
+                ) from None
+            except requests.exceptions.Timeout:
+                raise TridentTimeoutError(
+                    f"Logging in to {url} took longer than {self.timeout} s. Check that the "
+                    "server is up, or allow more time with AqHTTP(..., timeout=seconds)."
+                ) from None
+            except requests.exceptions.ConnectionError as error:
+                self.log.info("LOGIN attempt %d/%d to %s failed: %s", attempt, attempts, url,
+                              error)  # fmt: skip
+                if attempt == attempts:
+                    raise TridentLoginError(
+                        f"Could not contact Aquarium at {self.aquarium_url!r}: no answer to "
+                        f"the login request after {attempts} attempt(s) ({error}). Check the "
+                        "URL and that the server is running."
+                    ) from None
+                time.sleep(retry_delay)
+        tokens = {c.name: c.value for c in response.cookies if AUTH_COOKIE_MARK in c.name}
+        if not tokens:
+            raise TridentLoginError(
+                f"Aquarium at {self.aquarium_url!r} refused the login of user {self.login!r} "
+                f"(HTTP {response.status_code} {response.reason}, no '{AUTH_COOKIE_MARK}' "
+                "cookie in the answer). Check the login and password."
+            )
+        # Aquarium accepts either the instance-specific cookie or the plain legacy name;
+        # pydent sends both, and so do we.
+        for value in tokens.values():
+            if value is not None:
+                self._http.cookies.set(AUTH_COOKIE_MARK, value, path="/")
+        self.log.info("LOGIN %s at %s", self.login, self.aquarium_url)
+
+    # -- properties -----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The server URL given at login."""
+        return self.aquarium_url
+
+    @property
+    def using_requests(self) -> bool:
+        """False after :meth:`off`: every request then raises ForbiddenRequestError."""
+        return self._using_requests
+
+    @property
+    def cookies(self) -> dict[str, str | None]:
+        """A snapshot of the cookies sent with every request (name -> value)."""
+        return {cookie.name: cookie.value for cookie in self._http.cookies}
+
+    @property
+    def http_session(self) -> requests.Session:
+        """The underlying :class:`requests.Session` (for mounting transport adapters)."""
+        return self._http
+
+    def on(self) -> None:
+        """Allow requests again."""
+        self._using_requests = True
+
+    def off(self) -> None:
+        """Forbid requests: any verb raises ForbiddenRequestError before sending anything."""
+        self._using_requests = False
+
+    def set_timeout(self, seconds: float) -> None:
+        """Seconds to wait for connecting and for each read, for every later request."""
+        if seconds is None or seconds <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {seconds!r}")
+        self.timeout = seconds
+
+    def set_verbose(self, verbose: bool) -> None:
+        """Log this object's request lines at INFO (shown on stderr if no handler exists)."""
+        self.log.set_verbose(verbose)
+
+    @property
+    def verbose(self) -> bool:
+        return self.log.verbose
+
+    def copy(self) -> AqHTTP:
+        """An independent copy without a new login.
+
+        The copy has its own cookie jar (a copy of this one), its own counter (starting at
+        this object's count), timeout, on/off switch and log level. Transport adapters are
+        shared on purpose, so connection pools are reused.
+        """
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new._http = requests.Session()
+        new._http.cookies = self._http.cookies.copy()
+        new._http.adapters = OrderedDict(self._http.adapters)
+        new._http.headers = CaseInsensitiveDict(self._http.headers)
+        new.log = _SessionLogger()
+        new.log.set_verbose(self.log.verbose)
+        return new
+
+    def close(self) -> None:
+        """Close the connection pools of the underlying requests session."""
+        self._http.close()
+
+    # -- requests -------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Any = None,
+        timeout: float | None = None,
+        allow_none: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """Send one request and return the decoded JSON answer.
+
+        ``path`` is joined to the server URL (it may carry a query string). Raises
+        ForbiddenRequestError when requests are off, TridentJSONDataIncomplete when
+        ``allow_none`` is False and ``json`` holds a null anywhere, TridentTimeoutError on a
+        connect or read timeout, TridentRequestError for error answers and unreachable servers.
+        """
+        method = method.upper()
+        url = url_build(self.aquarium_url, path)
+        if not self._using_requests:
+            data = "" if json is None else f"\nDATA: {json}"
+            raise ForbiddenRequestError(
+                f"Attempted a request ({method} {url}) while requests are turned off for this "
+                "session. Turn them on (session.using_requests = True) or load what is needed "
+                f"before turning them off.{data}"
+            )
+        if not allow_none and json is not None:
+            nulls = list(none_paths(json))
+            if nulls:
+                raise TridentJSONDataIncomplete(
+                    f"JSON data {json} contains a null value at {', '.join(nulls)}; "
+                    "fill it in or call with allow_none=True."
+                )
+        timeout = self.timeout if timeout is None else timeout
+        start = time.perf_counter()
+        try:
+            response = self._http.request(
+                method, url, json=json, params=params, timeout=timeout, **kwargs
+            )
+        except requests.exceptions.ConnectTimeout:
+            raise TridentTimeoutError(self._timeout_message(method, url, timeout)) from None
+        except requests.exceptions.Timeout:
+            self.num_requests += 1
+            raise TridentTimeoutError(self._timeout_message(method, url, timeout)) from None
+        except requests.exceptions.ConnectionError as error:
+            raise TridentRequestError(
+                f"Could not reach Aquarium for {method} {url}: {error}. Check that the server "
+                "is running and reachable."
+            ) from None
+        self.num_requests += 1
+        line = f"REQUEST: (t={time.perf_counter() - start:.3f}s)  {method} {url}"
+        self.log.info("%s -> %s", line, response.status_code)
+        if json is not None:
+            self.log.debug("DATA: %s", json)
+        return self._decode(response, line)
+
+    @staticmethod
+    def _timeout_message(method: str, url: str, timeout: float) -> str:
+        return (
+            f"{method} {url} got no answer within {timeout} s. Allow more time with "
+            "session.set_timeout(seconds)."
+        )
+
+    def _decode(self, response: requests.Response, line: str) -> Any:
+        """Map one answer to its JSON value or to a TridentRequestError (spec §3.3)."""
+        if self._redirected_to_signin(response):
+            raise TridentRequestError(
+                "There was an error with authenticating the request. Aquarium re-routed to "
+                "the sign-in page: the login is no longer valid. Log in again with a new "
+                "AqSession.",
+                response,
+            )
+        status = response.status_code
+        if status >= 400 and status != 422:
+            raise TridentRequestError(
+                "The Aquarium server returned an error.\n"
+                f"STATUS:  {status} {response.reason}\n"
+                f"{line}\nTEXT: {pretty_text(response.text)}",
+                response,
+            )
+        if status == 204:
+            return None
+        try:
+            data = response.json()
+        except ValueError:
+            self.log.error("%s answered with a body that is not JSON", line)
+            raise TridentRequestError(
+                f"Response is not JSON formatted\nMessage:\n{response.text}", response
+            ) from None
+        if isinstance(data, dict) and "errors" in data:
+            raise TridentRequestError(f"Error response:\n{format_errors(data['errors'])}", response)
+        if status == 422:
+            raise TridentRequestError(
+                "The Aquarium server rejected the request.\n"
+                f"STATUS:  {status} {response.reason}\n"
+                f"{line}\nTEXT: {pretty_text(response.text)}",
+                response,
+            )
+        return data
+
+    def _redirected_to_signin(self, response: requests.Response) -> bool:
+        if response.url == url_build(self.aquarium_url, "signin"):
+            return True
+        if response.history and urlsplit(response.url).path.rstrip("/").endswith("/signin"):
+            return True
+        return response.headers.get("status") == "Not-logged-in"
+
+    def post(
+        self,
+        path: str,
+        json_data: Any = None,
+        timeout: float | None = None,
+        allow_none: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """POST ``json_data`` to ``path``."""
+        return self.request(
+            "post", path, json=json_data, timeout=timeout, allow_none=allow_none, **kwargs
+        )
+
+    def put(
+        self,
+        path: str,
+        json_data: Any = None,
+        timeout: float | None = None,
+        allow_none: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """PUT ``json_data`` to ``path``."""
+        return self.request(
+            "put", path, json=json_data, timeout=timeout, allow_none=allow_none, **kwargs
+        )
+
+    def get(
+        self, path: str, timeout: float | None = None, allow_none: bool = True, **kwargs: Any
+    ) -> Any:
+        """GET ``path``."""
+        return self.request("get", path, timeout=timeout, allow_none=allow_none, **kwargs)
+
+    def delete(self, path: str, timeout: float | None = None, **kwargs: Any) -> Any:
+        """DELETE ``path`` (no body)."""
+        return self.request("delete", path, timeout=timeout, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<AqHTTP(user='{self.login}', url='{self.aquarium_url}')>"
+
+    __str__ = __repr__
