@@ -1,0 +1,361 @@
+"""AqSession: the user's handle on one Aquarium server (pydent-compatible API).
+
+``session.Sample``, ``session.Item``, ... are per-model query interfaces; ``session.utils`` the
+utility routes; ``session.browser`` the model cache. Calling a session (or ``with_cache`` /
+``with_requests_off``) derives a new session with its own HTTP object, cookies, counter, log
+level and cache; used as a context manager, a derived session hands its cached models back to
+its parent on exit.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import time
+import webbrowser
+from types import TracebackType
+from typing import Any
+
+from aqsession.http import AqHTTP
+from aqsession.interfaces import (
+    BrowserInterface,
+    QueryInterface,
+    QueryInterfaceABC,
+    UtilityInterface,
+)
+
+#: Public names of a query interface: asking a session for one of them is a common slip.
+_INTERFACE_NAMES = frozenset(
+    {
+        "MERGE", "DEFAULT_OFFSET", "DEFAULT_REVERSE", "DEFAULT_LIMIT", "model_name", "load",
+        "get", "find", "find_by_name", "array_query", "all", "where", "last", "first", "one",
+        "pagination", "new", "aqhttp", "model", "session",
+    }
+)  # fmt: skip
+
+
+def _model_names() -> list[str]:
+    from aqsession.models import MODEL_NAMES
+
+    return list(MODEL_NAMES)
+
+
+class AqSession:
+    """A logged-in session with an Aquarium server.
+
+    ``AqSession(login, password, aquarium_url)`` logs in; ``AqSession(None, None, None,
+    aqhttp=http)`` wraps an existing :class:`AqHTTP` instead. The password is not kept.
+    """
+
+    def __init__(
+        self,
+        login: str | None,
+        password: str | None,
+        aquarium_url: str | None,
+        name: str | None = None,
+        aqhttp: AqHTTP | None = None,
+    ) -> None:
+        if login is None and password is None and aquarium_url is None:
+            if aqhttp is None:
+                raise ValueError("Need either a name, password, and url OR an aqhttp instance.")
+            self.aqhttp = aqhttp
+        elif login is None or password is None or aquarium_url is None:
+            missing = [
+                label
+                for label, value in (
+                    ("login", login), ("password", password), ("aquarium_url", aquarium_url)
+                )
+                if value is None
+            ]  # fmt: skip
+            raise ValueError(
+                f"AqSession needs a login, a password and a URL; missing: {', '.join(missing)}."
+            )
+        else:
+            self.aqhttp = AqHTTP(login, password, aquarium_url)
+        self.name = name
+        self.parent_session: AqSession | None = None
+        self._current_user: Any = None
+        self._interface_class: type[QueryInterfaceABC] = QueryInterface
+        self._interfaces: dict[str, QueryInterfaceABC] = {}
+        self._browser: Any = None
+        self._using_cache = False
+
+    # -- identity ------------------------------------------------------------------------
+
+    @property
+    def session(self) -> AqSession:
+        """The session itself (a session can stand in for a model as an "owner")."""
+        return self
+
+    @property
+    def url(self) -> str:
+        """The Aquarium URL this session talks to."""
+        return self.aqhttp.aquarium_url
+
+    @property
+    def login(self) -> str:
+        """The login name of the session's user."""
+        return self.aqhttp.login
+
+    @property
+    def current_user(self) -> Any:
+        """The User model of the logged-in user (one request, then cached), or None."""
+        if self._current_user is None:
+            users = self.model_interface("User").where({"login": self.login})
+            if users:
+                self._current_user = users[0]
+        return self._current_user
+
+    def logged_in(self) -> bool:
+        """True when the server knows the session's user."""
+        return self.current_user is not None
+
+    # -- model interfaces ----------------------------------------------------------------
+
+    @property
+    def models(self) -> list[str]:
+        """The names of the 27 Aquarium models, in pydent's order."""
+        return _model_names()
+
+    @property
+    def interface_class(self) -> type[QueryInterfaceABC]:
+        """The class behind ``session.<Model>``; changing it rebuilds those interfaces."""
+        return self._interface_class
+
+    @interface_class.setter
+    def interface_class(self, cls: Any) -> None:
+        if not (isinstance(cls, type) and issubclass(cls, QueryInterfaceABC)):
+            raise ValueError(f"Interface {cls!r} is not a subclass of {QueryInterfaceABC}")
+        self._interface_class = cls
+        self._interfaces.clear()
+
+    def model_interface(
+        self, model_name: str, interface_class: type[QueryInterfaceABC] | None = None
+    ) -> Any:
+        """A new query interface for ``model_name`` (default class: the session's)."""
+        cls: Any = interface_class or self._interface_class
+        return cls(model_name, self.aqhttp, self)
+
+    def _interface(self, model_name: str) -> QueryInterfaceABC:
+        interface = self._interfaces.get(model_name)
+        if interface is None:
+            interface = self.model_interface(model_name)
+            self._interfaces[model_name] = interface
+        return interface
+
+    @property
+    def utils(self) -> UtilityInterface:
+        """Utility routes (create samples/items, move items, plans, code, ...)."""
+        return UtilityInterface(self.aqhttp, self)
+
+    # -- switches ------------------------------------------------------------------------
+
+    @property
+    def using_requests(self) -> bool:
+        """False when every request must fail (cache-only work)."""
+        return self.aqhttp.using_requests
+
+    @using_requests.setter
+    def using_requests(self, value: bool) -> None:
+        if value:
+            self.aqhttp.on()
+        else:
+            self.aqhttp.off()
+
+    @property
+    def using_cache(self) -> bool:
+        """True when ``session.<Model>`` queries go through the Browser cache."""
+        return self._using_cache
+
+    @using_cache.setter
+    def using_cache(self, value: bool) -> None:
+        self._using_cache = bool(value)
+        self.interface_class = BrowserInterface if value else QueryInterface
+
+    def set_timeout(self, seconds: float) -> None:
+        """Request timeout in seconds for this session (not its parent or children)."""
+        self.aqhttp.set_timeout(seconds)
+
+    def set_verbose(self, verbose: bool) -> None:
+        """Log this session's requests at INFO (printed to stderr if logging is unset)."""
+        self.aqhttp.set_verbose(verbose)
+
+    # -- cache ---------------------------------------------------------------------------
+
+    @property
+    def browser(self) -> Any:
+        """The session's model cache (created on first use)."""
+        if self._browser is None:
+            self.init_cache()
+        return self._browser
+
+    def init_cache(self) -> None:
+        """Start over with a fresh, empty Browser."""
+        from aqsession.browser import Browser
+
+        self._browser = Browser(self)
+
+    def clear_cache(self) -> None:
+        """Empty the Browser cache."""
+        if self._browser is not None:
+            self._browser.clear()
+
+    def _cached_models(self) -> list[Any]:
+        return list(self._browser.models) if self._browser is not None else []
+
+    # -- derived sessions ----------------------------------------------------------------
+
+    def copy(self) -> AqSession:
+        """An independent session for the same user: own HTTP copy, empty cache, no login."""
+        new = type(self)(None, None, None, name=self.name, aqhttp=self.aqhttp.copy())
+        new.using_cache = self.using_cache
+        return new
+
+    def __call__(
+        self,
+        using_cache: bool | None = None,
+        using_requests: bool | None = None,
+        timeout: float | None = None,
+        using_models: bool | None = None,
+        using_verbose: bool | None = None,
+        session_swap: bool = False,
+    ) -> AqSession:
+        """A derived session (the parent is never changed).
+
+        ``session_swap`` moves the parent's cached models to the new session; otherwise
+        ``using_models`` shares them (they stay bound to the parent).
+        """
+        new = self.copy()
+        new.parent_session = self
+        if using_cache is not None:
+            new.using_cache = using_cache
+        if using_requests is not None:
+            new.using_requests = using_requests
+        if timeout is not None:
+            new.set_timeout(timeout)
+        models = self._cached_models()
+        if session_swap and models:
+            new.browser.update_cache(models, update_session=True)
+        elif using_models and models:
+            new.browser.update_cache(models)
+        if using_verbose is not None:
+            new.set_verbose(using_verbose)
+        return new
+
+    def with_cache(
+        self,
+        using_requests: bool | None = None,
+        using_models: bool = False,
+        timeout: float | None = None,
+        verbose: bool | None = None,
+    ) -> AqSession:
+        """A derived caching session."""
+        return self(
+            using_cache=True,
+            using_requests=using_requests,
+            using_models=using_models,
+            timeout=timeout,
+            using_verbose=verbose,
+        )
+
+    def with_requests_off(
+        self,
+        using_cache: bool | None = None,
+        using_models: bool = True,
+        timeout: float | None = None,
+        verbose: bool | None = None,
+    ) -> AqSession:
+        """A derived session that refuses every request (shares cached models by default)."""
+        return self(
+            using_cache=using_cache,
+            using_requests=False,
+            using_models=using_models,
+            timeout=timeout,
+            using_verbose=verbose,
+        )
+
+    def __enter__(self) -> AqSession:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        parent = self.parent_session
+        models = self._cached_models()
+        if parent is not None and models:
+            parent.browser.update_cache(models, update_session=True)
+
+    # -- server --------------------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Open the Aquarium URL in a web browser."""
+        return webbrowser.open(self.url)
+
+    def ping(self, num: int = 5) -> list[float]:
+        """Time ``num`` small queries (``User.one()``); returns each round trip in seconds.
+
+        Uses a plain query interface, so nothing is cached; raises the usual errors when the
+        server cannot be reached or requests are off.
+        """
+        if num < 1:
+            raise ValueError(f"ping needs at least one request, got num={num!r}")
+        users = self.model_interface("User", QueryInterface)
+        timings = []
+        for _ in range(num):
+            start = time.perf_counter()
+            users.one()
+            timings.append(time.perf_counter() - start)
+        return timings
+
+    def query(self, data: dict[str, Any], use_cache: bool = False) -> Any:
+        """Run an Aquarium Query Language document (see :meth:`query_schema`)."""
+        from aqsession import aql
+
+        return aql.execute(self, data, use_cache=use_cache)
+
+    @classmethod
+    def query_schema(cls) -> dict[str, Any]:
+        """The JSON schema of the Aquarium Query Language."""
+        from aqsession import aql
+
+        schema: dict[str, Any] = aql.query_schema()
+        return schema
+
+    # -- attribute access ----------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        names = _model_names()
+        if name in names:
+            return self._interface(name)
+        prefix = f"{type(self)} has no attribute '{name}'."
+        if name in _INTERFACE_NAMES:
+            raise AttributeError(f"{prefix}\nDid you mean 'session.[ModelName].{name}'?")
+        matches = difflib.get_close_matches(name, names, cutoff=0.6)
+        if len(matches) == 1:
+            raise AttributeError(f'{prefix}\nDid you mean "{matches[0]}"?')
+        if matches:
+            raise AttributeError(f"{prefix}\nDid you mean any of these? {matches}")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __dir__(self) -> list[str]:
+        try:
+            names = _model_names()
+        except ImportError:
+            names = []
+        return sorted({*super().__dir__(), *names})
+
+    def __repr__(self) -> str:
+        parent = None if self.parent_session is None else id(self.parent_session)
+        return f"<{type(self).__name__}(name={self.name}, AqHTTP={self.aqhttp}, parent={parent})>"
+
+
+def login(user: str, url: str, password: str | None = None) -> AqSession:
+    """Log in to ``url`` as ``user``; asks for the password when none is given."""
+    if password is None:
+        password = getpass.getpass(f"Password for {user} at {url}: ")
+    return AqSession(user, password, url)
