@@ -1,0 +1,122 @@
+"""Running a compiled :class:`~aqsession.aql.plan.Plan` against a session.
+
+Sub-queries run first, innermost first and in document order, each through
+``session.model_interface(model).where(...)``; each result becomes a condition of its parent:
+
+* ``HasMany`` / ``HasManyGeneric`` (``Sample.items``: Item.sample_id -> Sample.id):
+  parent condition ``{relation.attr: [child.<relation.ref>, ...]}``, e.g. ``{"id": [3]}``;
+* ``HasOne`` (``Item.object_type``: Item.object_type_id -> ObjectType.id):
+  ``{relation.ref: [child.<relation.attr>, ...]}``, e.g. ``{"object_type_id": [9]}``;
+* ``HasManyThrough`` (``Plan.operations`` via ``plan_associations``): pydent refuses these. Here
+  the targets' ``relation.attr`` values select association rows
+  (``PlanAssociation where {operation_id: [...]}``, one extra request), whose ``through.ref``
+  values then select the owners exactly as a ``HasMany`` does (``{id: [plan_id, ...]}``);
+* ``HasOneFromMany`` (``OperationType.protocol``, the newest matching ``Code``): pydent refuses
+  these too. The sub-query finds candidate targets; one extra request loads every target of the
+  candidates' owners (with the relationship's fixed conditions), and an owner is kept only when
+  its newest target (highest id) is one of the candidates, so older versions never match.
+
+Value lists are de-duplicated in first-seen order and ``None`` references are dropped. An empty
+list means no parent can match: the parent returns ``[]`` at once, without a request (and without
+running its remaining sub-queries). When any condition is an operator, the whole condition dict
+is sent as one SQL string (:func:`~aqsession.aql.sql.to_sql`), like pydent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from aqsession.aql import relations
+from aqsession.aql.plan import Attribute, Edge, Plan
+from aqsession.aql.sql import to_sql
+from aqsession.aql.values import Operator, parse_value
+
+
+def distinct(values: Iterable[Any]) -> list[Any]:
+    """Values without ``None`` and without repeats, in first-seen order."""
+    seen: list[Any] = []
+    for value in values:
+        if value is not None and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _where(session: Any, model: str, conditions: Any, **kwargs: Any) -> list[Any]:
+    return list(session.model_interface(model).where(conditions, **kwargs) or [])
+
+
+class Runner:
+    """Executes plans with one reference time for every ``__time__`` value."""
+
+    def __init__(self, session: Any, now: datetime) -> None:
+        self.session = session
+        self.now = now
+
+    def run(self, plan: Plan) -> list[Any]:
+        conditions: dict[str, Any] = {}
+        for term in plan.terms:
+            if isinstance(term, Attribute):
+                conditions[term.column] = parse_value(term.value, self.now, term.path)
+                continue
+            column, values = _EDGES[term.kind](self, term)
+            if not values:
+                return []
+            conditions[column] = values
+        if any(isinstance(value, Operator) for value in conditions.values()):
+            arguments: Any = to_sql(conditions, self.now)
+        else:
+            arguments = conditions
+        results = _where(
+            self.session,
+            plan.model,
+            arguments,
+            opts=dict(plan.options),
+            page_size=plan.page_size,
+        )
+        if plan.page_size is not None and plan.limit is not None:
+            results = results[: plan.limit]
+        if plan.returns is not None:
+            self.session.browser.get(results, plan.returns)
+        return results
+
+    def has_many(self, edge: Edge) -> tuple[str, list[Any]]:
+        targets = self.run(edge.child)
+        return edge.relation.attr, distinct(getattr(t, edge.relation.ref) for t in targets)
+
+    def has_one(self, edge: Edge) -> tuple[str, list[Any]]:
+        targets = self.run(edge.child)
+        return edge.relation.ref, distinct(getattr(t, edge.relation.attr) for t in targets)
+
+    def through(self, edge: Edge) -> tuple[str, list[Any]]:
+        relation, through = edge.relation, edge.through
+        keys = distinct(getattr(t, relation.attr) for t in self.run(edge.child))
+        if not keys:
+            return through.attr, []
+        conditions = {relation.ref: keys, **relations.additional_args(through)}
+        links = _where(self.session, through.nested, conditions)
+        return through.attr, distinct(getattr(link, through.ref) for link in links)
+
+    def one_from_many(self, edge: Edge) -> tuple[str, list[Any]]:
+        relation = edge.relation
+        candidates = self.run(edge.child)
+        owners = distinct(getattr(c, relation.ref) for c in candidates)
+        if not owners:
+            return relation.attr, []
+        conditions = {relation.ref: owners, **relations.additional_args(relation)}
+        newest: dict[Any, Any] = {}
+        for target in _where(self.session, relation.nested, conditions):
+            owner = getattr(target, relation.ref)
+            if owner not in newest or target.id > newest[owner].id:
+                newest[owner] = target
+        chosen = {c.id for c in candidates}
+        return relation.attr, [o for o in owners if o in newest and newest[o].id in chosen]
+
+
+_EDGES: dict[str, Callable[[Runner, Edge], tuple[str, list[Any]]]] = {
+    relations.HAS_MANY: Runner.has_many,
+    relations.HAS_ONE: Runner.has_one,
+    relations.THROUGH: Runner.through,
+    relations.ONE_FROM_MANY: Runner.one_from_many,
+}

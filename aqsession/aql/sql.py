@@ -1,0 +1,89 @@
+"""Rendering conditions as the SQL-fragment string that Aquarium's ``where`` accepts.
+
+Only this grammar is produced (it is what the fake parses, and what MySQL reads):
+``<column> <op> <literal>`` joined with ``AND``; a list becomes ``( c = "a" OR c = "b" )``.
+
+Safety: every value is written as a literal, never spliced in as text. Strings and numbers are
+double-quoted with backslashes doubled and double quotes backslash-escaped, so
+``x" OR 1=1 OR "a`` stays one literal: ``"x\\" OR 1=1 OR \\"a"``. Column names must be plain
+identifiers (``name`` or ``table.name``). Differences from pydent, which splices ``str(value)``
+between quotes: quoting is escaped; ``True``/``False`` become ``TRUE``/``FALSE``; ``None``
+becomes ``IS NULL`` / ``IS NOT NULL``; an empty list matches nothing (``1 = 0``) instead of the
+invalid ``(  )``. Numbers are still sent as quoted text (``id = "9"``), exactly like pydent, so
+request bodies stay identical; MySQL and the fake compare them as numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from aqsession.aql.values import Operator, Scalar, parse_value, utcnow
+from aqsession.exceptions import AquariumQueryLanguageValidationError
+
+_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+#: a condition that is false for every row (an empty list of accepted values)
+MATCH_NOTHING = "1 = 0"
+
+
+def quote(value: Scalar) -> str:
+    """The SQL literal for one value (see the module docstring)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _column(key: Any) -> str:
+    if not isinstance(key, str) or not _COLUMN.match(key):
+        raise AquariumQueryLanguageValidationError(
+            f"{key!r} cannot be used as a column name in a SQL condition; "
+            "use a plain identifier such as 'name' or 'items.name'"
+        )
+    return key
+
+
+def compare(column: str, symbol: str, value: Scalar) -> str:
+    """One comparison; ``None`` becomes ``IS NULL`` (``=``) or ``IS NOT NULL`` (``!=``)."""
+    if value is None:
+        if symbol == "=":
+            return f"{column} IS NULL"
+        if symbol == "!=":
+            return f"{column} IS NOT NULL"
+        raise AquariumQueryLanguageValidationError(
+            f"{column}: null cannot be compared with {symbol!r}; "
+            "only equality and __not__ accept null"
+        )
+    return f"{column} {symbol} {quote(value)}"
+
+
+def _condition(column: str, value: Scalar | list[Scalar] | Operator) -> str:
+    if isinstance(value, Operator):
+        return compare(column, value.symbol, value.value)
+    if isinstance(value, list):
+        if not value:
+            return MATCH_NOTHING
+        return "( " + " OR ".join(compare(column, "=", item) for item in value) + " )"
+    return compare(column, "=", value)
+
+
+def to_sql(conditions: Mapping[str, Any], now: datetime | None = None) -> str:
+    """Render ``{column: value}`` conditions as one SQL-fragment string, ANDed in key order.
+
+    Values are what a query document's ``__query__`` holds for attributes: single values,
+    lists, ``{"__time__": ...}`` (relative to ``now``, default: the current UTC time),
+    operator objects such as ``{"__gt__": 5}``, or already-compiled :class:`Operator` values.
+    An empty mapping gives ``""``.
+    """
+    moment = now if now is not None else utcnow()
+    parts = []
+    for key, raw in conditions.items():
+        column = _column(key)
+        value = raw if isinstance(raw, Operator) else parse_value(raw, moment, column)
+        parts.append(_condition(column, value))
+    return " AND ".join(parts)
