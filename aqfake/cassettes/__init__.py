@@ -1,0 +1,103 @@
+"""Recording and replaying Aquarium traffic with vcrpy.
+
+:func:`use_cassette` opens a cassette the way this project records them: requests matched on
+their canonical form (method, path, sorted query, canonical JSON body), an indexed replay with an
+explicit repeat policy, secrets scrubbed on the way in and audited before anything is written,
+readable YAML, atomic writes. The files stay ordinary vcrpy cassettes.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+import vcr
+from vcr.cassette import CassetteContextDecorator
+
+from . import serializer
+from .matching import RequestKey, aq_canonical, key_of, request_key
+from .persist import AuditedPersister
+from .replay import REPEAT_POLICIES, AqCassette
+from .scrub import Scrubber, SecretLeakError
+
+#: The record modes of ``--aq-record-mode``: vcrpy's four plus ``rewrite`` (record from scratch,
+#: replacing the cassette only when the test finishes).
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+
+
+def _scrub_request(scrubber: Scrubber) -> Any:
+    def before_record_request(request: Any) -> Any:
+        request = copy.deepcopy(request)
+        for name in list(request.headers):
+            if name.lower() == "cookie":
+                request.headers[name] = scrubber.scrub_cookie_header(request.headers[name])
+        request.body = scrubber.scrub_body(request.body)
+        return request
+
+    return before_record_request
+
+
+def _scrub_response(scrubber: Scrubber) -> Any:
+    def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+        headers = response.get("headers") or {}
+        for name in list(headers):
+            if name.lower() == "set-cookie":
+                values = headers[name] if isinstance(headers[name], list) else [headers[name]]
+                headers[name] = [scrubber.scrub_set_cookie(v) for v in values]
+        body = response.get("body") or {}
+        if isinstance(body, dict) and body.get("string"):
+            body["string"] = scrubber.scrub_body(body["string"])
+        return response
+
+    return before_record_response
+
+
+def use_cassette(
+    path: str | os.PathLike[str],
+    *,
+    record_mode: str = "none",
+    password: str | None = None,
+    repeats: str = "last",
+    scrubber: Scrubber | None = None,
+) -> CassetteContextDecorator:
+    """A context manager (or decorator) that records to / replays from the cassette at ``path``.
+
+    ``record_mode`` is one of :data:`RECORD_MODES`; ``none`` replays only and blocks the network
+    (an unrecorded request fails with the closest recorded requests and what differs).
+    ``password`` is registered as a secret up front, so it is scrubbed wherever it appears.
+    """
+    if record_mode not in RECORD_MODES:
+        raise ValueError(f"record_mode must be one of {RECORD_MODES}, not {record_mode!r}")
+    scrubber = scrubber or Scrubber(password=password)
+    recorder = vcr.VCR(
+        serializer="aqyaml",
+        match_on=["aq_canonical"],
+        decode_compressed_response=True,
+        record_on_exception=False,
+        before_record_request=_scrub_request(scrubber),
+        before_record_response=_scrub_response(scrubber),
+    )
+    recorder.register_serializer("aqyaml", serializer)
+    recorder.register_matcher("aq_canonical", aq_canonical)
+    recorder.register_persister(AuditedPersister(scrubber))
+    config = recorder.get_merged_config(
+        path=os.fspath(path),
+        record_mode="all" if record_mode == "rewrite" else record_mode,
+        drop_unused_requests=record_mode == "rewrite",
+    )
+    return AqCassette.use(repeats=repeats, **config)
+
+
+__all__ = [
+    "RECORD_MODES",
+    "REPEAT_POLICIES",
+    "AqCassette",
+    "RequestKey",
+    "Scrubber",
+    "SecretLeakError",
+    "aq_canonical",
+    "key_of",
+    "request_key",
+    "use_cassette",
+]

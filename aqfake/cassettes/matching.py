@@ -1,0 +1,123 @@
+"""Canonical request matching: method, path, sorted query and canonical JSON body.
+
+Two requests match when their canonical forms are equal. The host is deliberately left out, so a
+cassette recorded against one server replays against any base URL, and JSON key order never
+matters (pydent and aqsession build the same bodies with different key orders in places).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """The parts of a request that decide which recorded response it gets."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    body: str
+
+    def describe(self) -> str:
+        query = "&".join(f"{k}={v}" for k, v in self.query)
+        line = f"{self.method} {self.path}{'?' + query if query else ''}"
+        return f"{line} {self.body}" if self.body else line
+
+
+def canonical_body(body: bytes | str | None) -> str:
+    """A JSON body re-serialised with sorted keys; any other body as text."""
+    if body is None:
+        return ""
+    if hasattr(body, "read"):
+        body = body.read()
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if not text.strip():
+        return ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def request_key(method: str, uri: str, body: bytes | str | None) -> RequestKey:
+    """The canonical key of a request given by its parts."""
+    parts = urlsplit(uri)
+    path = "/" + "/".join(p for p in unquote(parts.path).split("/") if p)
+    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return RequestKey(method.upper(), path, query, canonical_body(body))
+
+
+def key_of(request: Any) -> RequestKey:
+    """The canonical key of a vcrpy ``Request``."""
+    return request_key(request.method, request.uri, request.body)
+
+
+def aq_canonical(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: raises AssertionError describing the difference when keys differ."""
+    k1, k2 = key_of(r1), key_of(r2)
+    if k1 != k2:
+        raise AssertionError("; ".join(differences(k1, k2)))
+
+
+def differences(wanted: RequestKey, recorded: RequestKey) -> list[str]:
+    """Human-readable differences between an unmatched request and a recorded one."""
+    found = []
+    if wanted.method != recorded.method:
+        found.append(f"method {wanted.method} != {recorded.method}")
+    if wanted.path != recorded.path:
+        found.append(f"path {wanted.path} != {recorded.path}")
+    if wanted.query != recorded.query:
+        found.append(f"query {dict(wanted.query)} != {dict(recorded.query)}")
+    if wanted.body != recorded.body:
+        found.append("body " + _body_difference(wanted.body, recorded.body))
+    return found
+
+
+def _body_difference(wanted: str, recorded: str) -> str:
+    try:
+        a, b = json.loads(wanted or "null"), json.loads(recorded or "null")
+    except ValueError:
+        return f"{wanted[:120]!r} != {recorded[:120]!r}"
+    diffs = list(_json_diff(a, b, "$"))
+    shown = "; ".join(diffs[:5])
+    return shown + (f" (+{len(diffs) - 5} more)" if len(diffs) > 5 else "")
+
+
+def _json_diff(a: Any, b: Any, path: str) -> Iterable[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(a.keys() | b.keys()):
+            if key not in b:
+                yield f"{path}.{key} only in the request"
+            elif key not in a:
+                yield f"{path}.{key} only in the recording"
+            else:
+                yield from _json_diff(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=False)):
+            yield from _json_diff(x, y, f"{path}[{index}]")
+    elif a != b:
+        yield f"{path}: {json.dumps(a)[:60]} != {json.dumps(b)[:60]}"
+
+
+def similarity(wanted: RequestKey, recorded: RequestKey) -> int:
+    """A rough closeness score: higher is closer (used to show near misses)."""
+    score = 0
+    score += 8 if wanted.method == recorded.method else 0
+    score += 4 if wanted.path == recorded.path else 0
+    score += 2 if wanted.query == recorded.query else 0
+    if wanted.body == recorded.body:
+        score += 4
+    else:
+        try:
+            a, b = json.loads(wanted.body or "null"), json.loads(recorded.body or "null")
+        except ValueError:
+            a = b = None
+        if isinstance(a, dict) and isinstance(b, dict):
+            score += sum(1 for k in a if k in b and a[k] == b[k])
+    return score

@@ -1,0 +1,125 @@
+"""An indexed vcrpy cassette: constant-time lookup, explicit repeat policy, near-miss errors.
+
+vcrpy compares an incoming request with every recorded one in turn. :class:`AqCassette` keeps a
+dict from the canonical request key (see :mod:`.matching`) to the positions recorded under it, so
+finding a response costs the same for ten interactions or a hundred thousand.
+
+Repeated identical requests (Aquarium clients issue the same ``where`` more than once) follow a
+policy chosen per cassette:
+
+``"last"`` (default)
+    recorded responses are played in recording order; once they are used up, the last one keeps
+    answering. Reads against Aquarium are idempotent, and a client that asks again what it asked
+    before (pydent's ``current_user`` does) still gets an answer.
+``"once"``
+    every recorded response is played at most once (vcrpy's own behaviour); asking more often
+    than recorded is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from vcr.cassette import Cassette
+from vcr.errors import UnhandledHTTPRequestError
+
+from .matching import RequestKey, differences, key_of, similarity
+
+REPEAT_POLICIES = ("last", "once")
+#: How many near misses an unmatched-request error shows.
+NEAR_MISSES_SHOWN = 3
+
+
+class AqCassette(Cassette):
+    """A vcrpy ``Cassette`` with an index on canonical request keys."""
+
+    repeats: str = "last"
+
+    def __init__(self, *args: Any, repeats: str = "last", **kwargs: Any) -> None:
+        if repeats not in REPEAT_POLICIES:
+            raise ValueError(f"repeats must be one of {REPEAT_POLICIES}, not {repeats!r}")
+        self.repeats = repeats
+        self._index: dict[RequestKey, list[int]] = {}
+        super().__init__(*args, **kwargs)
+
+    # -- index -----------------------------------------------------------------------------------
+
+    def append(self, request: Any, response: Any) -> None:
+        before = len(self.data)
+        super().append(request, response)
+        if len(self.data) > before:
+            self._index.setdefault(key_of(self.data[-1][0]), []).append(len(self.data) - 1)
+
+    def _key(self, request: Any) -> RequestKey | None:
+        filtered = self._before_record_request(request)
+        return key_of(filtered) if filtered else None
+
+    def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+        key = self._key(request)
+        for index in self._index.get(key, ()) if key is not None else ():
+            yield index, self.data[index][1]
+
+    def _next_index(self, request: Any) -> int | None:
+        key = self._key(request)
+        positions = self._index.get(key, []) if key is not None else []
+        for index in positions:
+            if self.play_counts[index] == 0 or self.allow_playback_repeats:
+                return index
+        if positions and self.repeats == "last":
+            return positions[-1]
+        return None
+
+    # -- playback --------------------------------------------------------------------------------
+
+    def __contains__(self, request: Any) -> bool:
+        return self._next_index(request) is not None
+
+    def play_response(self, request: Any) -> Any:
+        index = self._next_index(request)
+        if index is None:
+            raise UnhandledHTTPRequestError(
+                f"The cassette ({self._path!r}) doesn't contain the request ({request!r}) asked for"
+            )
+        if self.play_counts[index] == 0 and index < self._loaded_count:
+            self._played_interactions.append(self.data[index])
+        self.play_counts[index] += 1
+        return self.data[index][1]
+
+    def _new_interactions(self) -> list[tuple[Any, Any]]:
+        old = {key_of(request) for request, _ in self._old_interactions}
+        return [(q, r) for q, r in self.data if key_of(q) not in old]
+
+    # -- near misses -----------------------------------------------------------------------------
+
+    def find_requests_with_most_matches(self, request: Any) -> list[tuple[Any, list[str], Any]]:
+        """The closest recorded requests and, for each, what differs (shown by vcrpy's error)."""
+        wanted = self._key(request)
+        if wanted is None or not self.data:
+            return []
+        scored = sorted(
+            ((similarity(wanted, key_of(stored)), n) for n, (stored, _) in enumerate(self.data)),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        closest = []
+        seen: set[RequestKey] = set()
+        for _, index in scored:
+            stored = self.data[index][0]
+            key = key_of(stored)
+            if key in seen:
+                continue
+            seen.add(key)
+            diff = differences(wanted, key)
+            if not diff:
+                diff = ["already played as often as recorded (repeat policy 'once')"]
+            closest.append((stored, [], [("aq_canonical", "; ".join(diff))]))
+            if len(closest) == NEAR_MISSES_SHOWN:
+                break
+        return closest
+
+    def near_misses(self, method: str, uri: str, body: bytes | str | None = None) -> list[str]:
+        """Readable near-miss lines for a request given by its parts (for error messages)."""
+        from vcr.request import Request
+
+        found = self.find_requests_with_most_matches(Request(method, uri, body, {}))
+        return [f"{key_of(req).describe()[:200]}: {fails[0][1]}" for req, _, fails in found]
