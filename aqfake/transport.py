@@ -1,0 +1,246 @@
+"""Two ways to reach a :class:`~aqfake.app.FakeAquarium` over HTTP; both answer identically.
+
+- In-process: :func:`mock` / :func:`install` register a ``responses`` callback for the fake's
+  base URL only. No socket is opened; any other URL fails as ``responses`` makes it fail.
+  ``requests`` still follows redirects and keeps cookies, because it runs unchanged above the
+  mocked adapter.
+- Live: :class:`LiveServer` serves the fake on a loopback port from a thread pool, speaking
+  HTTP/1.1 with keep-alive and ``TCP_NODELAY``, for other processes and other clients.
+
+Both turn what they receive into a :class:`aqfake.wire.Request` and call ``fake.handle``.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import socketserver
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+import responses
+
+from .wire import Request
+
+if TYPE_CHECKING:
+    from requests import PreparedRequest
+
+    from .app import FakeAquarium
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+# -- in-process ---------------------------------------------------------------------------------
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
+
+
+def request_from_prepared(prepared: PreparedRequest) -> tuple[Request, str]:
+    """The fake's view of a ``requests`` request, and the ``scheme://host`` it was sent to."""
+    parts = urlsplit(prepared.url or "")
+    request = Request(
+        method=(prepared.method or "GET").upper(),
+        path=unquote(parts.path) or "/",
+        query_string=parts.query,
+        headers=dict(prepared.headers),
+        body=_body_bytes(prepared.body),
+    )
+    return request, f"{parts.scheme}://{parts.netloc}"
+
+
+def url_pattern(base_url: str) -> re.Pattern[str]:
+    """Every URL under ``base_url`` (and nothing on another host or port)."""
+    return re.compile(re.escape(base_url.rstrip("/")) + r"(?:[/?#].*)?$", re.IGNORECASE)
+
+
+def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | None = None) -> None:
+    """Answer every request ``mock`` sees for ``base_url`` (default: the fake's) with ``fake``."""
+
+    def callback(prepared: PreparedRequest) -> Any:
+        # (status, headers as a list so repeated Set-Cookie survive, body)
+        request, origin = request_from_prepared(prepared)
+        response = fake.handle(request, origin)
+        return response.status, list(response.headers), response.body
+
+    pattern = url_pattern(base_url or fake.base_url)
+    for method in METHODS:
+        mock.add_callback(method, pattern, callback=callback, content_type=None)
+
+
+@contextmanager
+def mock(fake: FakeAquarium, base_url: str | None = None) -> Iterator[responses.RequestsMock]:
+    """Serve ``fake`` in-process to ``requests`` inside the ``with`` block."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as requests_mock:
+        install(requests_mock, fake, base_url)
+        yield requests_mock
+
+
+# -- live -----------------------------------------------------------------------------------
+
+
+class _ConnectionHandler(BaseHTTPRequestHandler):
+    """One keep-alive connection: parse each request, let the fake answer, write it in one go."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "aqfake"
+    server: _FakeHTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the fake's journal records requests."""
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _serve(self) -> None:
+        parts = urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=unquote(parts.path) or "/",
+            query_string=parts.query,
+            headers=dict(self.headers.items()),
+            body=self._read_body(),
+        )
+        response = self.server.fake.handle(request, self.server.origin)
+        head = [f"{self.protocol_version} {response.status} {response.reason}"]
+        head.append(f"Date: {formatdate(usegmt=True)}")
+        head.extend(f"{name}: {value}" for name, value in response.headers)
+        head.append(f"Content-Length: {len(response.body)}")
+        if self.close_connection:
+            head.append("Connection: close")
+        payload = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        self.wfile.write(payload if self.command == "HEAD" else payload + response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+
+class _FakeHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # keep-alive connections are closed by stop(), not waited for
+
+    def __init__(self, address: tuple[str, int], fake: FakeAquarium) -> None:
+        self.fake = fake
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _ConnectionHandler)
+        host, port = self.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        self.origin = f"http://{shown}:{port}"
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would resolve the host's FQDN (a DNS lookup); not needed here.
+        socketserver.TCPServer.server_bind(self)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Wake every idle keep-alive connection so its thread ends."""
+        with self._connections_lock:
+            open_now = list(self._connections)
+        for connection in open_now:
+            with suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class LiveServer:
+    """``fake`` served over HTTP/1.1 on ``host:port`` (port 0: a free port chosen by the OS).
+
+    Use as a context manager, or call :meth:`start` / :meth:`stop`. :attr:`url` is the base URL
+    clients should use, e.g. ``http://127.0.0.1:54321``.
+    """
+
+    POLL_SECONDS = 0.05  # how quickly stop() is noticed by the accept loop
+
+    def __init__(self, fake: FakeAquarium, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.fake = fake
+        self.host = host
+        self.port = port
+        self._server: _FakeHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("LiveServer has no URL until start() is called")
+        return self._server.origin
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> LiveServer:
+        """Bind and start serving in a background thread; returns self."""
+        if self._server is not None:
+            return self
+        server = _FakeHTTPServer((self.host, self.port), self.fake)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": self.POLL_SECONDS},
+            name=f"aqfake-live-{server.origin}",
+            daemon=True,
+        )
+        self._server = server
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, close open connections and free the port."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._server = self._thread = None
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if thread is not None:
+            thread.join()
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self._server.origin if self._server else f"{self.host}:{self.port} (stopped)"
+        return f"<LiveServer {where}>"
