@@ -33,7 +33,7 @@ JSON_KEY = "__json__"
 DEFAULT_DUMP_FLAGS: dict[str, bool] = {"include_uri": True, "include_model_type": True}
 
 
-def _dump_flags(option: Any) -> dict[str, bool] | None:
+def _dump_flags(option: Any) -> dict[str, Any] | None:
     """``dump`` keyword arguments for a ``__json__`` value, or None to return models."""
     if option is None or option is False:
         return None
@@ -56,6 +56,9 @@ def execute(
     :class:`~aqsession.exceptions.AquariumQueryLanguageValidationError` before any request.
     The queries then run in ``session.with_cache(using_models=use_cache)``, as in pydent, so the
     results and everything loaded on the way end up in ``session``'s cache and belong to it.
+    With ``__json__`` the results are dumped (``include_uri`` and ``include_model_type`` default
+    to true) and the relationships loaded by ``__return__`` are included in each dump (pydent
+    loads them but leaves them out).
     ``now`` fixes the reference time of ``__time__`` values (default: the current UTC time);
     ``resolve`` maps model names to classes (default: :func:`aqsession.models.get_model`).
     """
@@ -67,6 +70,8 @@ def execute(
         results = Runner(derived, moment).run(plan)
         if flags is None:
             return results
+        if plan.returns is not None:
+            flags["include"] = plan.returns
         return [model.dump(**flags) for model in results]
 
 

@@ -543,6 +543,22 @@ def test_json_output() -> None:
     assert isinstance(models[0], Row)
 
 
+def test_json_output_includes_the_returned_relationships() -> None:
+    session = FakeSession(rows=LAB)
+    document = {
+        "__model__": "SampleType",
+        "__query__": {"name": "Primer", "__return__": {"field_types": {}}},
+        "__json__": True,
+    }
+    (dumped,) = run(session, document)
+    assert dumped["flags"] == {
+        "include_uri": True,
+        "include_model_type": True,
+        "include": {"field_types": {}},
+    }
+    assert session.returned[0][1] == {"field_types": {}}
+
+
 def test_time_defaults_to_the_current_utc_time() -> None:
     session = FakeSession()
     before = datetime.now(timezone.utc).replace(microsecond=0)
