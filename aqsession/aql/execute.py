@@ -18,7 +18,9 @@ Sub-queries run first, innermost first and in document order, each through
 
 Value lists are de-duplicated in first-seen order and ``None`` references are dropped. An empty
 list means no parent can match: the parent returns ``[]`` at once, without a request (and without
-running its remaining sub-queries). When any condition is an operator, the whole condition dict
+running its remaining sub-queries). With ``pageSize`` the results are trimmed to ``limit`` and
+put in the session's cache, which pagination bypasses, so they too end up in the calling
+session. When any condition is an operator, the whole condition dict
 is sent as one SQL string (:func:`~aqsession.aql.sql.to_sql`), like pydent.
 """
 
@@ -75,8 +77,12 @@ class Runner:
             opts=dict(plan.options),
             page_size=plan.page_size,
         )
-        if plan.page_size is not None and plan.limit is not None:
-            results = results[: plan.limit]
+        if plan.page_size is not None:
+            if plan.limit is not None:
+                results = results[: plan.limit]
+            # paged results bypass the cache; caching them lets the session hand them over
+            # to the calling session like every other result
+            self.session.browser.update_cache(results)
         if plan.returns is not None:
             self.session.browser.get(results, plan.returns)
         return results

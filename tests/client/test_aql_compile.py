@@ -189,7 +189,8 @@ class FakeSession:
     inside: bool = False
 
     def __post_init__(self) -> None:
-        self.browser = SimpleNamespace(get=self._get)
+        self.cached: list[Any] = []
+        self.browser = SimpleNamespace(get=self._get, update_cache=self.cached.extend)
 
     def _get(self, models: list[Any], spec: Any) -> None:
         assert self.inside, "browser.get must run inside with_cache"
@@ -526,7 +527,15 @@ def test_options_page_size_is_not_forwarded_and_limit_is_exact() -> None:
     results = run(session, document)
     assert session.calls[0].opts == {"reverse": False, "limit": 3, "offset": 1}
     assert session.calls[0].page_size == 2
-    assert len(results) == 3
+    assert [r.id for r in results] == [1, 2, 3]
+    assert session.cached == results
+
+
+def test_unpaged_results_are_left_to_the_browser_cache() -> None:
+    session = FakeSession(rows={"Sample": [{"id": 1}]})
+    run(session, {"__model__": "Sample", "__query__": {"__options__": {"limit": 3}}})
+    assert session.calls[0].page_size is None
+    assert session.cached == []
 
 
 def test_json_output() -> None:
