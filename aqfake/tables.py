@@ -501,3 +501,43 @@ def model(name: str) -> Model:
 def table_of(model_name: str) -> Table:
     """The table a model reads."""
     return TABLES[MODELS[model_name].table]
+
+#: What the record-returning virtual methods (and serializer extras) return, by name: the model
+#: of the records. Names not listed return scalars (``is_part``, ``dimensions``, ``status``...).
+METHOD_TARGETS: dict[str, str] = {
+    "field_values": "FieldValue",
+    "field_types": "FieldType",
+    "allowable_field_types": "AllowableFieldType",
+    "data_associations": "DataAssociation",
+    "groups": "Group",
+    "operations": "Operation",
+    "parts": "Item",
+    "containing_collection": "Collection",
+    "sample": "Sample",
+    "item": "Item",
+    "operation": "Operation",
+    "plan": "Plan",
+    "wires": "Wire",
+    "job": "Job",
+    "upload": "Upload",
+    "sample_type": "SampleType",
+    "object_type": "ObjectType",
+    "protocol": "Code",
+    "precondition": "Code",
+    "cost_model": "Code",
+    "documentation": "Code",
+    "test": "Code",
+    "source": "Code",
+}
+
+
+def record_target(model_name: str, key: str) -> str | None:
+    """The model of the record(s) a rendered ``key`` of a ``model_name`` record holds, if any."""
+    found = MODELS.get(model_name)
+    assoc = found.association(key) if found else None
+    if assoc is not None and not assoc.broken:
+        if assoc.kind is Kind.THROUGH:
+            via = found.association(assoc.through) if found else None
+            return record_target(via.target, assoc.source) if via else None
+        return assoc.target if assoc.target in MODELS else None
+    return METHOD_TARGETS.get(key)
