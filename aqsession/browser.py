@@ -1,0 +1,928 @@
+"""The Browser: a session's model cache, cached queries, batched loading and search helpers.
+
+Every query the Browser sends goes through a plain ``QueryInterface``; what comes back is
+stored in ``model_cache`` (``{class name: {id or "r<rid>": model}}``) so one server row is one
+Python object per Browser. A model stored again is merged into the cached object (its data
+is reloaded in place; its identity, rid and session stay).
+
+Cached ``find``/``where``/``first``/``last``/``one``/``all``/``find_by_name`` answer from the
+cache when the answer there is certain to be complete, and ask the server otherwise:
+
+* an ``id`` query needs only the ids that are not cached (or cannot be judged) from the server;
+* any other query is complete in the cache when an earlier unbounded ``where`` (or a batched
+  relationship load) asked for a superset of its rows; those are remembered per model;
+* rows are judged with the server's semantics (see :mod:`aqsession.browser_matching`), and
+  whatever the cache cannot judge for certain goes to the server.
+
+An empty list in a condition (``{"id": []}``) matches nothing and sends no request, as in
+pydent (the real server would read it as ``IS NULL``). The cache knows nothing of rows created
+or changed by others after they were cached: ``clear()`` or ``forget_queries()`` start over.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import IO, Any
+
+from tqdm import tqdm
+
+from aqsession.browser_graph import ModelGraph, build_network, default_key
+from aqsession.browser_loading import (
+    MAX_VALUES_PER_REQUEST,
+    RelationshipLoader,
+    Spec,
+    count_edges,
+    loaded_values,
+    relationships_of,
+    row_data,
+    unique,
+)
+from aqsession.browser_matching import (
+    SERVER_ONLY_MODELS,
+    CompletenessIndex,
+    Condition,
+    arrange,
+    integer_ids,
+    is_unbounded,
+    match,
+    parse_conditions,
+    plain_match,
+)
+from aqsession.exceptions import BrowserException
+from aqsession.models.relationships import HasMany, Many, One
+
+LOGGER = logging.getLogger("aqsession.browser")
+
+_PATH_PART = re.compile(r"([A-Za-z_]\w*)((?:\[-?\d+\])*)")
+_INDEX = re.compile(r"\[(-?\d+)\]")
+
+
+def _is_empty_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple, set, frozenset)) and not value
+
+
+def _cache_key(model: Any) -> Hashable:
+    model_id = model.id
+    return model_id if model_id else f"r{model.rid}"
+
+
+def _listing_entry(entry: Any) -> tuple[int | None, str]:
+    """Split a ``"<id>: <name>"`` listing string."""
+    text = str(entry)
+    head, sep, name = text.partition(": ")
+    if sep and head.strip().isdigit():
+        return int(head), name
+    return None, text
+
+
+class Browser:
+    """The model cache of one session, with cache-aware queries and batched loading.
+
+    ``verbose`` logs every request the Browser makes at INFO on the ``aqsession.browser``
+    logger (DEBUG otherwise); ``progress`` shows a tqdm bar while nested relationship specs
+    load; ``chunk_size`` caps how many values one batched ``where`` carries.
+    """
+
+    DEFAULT_MODEL = "Sample"
+
+    def __init__(
+        self,
+        session: Any,
+        inherit_models: bool = False,
+        *,
+        verbose: bool = False,
+        progress: bool = False,
+        chunk_size: int = MAX_VALUES_PER_REQUEST,
+    ) -> None:
+        self.session = session
+        self.use_cache = True
+        self.verbose = verbose
+        self.progress = progress
+        self.chunk_size = chunk_size
+        self.model_cache: dict[str, dict[Hashable, Any]] = {}
+        self.model_list_cache: dict[str, Any] = {}
+        self.logger = LOGGER
+        self._model_name = self.DEFAULT_MODEL
+        self._unsaved: dict[str, set[Hashable]] = {}
+        self._complete = CompletenessIndex()
+        self._loader = RelationshipLoader(self)
+        if inherit_models:
+            previous = session.browser
+            if previous is not None and previous is not self:
+                self.update_cache(previous.models)
+
+    def __repr__(self) -> str:
+        return f"<Browser({len(self.models)} cached models, session={self.session!r})>"
+
+    # -- model selection -------------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        """The default model for calls that take no ``model_class`` (initially Sample)."""
+        return self._model_name
+
+    def set_model(self, model_name: str) -> None:
+        """Change the default model (unknown names raise ModelRegistryError)."""
+        self._model_name = self._name(model_name)
+
+    def _name(self, model_class: Any) -> str:
+        from aqsession.models import get_model
+
+        if model_class is None:
+            return self._model_name
+        if isinstance(model_class, type):
+            return model_class.__name__
+        if isinstance(model_class, str):
+            get_model(model_class)
+            return model_class
+        raise TypeError(
+            f"model_class must be a model name or a model class, not {type(model_class).__name__}."
+        )
+
+    def interface(self, model_class: Any = None) -> Any:
+        """A plain (non-caching) query interface for ``model_class`` on this session."""
+        from aqsession.interfaces import QueryInterface
+
+        return self.session.model_interface(self._name(model_class), interface_class=QueryInterface)
+
+    def _log(self, message: str, *args: Any) -> None:
+        self.logger.log(logging.INFO if self.verbose else logging.DEBUG, message, *args)
+
+    # -- the cache -------------------------------------------------------------------------
+
+    @property
+    def models(self) -> list[Any]:
+        """Every cached model (all classes)."""
+        return [m for name in list(self.model_cache) for m in self._bucket(name).values()]
+
+    def cached_models(self, model_class: Any = None) -> list[Any]:
+        """The cached models of one class."""
+        return list(self._bucket(self._name(model_class)).values())
+
+    def clear(self) -> None:
+        """Empty the cache, the listing cache and what is known about complete queries."""
+        self.model_cache = {}
+        self.model_list_cache = {}
+        self._unsaved = {}
+        self._complete.forget()
+
+    def forget_queries(self, model_class: Any = None) -> None:
+        """Keep the cached models but stop answering non-id queries from them (until asked
+        again); for one class, or for all when ``model_class`` is None."""
+        self._complete.forget(None if model_class is None else self._name(model_class))
+
+    def _bucket(self, name: str) -> dict[Hashable, Any]:
+        bucket = self.model_cache.setdefault(name, {})
+        unsaved = self._unsaved.get(name)
+        if unsaved:
+            self._rekey_saved(bucket, unsaved)
+        return bucket
+
+    @staticmethod
+    def _rekey_saved(bucket: dict[Hashable, Any], unsaved: set[Hashable]) -> None:
+        """Models cached before they had an id move to their id once saved."""
+        for key in list(unsaved):
+            model = bucket.get(key)
+            if model is None:
+                unsaved.discard(key)
+            elif model.id:
+                unsaved.discard(key)
+                del bucket[key]
+                existing = bucket.setdefault(model.id, model)
+                if existing is not model:
+                    _absorb(existing, model)
+
+    def _merge(self, model: Any) -> Any:
+        """Store ``model``, or merge it into the cached model with the same key; return the
+        cached object."""
+        name = type(model).__name__
+        bucket = self._bucket(name)
+        key = _cache_key(model)
+        cached = bucket.get(key)
+        if cached is None:
+            bucket[key] = model
+            if isinstance(key, str):
+                self._unsaved.setdefault(name, set()).add(key)
+            return model
+        if cached is not model:
+            _absorb(cached, model)
+        return cached
+
+    def update_cache(
+        self, models: Iterable[Any], recursive: bool = True, update_session: bool = False
+    ) -> dict[str, list[Any]]:
+        """Cache ``models`` (and, when ``recursive``, every model already loaded under them).
+
+        A model whose key is cached already is merged into the cached object, which keeps its
+        identity, rid and session; relationships of the cached objects are re-pointed to
+        cached objects. ``update_session`` binds every stored model to this Browser's
+        session. Returns ``{class name: [cached models]}``.
+        """
+        if isinstance(models, (str, bytes, Mapping)) or not isinstance(models, Iterable):
+            raise TypeError(
+                f"update_cache expects a list of models, got {type(models).__name__}; "
+                "wrap a single model in a list."
+            )
+        cached = self._cache_models(list(models), recursive=recursive)
+        if update_session:
+            for model in cached:
+                model._session = self.session
+        grouped: dict[str, list[Any]] = {}
+        for model in cached:
+            grouped.setdefault(type(model).__name__, []).append(model)
+        return grouped
+
+    def _cache_models(self, models: list[Any], recursive: bool = True) -> list[Any]:
+        """Cache models; the cached objects in order (inputs first, then what was under them)."""
+        walked = _walk(models) if recursive else unique(m for m in models if m is not None)
+        canonical = {id(m): self._merge(m) for m in walked}
+        for model in walked:
+            target = canonical[id(model)]
+            for name, value in list(loaded_values(model)):
+                if isinstance(value, list):
+                    fixed: Any = [canonical.get(id(v), v) for v in value]
+                    changed = any(a is not b for a, b in zip(fixed, value, strict=True))
+                else:
+                    fixed = canonical.get(id(value), value)
+                    changed = fixed is not value
+                if changed or target is not model:
+                    target.set_loaded(name, fixed)
+        return unique(canonical[id(m)] for m in walked)
+
+    # -- find ------------------------------------------------------------------------------
+
+    def find(self, model_id: Any, model_class: Any = None) -> Any:
+        """The model with ``model_id`` (a list gives a list): from the cache when there."""
+        name = self._name(model_class)
+        if model_id is None:
+            raise ValueError("model_id in 'find' cannot be None")
+        if not self.use_cache:
+            return self.interface(name).find(model_id)
+        return self.cached_find(name, model_id)
+
+    def cached_find(self, model_class: Any, model_id: Any) -> Any:
+        """Cache-first find: a hit sends nothing; a miss is fetched and cached."""
+        name = self._name(model_class)
+        if isinstance(model_id, (list, tuple, set, frozenset)):
+            return self.cached_where({"id": list(model_id)}, name)
+        ids = integer_ids(Condition("id", (model_id,)))
+        if ids == [0]:
+            return None
+        if ids:
+            hit = self._bucket(name).get(ids[0])
+            if hit is not None:
+                return hit
+        found = self.interface(name).find(model_id)
+        self._log("find %s %r -> %s", name, model_id, "found" if found else "nothing")
+        if found is None:
+            return None
+        if isinstance(found, list):
+            return self._cache_models(found)
+        return self._cache_models([found])[0]
+
+    def find_by_name(self, name: str, model_class: Any = None, primary_key: str = "id") -> Any:
+        """The lowest-id model with this name (case-insensitive, as the server matches).
+
+        ``primary_key`` is accepted for pydent compatibility; a name asked for once is
+        answered from the cache afterwards whatever its value.
+        """
+        model_name = self._name(model_class)
+        if name is None:
+            raise ValueError("name in 'find_by_name' cannot be None")
+        if not str(name).strip():
+            return None
+        if not self.use_cache:
+            return self.interface(model_name).find_by_name(name)
+        found = self.cached_where({"name": name}, model_name)
+        return found[0] if found else None
+
+    # -- where -----------------------------------------------------------------------------
+
+    def where(
+        self,
+        query: Any,
+        model_class: Any = None,
+        primary_key: str = "id",
+        sample_type: Any = None,
+        methods: Any = None,
+        opts: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        include: Any = None,
+    ) -> list[Any]:
+        """Models matching ``query`` (a dict, or an SQL fragment string).
+
+        With the cache on and no ``methods``/``include``/``page_size`` the answer comes from
+        the cache when it is complete there; otherwise the server is asked. Whatever the
+        server returns is cached. The caller's ``query`` and ``opts`` are never modified.
+        """
+        name = self._name(model_class)
+        if sample_type is not None:
+            if isinstance(query, str):
+                raise BrowserException(
+                    "sample_type cannot be combined with an SQL string query; add "
+                    "'sample_type_id = <id>' to the string instead."
+                )
+            query = {**(query or {}), "sample_type_id": self._sample_type_id(sample_type)}
+        if opts and opts.get("limit") == 0:
+            return []
+        if not self.use_cache or methods is not None or include is not None or page_size:
+            return self._server_where(name, query, methods, include, page_size, opts)
+        return self.cached_where(query, name, primary_key=primary_key, opts=opts)
+
+    def _server_where(
+        self,
+        name: str,
+        query: Any,
+        methods: Any,
+        include: Any,
+        page_size: int | None,
+        opts: Mapping[str, Any] | None,
+    ) -> list[Any]:
+        results = self.interface(name).where(
+            query or {},
+            methods=methods,
+            include=include,
+            page_size=page_size,
+            opts=dict(opts) if opts else None,
+        )
+        self._log("where %s %s -> %d models", name, _summary(query), len(results or []))
+        return self._cache_models(list(results or []))
+
+    def cached_where(
+        self,
+        query: Any,
+        model_class: Any = None,
+        primary_key: str = "id",
+        opts: Mapping[str, Any] | None = None,
+    ) -> list[Any]:
+        """Cache-aware ``where`` (see the module docstring for when the server is asked)."""
+        name = self._name(model_class)
+        if query is None:
+            query = {}
+        if isinstance(query, str):
+            return self._fetch(name, query, opts)
+        if not isinstance(query, Mapping):
+            raise TypeError(
+                f"A where query is a dict of column values or an SQL string, not "
+                f"{type(query).__name__}."
+            )
+        query = dict(query)
+        if any(_is_empty_list(v) for v in query.values()):
+            return []
+        conditions = parse_conditions(query)
+        if conditions is None or name in SERVER_ONLY_MODELS:
+            return self._fetch(name, query, opts)
+        local = self._answer_from_cache(name, conditions, opts)
+        if local is not None:
+            return local
+        ids = integer_ids(conditions.get(primary_key)) if primary_key == "id" else None
+        if ids is not None:
+            partial = self._answer_by_ids(name, query, conditions, ids, opts)
+            if partial is not None:
+                return partial
+        return self._fetch(name, query, opts)
+
+    def _saved(self, name: str) -> list[Any]:
+        return [m for m in self._bucket(name).values() if isinstance(m.id, int) and m.id]
+
+    def _answer_from_cache(
+        self, name: str, conditions: Mapping[str, Condition], opts: Mapping[str, Any] | None
+    ) -> list[Any] | None:
+        if not self._complete.covers(name, conditions):
+            return None
+        rows = []
+        for model in self._saved(name):
+            data = row_data(model)
+            verdict = match(name, data, conditions)
+            if verdict is None:
+                return None
+            if verdict:
+                rows.append((model.id, data, model))
+        return arrange(rows, opts)
+
+    def _answer_by_ids(
+        self,
+        name: str,
+        query: dict[str, Any],
+        conditions: Mapping[str, Condition],
+        ids: list[int],
+        opts: Mapping[str, Any] | None,
+    ) -> list[Any] | None:
+        bucket = self._bucket(name)
+        hits: list[Any] = []
+        missing: list[int] = []
+        for model_id in ids:
+            cached = bucket.get(model_id)
+            verdict = None if cached is None else match(name, row_data(cached), conditions)
+            if verdict is True:
+                hits.append(cached)
+            elif verdict is None:
+                missing.append(model_id)
+        found = (
+            unique(hits + self._fetch(name, {**query, "id": missing}, None)) if missing else hits
+        )
+        return arrange([(m.id, row_data(m), m) for m in found if m.id], opts)
+
+    def _fetch(self, name: str, query: Any, opts: Mapping[str, Any] | None) -> list[Any]:
+        """Ask the server, cache the answer, and remember unbounded dict queries as complete."""
+        results = self.interface(name).where(query, opts=dict(opts) if opts else None) or []
+        self._log("where %s %s -> %d models", name, _summary(query), len(results))
+        cached = self._cache_models(list(results))
+        if isinstance(query, Mapping) and is_unbounded(opts) and name not in SERVER_ONLY_MODELS:
+            conditions = parse_conditions(query)
+            if conditions is not None:
+                self._complete.record(name, conditions)
+        return cached
+
+    def load_where(
+        self, model_name: str, query: dict[str, Any], *, force_refresh: bool
+    ) -> list[Any]:
+        """One query of a batched load: cache-aware, or straight from the server."""
+        if force_refresh:
+            return self._fetch(model_name, query, None)
+        return self.cached_where(query, model_name)
+
+    # -- first / last / one / all ----------------------------------------------------------
+
+    def first(
+        self,
+        num: int = 1,
+        model_class: Any = None,
+        query: Any = None,
+        opts: Mapping[str, Any] | None = None,
+        sample_type: Any = None,
+    ) -> list[Any]:
+        """The ``num`` lowest-id matches."""
+        options = {**(opts or {}), "limit": num, "reverse": False}
+        return self.where(query or {}, model_class, sample_type=sample_type, opts=options)
+
+    def last(
+        self,
+        num: int = 1,
+        model_class: Any = None,
+        query: Any = None,
+        opts: Mapping[str, Any] | None = None,
+        sample_type: Any = None,
+    ) -> list[Any]:
+        """The ``num`` most recently created matches, newest first."""
+        options = {**(opts or {}), "limit": num, "reverse": True}
+        return self.where(query or {}, model_class, sample_type=sample_type, opts=options)
+
+    def one(
+        self,
+        model_class: Any = None,
+        sample_type: Any = None,
+        query: Any = None,
+        opts: Mapping[str, Any] | None = None,
+        first: bool = False,
+    ) -> Any:
+        """The newest match (the oldest with ``first=True``), or None."""
+        ends = self.first if first else self.last
+        found = ends(1, model_class, query=query, opts=opts, sample_type=sample_type)
+        return found[0] if found else None
+
+    def all(self, model_class: Any = None, opts: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every model of the class, in id order (the server ignores options for ``all``)."""
+        name = self._name(model_class)
+        merged = dict(opts or {})
+        merged.update(merged.pop("opts", None) or {})
+        if merged.get("limit") == 0:
+            return []
+        if not self.use_cache:
+            return self.interface(name).all(opts=merged or None)
+        return self.cached_where({}, name)
+
+    # -- listings and search ---------------------------------------------------------------
+
+    def sample_list(self, sample_type_id: int | None = None) -> list[str]:
+        """The server's ``"<id>: <name>"`` listing of samples (of one sample type)."""
+        path = "sample_list" if sample_type_id is None else f"sample_list/{sample_type_id}"
+        listing = self.session.aqhttp.get(path) or []
+        self._log("GET %s -> %d entries", path, len(listing))
+        return [str(entry) for entry in listing]
+
+    def list_models(self, sample_type: Any = None, **query: Any) -> list[str]:
+        """``"<id>: <name>"`` strings for the current model (reused while caching)."""
+        name = self.model_name
+        key = json.dumps([name, _plain(sample_type), query], sort_keys=True, default=str)
+        store = self.model_list_cache.setdefault("models", {})
+        if self.use_cache and key in store:
+            return list(store[key])
+        type_id = None if sample_type is None else self._sample_type_id(sample_type)
+        if name == "Sample" and not query:
+            listing = self.sample_list(type_id)
+        else:
+            conditions = dict(query)
+            if type_id is not None:
+                conditions["sample_type_id"] = type_id
+            listing = [f"{m.id}: {m.name}" for m in self.where(conditions, name)]
+        store[key] = listing
+        return list(listing)
+
+    def _listed(self, sample_type: Any) -> list[tuple[int, str]]:
+        pairs = [_listing_entry(e) for e in self.list_models(sample_type=sample_type)]
+        return [(i, n) for i, n in pairs if i is not None]
+
+    def _by_ids(self, ids: list[int], query: Mapping[str, Any]) -> list[Any]:
+        if not ids:
+            return []
+        found = self.where({**query, "id": ids}, self.model_name)
+        order = {model_id: position for position, model_id in enumerate(ids)}
+        return sorted(found, key=lambda m: order.get(m.id, len(order)))
+
+    def search(
+        self, pattern: str, ignore_case: bool = True, sample_type: Any = None, **query: Any
+    ) -> list[Any]:
+        """Models of the current model whose name matches the regex ``pattern``."""
+        regex = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+        ids = [i for i, name in self._listed(sample_type) if regex.search(name)]
+        return self._by_ids(ids, query)
+
+    def close_matches(
+        self,
+        pattern: str,
+        sample_type: Any = None,
+        n: int = 3,
+        cutoff: float = 0.6,
+        **query: Any,
+    ) -> list[Any]:
+        """Models whose names are closest to ``pattern`` (difflib), best first."""
+        listed = self._listed(sample_type)
+        names = difflib.get_close_matches(pattern, unique_names(listed), n=n, cutoff=cutoff)
+        rank = {name: position for position, name in enumerate(names)}
+        ids = [i for i, name in sorted(listed, key=lambda p: rank.get(p[1], 0)) if name in rank]
+        return self._by_ids(ids, query)
+
+    def search_description(
+        self,
+        pattern: str,
+        samples: list[Any] | None = None,
+        sample_type: Any = None,
+        ignore_case: bool = True,
+    ) -> list[Any]:
+        """Samples whose description matches the regex (all samples listed when None)."""
+        if samples is None:
+            samples = self.search(".*", sample_type=sample_type)
+        regex = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+        return [s for s in samples if s.description is not None and regex.search(s.description)]
+
+    def list_field_values(self, model_ids: Iterable[int], **query: Any) -> list[Any]:
+        """Field values of the current model's records ``model_ids``."""
+        ids = list(model_ids)
+        conditions = {**query, "parent_class": self.model_name, "parent_id": ids}
+        return self.where(conditions, "FieldValue")
+
+    def _sample_type_id(self, sample_type: Any) -> Any:
+        if isinstance(sample_type, int) and not isinstance(sample_type, bool):
+            return sample_type
+        if not isinstance(sample_type, str):
+            return sample_type.id
+        found = self.find_by_name(sample_type, "SampleType")
+        if found is None:
+            raise BrowserException(
+                f"No SampleType named {sample_type!r} on the server; check the spelling or "
+                "list them with session.SampleType.all()."
+            )
+        return found.id
+
+    def new_sample(
+        self,
+        sample_type: Any,
+        name: str,
+        description: str,
+        project: str,
+        properties: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """A new, unsaved Sample of ``sample_type`` (a name, id or SampleType)."""
+        if isinstance(sample_type, (str, int)):
+            found = self.find(self._sample_type_id(sample_type), "SampleType")
+        else:
+            found = sample_type
+        if found is None:
+            raise BrowserException(f"SampleType {sample_type!r} was not found on the server.")
+        self.retrieve([found], "field_types")
+        return found.new_sample(
+            name, project, description=description, properties=dict(properties or {})
+        )
+
+    # -- batched relationship loading ------------------------------------------------------
+
+    def get(
+        self,
+        models: Any,
+        relations: Spec = None,
+        query: Mapping[str, Any] | None = None,
+        strict: bool = True,
+        force_refresh: bool = False,
+        progress: bool | None = None,
+    ) -> Any:
+        """Load relationships of ``models`` in batches.
+
+        ``models`` is a model, a list, or a model name (the cached models of that class,
+        filtered by ``query`` from the cache only). ``relations`` is a name (returns the
+        related models), a list or a nested dict (returns ``{name: models}``), or None
+        (returns the models).
+        """
+        if isinstance(models, str):
+            models = [
+                m for m in self.cached_models(models) if plain_match(row_data(m), query or {})
+            ]
+        elif not isinstance(models, (list, tuple, set, frozenset)):
+            models = [models]
+        models = list(models)
+        if relations is None:
+            return models
+        if isinstance(relations, str):
+            return self.retrieve(models, relations, strict=strict, force_refresh=force_refresh)
+        return self.recursive_retrieve(
+            models, relations, strict=strict, force_refresh=force_refresh, progress=progress
+        )
+
+    def retrieve(
+        self,
+        models: Iterable[Any],
+        relationship_name: str,
+        strict: bool = True,
+        force_refresh: bool = False,
+    ) -> list[Any]:
+        """Load one relationship on every model with one batched query (two for
+        HasManyThrough); returns the distinct related models."""
+        return self._loader.retrieve(
+            models, relationship_name, strict=strict, force_refresh=force_refresh
+        )
+
+    def recursive_retrieve(
+        self,
+        models: Iterable[Any],
+        relations: Spec,
+        strict: bool = True,
+        force_refresh: bool = False,
+        progress: bool | None = None,
+    ) -> dict[str, list[Any]]:
+        """Load a nested spec (``{"sample_type": "field_types", "items": "object_type"}``)
+        level by level; returns ``{relationship name: models}`` over all levels."""
+        show = self.progress if progress is None else progress
+        with tqdm(
+            total=count_edges(relations),
+            desc="Loading relationships",
+            unit="relation",
+            disable=not show,
+        ) as bar:
+
+            def advance(path: str) -> None:
+                bar.set_postfix_str(path, refresh=False)
+                bar.update(1)
+
+            return self._loader.recursive_retrieve(
+                models, relations, strict=strict, force_refresh=force_refresh, on_edge=advance
+            )
+
+    # -- networks --------------------------------------------------------------------------
+
+    @classmethod
+    def relationship_network(
+        cls,
+        models: Iterable[Any],
+        get_models: Callable[[Any], Iterable[Any]],
+        cache_func: Callable[[list[Any]], Any] | None = None,
+        key_func: Callable[[Any], Hashable] | None = None,
+        reverse: bool = False,
+        g: ModelGraph | None = None,
+        strict_cache: bool = True,
+    ) -> ModelGraph:
+        """A :class:`ModelGraph` (networkx-free) grown breadth-first from ``models``.
+
+        ``get_models(model)`` yields neighbours (or ``(neighbour, edge attributes)``); edges
+        go neighbour -> model (model -> neighbour with ``reverse``); ``cache_func(level)``
+        loads what ``get_models`` reads, which then runs with requests off when
+        ``strict_cache``.
+        """
+        return build_network(
+            models,
+            get_models,
+            cache_func=cache_func,
+            key_func=key_func or default_key,
+            reverse=reverse,
+            graph=g,
+            strict_cache=strict_cache,
+        )
+
+    @classmethod
+    def sample_network(
+        cls,
+        samples: Iterable[Any],
+        reverse: bool = False,
+        g: ModelGraph | None = None,
+        get_models: Callable[[Any], Iterable[Any]] | None = None,
+        cache_func: Callable[[list[Any]], Any] | None = None,
+        key_func: Callable[[Any], Hashable] | None = None,
+    ) -> ModelGraph:
+        """The network of samples linked through their sample-valued field values."""
+        return cls.relationship_network(
+            samples,
+            get_models or _field_value_samples,
+            cache_func=cache_func or _load_field_value_samples,
+            key_func=key_func,
+            reverse=reverse,
+            g=g,
+        )
+
+    # -- export and inspection -------------------------------------------------------------
+
+    def samples_to_rows(
+        self, samples: Iterable[Any], sample_resolver: Callable[[Any], Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """One dict per sample: ``{<sample type name>: name, "Description", "Project",
+        <property>: value...}``; sample-valued properties are resolved with
+        ``sample_resolver`` (default: the sample's name). All samples share one sample type.
+        """
+        samples = list(samples)
+        if not samples:
+            return []
+        type_ids = {s.sample_type_id for s in samples}
+        if len(type_ids) > 1:
+            raise BrowserException(
+                f"samples_to_rows needs samples of one sample type, got sample_type_ids "
+                f"{sorted(type_ids, key=str)}; group the samples by sample_type_id first."
+            )
+        resolver = sample_resolver or _sample_name
+        self.get(samples, {"sample_type": "field_types", "field_values": "sample"})
+        sample_type = samples[0].sample_type
+        type_name = sample_type.name if sample_type is not None else "Sample"
+        field_types = sorted(
+            sample_type.field_types if sample_type is not None else [], key=lambda f: f.id or 0
+        )
+        rows = []
+        for sample in samples:
+            row: dict[str, Any] = {
+                type_name: sample.name,
+                "Description": sample.description,
+                "Project": sample.project,
+            }
+            for field_type in field_types:
+                values = [
+                    resolver(fv.sample) if field_type.ftype == "sample" else fv.value
+                    for fv in sorted(sample.field_values or [], key=lambda f: f.id or 0)
+                    if fv.name == field_type.name
+                ]
+                row[field_type.name] = values if field_type.array else (values or [None])[0]
+            rows.append(row)
+        return rows
+
+    def export_samples_to_csv(
+        self,
+        samples: Iterable[Any],
+        out: str | os.PathLike[str] | IO[str],
+        sample_resolver: Callable[[Any], Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Write :meth:`samples_to_rows` as CSV to a path or an open text file; list values
+        are written as JSON arrays. Returns the rows."""
+        rows = self.samples_to_rows(samples, sample_resolver)
+        columns: list[str] = []
+        for row in rows:
+            columns.extend(c for c in row if c not in columns)
+        cells = [{k: _csv_cell(v) for k, v in row.items()} for row in rows]
+        if isinstance(out, (str, os.PathLike)):
+            with open(out, "w", newline="", encoding="utf-8") as handle:
+                _write_csv(handle, columns, cells)
+        else:
+            _write_csv(out, columns, cells)
+        return rows
+
+    @classmethod
+    def inspect(
+        cls, model: Any, header: str | None = None, attributes: Iterable[str] | None = None
+    ) -> str:
+        """A short text description: a header line, then ``path: value`` for each attribute
+        path (``"sample_type.name"``, ``"field_values[0].value"``); no code is evaluated."""
+        title = header or f"{type(model).__name__}: {model.id} {getattr(model, 'name', '')}"
+        lines = [title.rstrip()]
+        for path in attributes or ():
+            lines.append(f"    {path}: {resolve_path(model, path)!r}")
+        return "\n".join(lines)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _absorb(cached: Any, incoming: Any) -> None:
+    """Reload ``cached`` in place with ``incoming``'s data; relationships loaded on
+    ``cached`` survive when the columns they are computed from did not change."""
+    before = {name: value for name, value in loaded_values(cached)}
+    keys_before = {name: _key_columns(cached, name) for name in before}
+    cached.reload(incoming.raw if incoming.raw else incoming)
+    for name, value in before.items():
+        if not cached.is_deserialized(name) and _key_columns(cached, name) == keys_before[name]:
+            cached.set_loaded(name, value)
+
+
+def _key_columns(model: Any, name: str) -> Any:
+    """The column values a relationship of ``model`` is computed from (None: unknown)."""
+    rel = relationships_of(type(model)).get(name)
+    data = model._data
+    if isinstance(rel, One):
+        columns = [rel.ref, "parent_class"] if rel.polymorphic else [rel.ref]
+    elif isinstance(rel, HasMany):
+        columns = [rel.attr]
+    elif isinstance(rel, Many):
+        return object()
+    else:
+        columns = ["id"]
+    return tuple(data.get(str(c)) for c in columns)
+
+
+def _walk(models: list[Any]) -> list[Any]:
+    """``models`` and every model loaded under them, breadth-first, each once."""
+    seen: set[int] = set()
+    order: list[Any] = []
+    queue = [m for m in models if m is not None]
+    while queue:
+        model = queue.pop(0)
+        if id(model) in seen:
+            continue
+        seen.add(id(model))
+        order.append(model)
+        for _, value in loaded_values(model):
+            if isinstance(value, list):
+                queue.extend(v for v in value if v is not None)
+            elif value is not None:
+                queue.append(value)
+    return order
+
+
+def _summary(query: Any) -> str:
+    if isinstance(query, Mapping):
+        parts = []
+        for key, value in query.items():
+            if isinstance(value, (list, tuple)) and len(value) > 5:
+                parts.append(f"{key}: [{len(value)} values]")
+            else:
+                parts.append(f"{key}: {value!r}")
+        return "{" + ", ".join(parts) + "}"
+    return repr(query)
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, int)) else getattr(value, "id", value)
+
+
+def unique_names(listed: list[tuple[int, str]]) -> list[str]:
+    """Distinct names of a listing, first occurrence kept."""
+    return list(dict.fromkeys(name for _, name in listed))
+
+
+def _sample_name(sample: Any) -> Any:
+    return None if sample is None else sample.name
+
+
+def _field_value_samples(sample: Any) -> list[tuple[Any, dict[str, Any]]]:
+    return [
+        (fv.sample, {"field_value_name": fv.name})
+        for fv in sample.field_values or []
+        if fv.sample is not None
+    ]
+
+
+def _load_field_value_samples(samples: list[Any]) -> None:
+    by_session: dict[int, list[Any]] = {}
+    for sample in samples:
+        by_session.setdefault(id(sample.session), []).append(sample)
+    for group in by_session.values():
+        group[0].session.browser.get(group, {"field_values": "sample"})
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value)
+    return "" if value is None else value
+
+
+def _write_csv(handle: IO[str], columns: list[str], rows: list[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def resolve_path(model: Any, path: str) -> Any:
+    """Follow ``a.b[0].c`` with getattr and integer indexing; BrowserException if invalid."""
+    value = model
+    for part in path.split("."):
+        found = _PATH_PART.fullmatch(part.strip())
+        if found is None:
+            raise BrowserException(
+                f"Invalid attribute path {path!r}: {part!r} is not a name optionally followed "
+                "by [index]."
+            )
+        try:
+            value = getattr(value, found.group(1))
+            for index in _INDEX.findall(found.group(2)):
+                value = value[int(index)]
+        except (AttributeError, IndexError, KeyError, TypeError) as exc:
+            raise BrowserException(f"Cannot resolve {path!r} on {model!r}: {exc}") from exc
+    return value

@@ -1,0 +1,424 @@
+"""Batched relationship loading for the Browser (``get`` / ``retrieve`` / ``recursive_retrieve``).
+
+For N owner models and one relationship, the per-owner ``where`` queries
+(``Relationship.query_for``) are merged into one query whose varying column holds the list of
+all owners' values (``{"sample_id": [1, 2, ...]}``); the answer is then distributed back to
+the owners by that column. Long value lists are split into chunks of
+``browser.chunk_size`` values so no request body grows without bound. Every owner gets a
+value: ``[]`` for an empty many-relation, ``None`` for a missing single one, so reading it
+later never sends a request.
+
+Relationship kinds:
+
+* ``HasOne`` / ``One`` (by id; polymorphic ones only for owners whose ``parent_class``
+  matches, as ``query_for`` decides) and ``HasMany`` / ``HasManyGeneric`` / ``Many``: one
+  query per relationship per level.
+* ``HasOneFromMany`` (and ``One`` on a non-id column): one query; each owner keeps its newest
+  match (``created_at``, then id), as the lazy ``one()`` would.
+* ``HasManyThrough``: two queries, the association relation and then its targets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from aqsession.browser_matching import index_key, newest_first_key
+from aqsession.exceptions import BrowserException
+from aqsession.models.relationships import (
+    HasManyThrough,
+    HasOneFromMany,
+    One,
+    Relationship,
+)
+
+if TYPE_CHECKING:
+    from aqsession.browser import Browser
+
+MAX_VALUES_PER_REQUEST = 1000
+"""Default number of values of the varying column sent in one batched ``where``."""
+
+LOGGER = logging.getLogger("aqsession.browser")
+
+Spec = Any
+"""A relationship spec: a name, a list/tuple/set of specs, or a dict ``{name: sub-spec}``."""
+
+
+# -- model access ----------------------------------------------------------------------------
+
+
+def row_data(model: Any) -> Mapping[str, Any] | None:
+    """The column values the server last sent for ``model`` (what ``where`` filters on)."""
+    raw = getattr(model, "raw", None)
+    if isinstance(raw, Mapping) and raw:
+        return raw
+    data = getattr(model, "_data", None)
+    return data if isinstance(data, Mapping) else None
+
+
+def column(model: Any, name: str) -> Any:
+    """One column value of ``model``, from its data (never triggers a request)."""
+    data = row_data(model)
+    if data is not None and name in data:
+        return data[name]
+    own = getattr(model, "_data", None)
+    if isinstance(own, Mapping):
+        return own.get(name)
+    return None
+
+
+def relationships_of(cls: type) -> dict[str, Relationship]:
+    """The relationship descriptors of a model class, by name."""
+    found = cls.get_relationships()  # type: ignore[attr-defined]
+    return {name: rel for name, rel in found.items() if isinstance(rel, Relationship)}
+
+
+def loaded_values(model: Any) -> Iterator[tuple[str, Any]]:
+    """``(name, value)`` of every relationship already loaded on ``model``."""
+    for name in relationships_of(type(model)):
+        if model.is_deserialized(name):
+            yield name, getattr(model, name)
+
+
+def as_list(value: Any) -> list[Any]:
+    """A relationship value as a list of models (``None`` -> ``[]``)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v is not None]
+    return [value]
+
+
+def unique(models: Iterable[Any]) -> list[Any]:
+    """Models de-duplicated by identity, first occurrence kept."""
+    seen: set[int] = set()
+    out = []
+    for model in models:
+        if id(model) not in seen:
+            seen.add(id(model))
+            out.append(model)
+    return out
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(index_key(v) for v in value)
+    return index_key(value)
+
+
+def _elements(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+
+
+def _newest(models: Sequence[Any]) -> Any:
+    def key(model: Any) -> tuple[Any, ...]:
+        stamp = newest_first_key(model.id, row_data(model))
+        return (1, *stamp) if stamp is not None else (0, model.id or 0)
+
+    return max(models, key=key) if models else None
+
+
+# -- spec handling ---------------------------------------------------------------------------
+
+
+def spec_items(spec: Spec, strict: bool) -> list[tuple[str, Spec]]:
+    """``(relationship name, sub-spec)`` pairs of one level of a spec."""
+    if spec is None or spec == {} or spec == "":
+        return []
+    if isinstance(spec, str):
+        return [(spec, None)]
+    if isinstance(spec, Mapping):
+        items = []
+        for name, sub in spec.items():
+            if not isinstance(name, str):
+                return _bad_spec(name, strict)
+            items.append((name, sub))
+        return items
+    if isinstance(spec, (list, tuple, set, frozenset)):
+        items = []
+        for element in spec:
+            items.extend(spec_items(element, strict))
+        return items
+    return _bad_spec(spec, strict)
+
+
+def _bad_spec(spec: Any, strict: bool) -> list[tuple[str, Spec]]:
+    if strict:
+        raise BrowserException(
+            f"Type {type(spec).__name__} ({spec!r}) is not recognized as a relationship spec. "
+            'Use a name ("items"), a list of names, or a dict such as '
+            '{"items": "object_type"}.'
+        )
+    return []
+
+
+def count_edges(spec: Spec) -> int:
+    """How many relationship retrievals a spec asks for (for the progress bar)."""
+    return sum(1 + count_edges(sub) for _, sub in spec_items(spec, strict=False))
+
+
+# -- the loader ------------------------------------------------------------------------------
+
+
+class RelationshipLoader:
+    """Loads one relationship for many owners with as few ``where`` requests as possible."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+
+    # -- public entry points ---------------------------------------------------------------
+
+    def retrieve(
+        self, models: Iterable[Any], name: str, *, strict: bool = True, force_refresh: bool = False
+    ) -> list[Any]:
+        """Load ``name`` on every model and return the distinct related models."""
+        owners = unique(m for m in models if m is not None)
+        if not owners:
+            return []
+        cls = self._single_class(owners)
+        rel = self._relationship(cls, name, strict)
+        if rel is None:
+            return []
+        pending = [m for m in owners if force_refresh or not m.is_deserialized(name)]
+        if pending:
+            if isinstance(rel, HasManyThrough):
+                self._load_through(rel, pending, force_refresh)
+            else:
+                self._load_direct(rel, pending, force_refresh)
+        return unique(t for owner in owners for t in as_list(getattr(owner, name)))
+
+    def recursive_retrieve(
+        self,
+        models: Iterable[Any],
+        spec: Spec,
+        *,
+        strict: bool = True,
+        force_refresh: bool = False,
+        on_edge: Callable[[str], None] | None = None,
+    ) -> dict[str, list[Any]]:
+        """Load a nested spec level by level; ``{name: related models}`` over all levels."""
+        found: dict[str, list[Any]] = {}
+        self._walk(list(models), spec, "", found, strict, force_refresh, on_edge)
+        return found
+
+    def _walk(
+        self,
+        models: list[Any],
+        spec: Spec,
+        path: str,
+        found: dict[str, list[Any]],
+        strict: bool,
+        force_refresh: bool,
+        on_edge: Callable[[str], None] | None,
+    ) -> None:
+        for name, sub in spec_items(spec, strict):
+            related = self.retrieve(models, name, strict=strict, force_refresh=force_refresh)
+            here = f"{path}.{name}" if path else name
+            if on_edge is not None:
+                on_edge(here)
+            found.setdefault(name, [])
+            found[name].extend(m for m in related if all(m is not k for k in found[name]))
+            if sub:
+                self._walk(related, sub, here, found, strict, force_refresh, on_edge)
+
+    # -- checks ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _single_class(owners: list[Any]) -> type:
+        classes = unique(type(m) for m in owners)
+        if len(classes) > 1:
+            names = ", ".join(sorted(c.__name__ for c in classes))
+            raise BrowserException(
+                f"retrieve needs models of a single class, got {names}. Call it once per class."
+            )
+        return classes[0]
+
+    @staticmethod
+    def _relationship(cls: type, name: str, strict: bool) -> Relationship | None:
+        rels = relationships_of(cls)
+        if name in rels:
+            return rels[name]
+        if not strict:
+            return None
+        import difflib
+
+        close = difflib.get_close_matches(name, list(rels), n=3, cutoff=0.6)
+        hint = (
+            f"Did you mean {close[0]!r}?"
+            if len(close) == 1
+            else f"Did you mean any of {close}?"
+            if close
+            else f"Available relations: {sorted(rels)}"
+        )
+        raise BrowserException(
+            f"Relation {name!r} not found in relationships for {cls.__name__}.\nHint: {hint}"
+        )
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def _load_direct(self, rel: Relationship, owners: list[Any], force_refresh: bool) -> None:
+        wanted: list[tuple[Any, dict[str, Any]]] = []
+        for owner in owners:
+            query = rel.query_for(owner)
+            if query is None or any(_is_empty_list(v) for v in query.values()):
+                owner.set_loaded(rel.name, rel.empty())
+            else:
+                wanted.append((owner, query))
+        for base, column_name, values, members in _groups(wanted):
+            targets = self.fetch(rel.nested, base, column_name, values, force_refresh)
+            self._distribute(rel, members, column_name, targets)
+
+    def _distribute(
+        self,
+        rel: Relationship,
+        members: list[tuple[Any, dict[str, Any]]],
+        column_name: str | None,
+        targets: list[Any],
+    ) -> None:
+        per_owner: dict[int, list[Any]] = {id(owner): [] for owner, _ in members}
+        if column_name is None:
+            for owner, _ in members:
+                per_owner[id(owner)] = list(targets)
+        else:
+            owners_by_value: dict[Any, list[Any]] = {}
+            for owner, query in members:
+                for element in _elements(query[column_name]):
+                    owners_by_value.setdefault(index_key(element), []).append(owner)
+            for target in targets:
+                for owner in owners_by_value.get(index_key(column(target, column_name)), ()):
+                    per_owner[id(owner)].append(target)
+        unique_by_id = isinstance(rel, One) and rel.attr == "id"
+        for owner, query in members:
+            matches = unique(per_owner[id(owner)])
+            if rel.many:
+                owner.set_loaded(rel.name, matches)
+            elif unique_by_id or not isinstance(rel, (One, HasOneFromMany)):
+                if not matches:
+                    self._missing(owner, rel, query)
+                owner.set_loaded(rel.name, matches[0] if matches else None)
+            else:
+                owner.set_loaded(rel.name, _newest(matches))
+
+    @staticmethod
+    def _missing(owner: Any, rel: Relationship, query: Mapping[str, Any]) -> None:
+        LOGGER.warning(
+            "INCONSISTENT AQUARIUM DATABASE: %s.%s refers to %s %s, which the server does not "
+            "have; the relationship is set to None.",
+            type(owner).__name__,
+            rel.name,
+            rel.nested,
+            dict(query),
+        )
+
+    def _load_through(self, rel: HasManyThrough, owners: list[Any], force_refresh: bool) -> None:
+        through = str(rel.through)
+        ref = str(rel.ref)
+        self.retrieve(owners, through, strict=True, force_refresh=force_refresh)
+        associations = unique(a for owner in owners for a in as_list(getattr(owner, through)))
+        values = unique_values(column(a, ref) for a in associations)
+        targets = (
+            self.fetch(rel.nested, dict(rel.additional_args), rel.attr, values, force_refresh)
+            if values
+            else []
+        )
+        by_value = {index_key(column(t, rel.attr)): t for t in targets}
+        for owner in owners:
+            related = [
+                by_value[index_key(column(a, ref))]
+                for a in as_list(getattr(owner, through))
+                if index_key(column(a, ref)) in by_value
+            ]
+            owner.set_loaded(rel.name, unique(related))
+        self._link_associations(rel, associations, by_value)
+
+    @staticmethod
+    def _link_associations(
+        rel: HasManyThrough, associations: list[Any], by_value: Mapping[Any, Any]
+    ) -> None:
+        """Also set the association's own by-id relation to the target (no extra request)."""
+        if not associations:
+            return
+        for name, candidate in relationships_of(type(associations[0])).items():
+            if (
+                isinstance(candidate, One)
+                and not candidate.polymorphic
+                and candidate.nested == rel.nested
+                and candidate.ref == rel.ref
+                and candidate.attr == rel.attr
+            ):
+                for assoc in associations:
+                    if not assoc.is_deserialized(name):
+                        value = column(assoc, str(rel.ref))
+                        assoc.set_loaded(name, by_value.get(index_key(value)))
+                return
+
+    # -- requests --------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        model_name: str,
+        base: Mapping[str, Any],
+        column_name: str | None,
+        values: Sequence[Any],
+        force_refresh: bool,
+    ) -> list[Any]:
+        """``where`` for ``base`` plus ``column_name IN values``, chunked; cached models."""
+        if column_name is None:
+            return self.browser.load_where(model_name, dict(base), force_refresh=force_refresh)
+        size = max(int(self.browser.chunk_size), 1)
+        results: list[Any] = []
+        for start in range(0, len(values), size):
+            query = {**base, column_name: list(values[start : start + size])}
+            results.extend(self.browser.load_where(model_name, query, force_refresh=force_refresh))
+        return unique(results)
+
+
+def unique_values(values: Iterable[Any]) -> list[Any]:
+    """Distinct non-None values (server equality), first occurrence kept."""
+    seen: set[Any] = set()
+    out = []
+    for value in values:
+        if value is None:
+            continue
+        key = index_key(value)
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def _is_empty_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple, set, frozenset)) and not value
+
+
+Member = tuple[Any, dict[str, Any]]
+Batch = tuple[dict[str, Any], str | None, list[Any], list[Member]]
+
+
+def _groups(wanted: list[Member]) -> list[Batch]:
+    """Split per-owner queries into batches: ``(constant part, varying column, values, members)``.
+
+    Queries normally share every column but one (the owner's key), giving one batch.
+    """
+    by_shape: dict[tuple[str, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    for owner, query in wanted:
+        by_shape.setdefault(tuple(sorted(query)), []).append((owner, query))
+    batches: list[Batch] = []
+    for columns, members in by_shape.items():
+        distinct = {c: {_freeze(q[c]) for _, q in members} for c in columns}
+        varying = [c for c in columns if len(distinct[c]) > 1]
+        chosen = max(varying, key=lambda c: len(distinct[c])) if varying else None
+        by_rest: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
+        for owner, query in members:
+            rest = tuple(_freeze(query[c]) for c in columns if c != chosen)
+            by_rest.setdefault(rest, []).append((owner, query))
+        for group in by_rest.values():
+            first = group[0][1]
+            base = {c: first[c] for c in columns if c != chosen}
+            if chosen is None:
+                batches.append((base, None, [], group))
+                continue
+            values = unique_values(e for _, q in group for e in _elements(q[chosen]))
+            batches.append((base, chosen, values, group))
+    return batches
