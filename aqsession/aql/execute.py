@@ -21,7 +21,9 @@ list means no parent can match: the parent returns ``[]`` at once, without a req
 running its remaining sub-queries). With ``pageSize`` the results are trimmed to ``limit`` and
 put in the session's cache, which pagination bypasses, so they too end up in the calling
 session. When any condition is an operator, the whole condition dict
-is sent as one SQL string (:func:`~aqsession.aql.sql.to_sql`), like pydent.
+is sent as one SQL string (:func:`~aqsession.aql.sql.to_sql`), like pydent. A column constrained
+twice (``items`` and ``field_values`` both select ``Sample.id``) must satisfy both: the value
+lists are intersected, or both comparisons are ANDed in SQL (pydent keeps only the last).
 """
 
 from __future__ import annotations
@@ -32,17 +34,39 @@ from typing import Any
 
 from aqsession.aql import relations
 from aqsession.aql.plan import Attribute, Edge, Plan
-from aqsession.aql.sql import to_sql
+from aqsession.aql.sql import render
 from aqsession.aql.values import Operator, parse_value
 
 
 def distinct(values: Iterable[Any]) -> list[Any]:
     """Values without ``None`` and without repeats, in first-seen order."""
-    seen: list[Any] = []
-    for value in values:
-        if value is not None and value not in seen:
-            seen.append(value)
-    return seen
+    return list(dict.fromkeys(value for value in values if value is not None))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def as_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
+    """Equality conditions as a ``where`` dict; a column given twice keeps the values both
+    accept (two sub-queries that both constrain ``id`` must both hold). None when no value
+    satisfies a column."""
+    conditions: dict[str, Any] = {}
+    for column, value in pairs:
+        if column not in conditions:
+            conditions[column] = value
+            continue
+        previous = conditions[column]
+        if not isinstance(previous, list) and not isinstance(value, list):
+            if previous != value:
+                return None
+            continue
+        accepted = set(_as_list(value))
+        both = [item for item in _as_list(previous) if item in accepted]
+        if not both:
+            return None
+        conditions[column] = both
+    return conditions
 
 
 def _where(session: Any, model: str, conditions: Any, **kwargs: Any) -> list[Any]:
@@ -57,19 +81,22 @@ class Runner:
         self.now = now
 
     def run(self, plan: Plan) -> list[Any]:
-        conditions: dict[str, Any] = {}
+        pairs: list[tuple[str, Any]] = []
         for term in plan.terms:
             if isinstance(term, Attribute):
-                conditions[term.column] = parse_value(term.value, self.now, term.path)
+                pairs.append((term.column, parse_value(term.value, self.now, term.path)))
                 continue
             column, values = _EDGES[term.kind](self, term)
             if not values:
                 return []
-            conditions[column] = values
-        if any(isinstance(value, Operator) for value in conditions.values()):
-            arguments: Any = to_sql(conditions, self.now)
+            pairs.append((column, values))
+        arguments: Any
+        if any(isinstance(value, Operator) for _, value in pairs):
+            arguments = render(pairs, self.now)
         else:
-            arguments = conditions
+            arguments = as_dict(pairs)
+            if arguments is None:
+                return []
         results = _where(
             self.session,
             plan.model,

@@ -16,7 +16,7 @@ request bodies stay identical; MySQL and the fake compare them as numbers.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +72,17 @@ def _condition(column: str, value: Scalar | list[Scalar] | Operator) -> str:
     return compare(column, "=", value)
 
 
+def render(pairs: Iterable[tuple[str, Any]], now: datetime | None = None) -> str:
+    """Render ``(column, value)`` pairs, ANDed in order; a column may appear more than once."""
+    moment = now if now is not None else utcnow()
+    parts = []
+    for key, raw in pairs:
+        column = _column(key)
+        value = raw if isinstance(raw, Operator) else parse_value(raw, moment, column)
+        parts.append(_condition(column, value))
+    return " AND ".join(parts)
+
+
 def to_sql(conditions: Mapping[str, Any], now: datetime | None = None) -> str:
     """Render ``{column: value}`` conditions as one SQL-fragment string, ANDed in key order.
 
@@ -80,10 +91,4 @@ def to_sql(conditions: Mapping[str, Any], now: datetime | None = None) -> str:
     operator objects such as ``{"__gt__": 5}``, or already-compiled :class:`Operator` values.
     An empty mapping gives ``""``.
     """
-    moment = now if now is not None else utcnow()
-    parts = []
-    for key, raw in conditions.items():
-        column = _column(key)
-        value = raw if isinstance(raw, Operator) else parse_value(raw, moment, column)
-        parts.append(_condition(column, value))
-    return " AND ".join(parts)
+    return render(conditions.items(), now)

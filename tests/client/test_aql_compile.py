@@ -686,3 +686,47 @@ def test_plan_structure() -> None:
     assert items.child.model == "Item"  # type: ignore[union-attr]
     assert items.child.options == {"reverse": True, "limit": 1}  # type: ignore[union-attr]
     assert items.child.path == "$.__query__.items.__query__"  # type: ignore[union-attr]
+
+
+def test_two_sub_queries_on_the_same_column_must_both_hold() -> None:
+    rows = {
+        **LAB,
+        "FieldValue": [
+            {"id": 1, "name": "f", "parent_id": 3, "parent_class": "Sample"},
+            {"id": 2, "name": "f", "parent_id": 8, "parent_class": "Sample"},
+        ],
+    }
+    session = FakeSession(rows=rows)
+    document = {
+        "__model__": "Sample",
+        "__query__": {
+            "items": {"__query__": {}},
+            "field_values": {"__query__": {"name": "f"}},
+        },
+    }
+    run(session, document)
+    assert session.calls[-1].conditions == {"id": [3]}
+
+
+def test_an_attribute_and_a_sub_query_on_the_same_column_intersect() -> None:
+    session = FakeSession(rows=LAB)
+    run(session, {"__model__": "Sample", "__query__": {"id": [3, 99], "items": {"__query__": {}}}})
+    assert session.calls[-1].conditions == {"id": [3]}
+
+
+def test_contradicting_conditions_on_one_column_send_nothing() -> None:
+    session = FakeSession(rows=LAB)
+    assert (
+        run(session, {"__model__": "Sample", "__query__": {"id": 99, "items": {"__query__": {}}}})
+        == []
+    )
+    assert [c.model for c in session.calls] == ["Item"]
+
+
+def test_an_operator_and_a_sub_query_on_the_same_column_are_anded() -> None:
+    session = FakeSession(rows=LAB)
+    run(
+        session,
+        {"__model__": "Sample", "__query__": {"id": {"__gt__": 3}, "items": {"__query__": {}}}},
+    )
+    assert session.calls[-1].conditions == 'id > "3" AND ( id = "4" OR id = "3" )'
