@@ -132,7 +132,7 @@ class Browser:
         self._model_name = self._name(model_name)
 
     def _name(self, model_class: Any) -> str:
-        from aqsession.models import get_model
+        from aqsession.models.registry import get_model
 
         if model_class is None:
             return self._model_name
