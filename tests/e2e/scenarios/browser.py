@@ -55,7 +55,7 @@ def main() -> None:
         )
         checks.run(
             "cached_where_ids",
-            lambda: counted(sess, lambda: ids(sess.Sample.where({"id": sample_ids}))),
+            lambda: counted(sess, lambda: sorted(ids(sess.Sample.where({"id": sample_ids})) or [])),
         )
     checks.emit()
 

@@ -1,0 +1,95 @@
+"""pydent's Browser (``with_cache``, ``browser.get``) against the served fake."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from . import truth
+from .harness import value
+
+pytestmark = pytest.mark.pydent
+
+
+@pytest.fixture(scope="module")
+def sample_ids(demo_store: Any) -> list[int]:
+    """Three samples that have items and whose sample types have field types."""
+    store = demo_store
+    chosen = [
+        s["id"]
+        for s in store.rows("samples")
+        if truth.rows(store, "items", sample_id=s["id"])
+        and truth.field_types_of(store, "SampleType", s["sample_type_id"])
+    ][:3]
+    assert len(chosen) == 3, "the demo lab needs three samples with items"
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def results(scenario: Any, sample_ids: list[int]) -> dict[str, Any]:
+    return scenario("browser", {"sample_ids": sample_ids})
+
+
+@pytest.fixture(scope="module")
+def expected(demo_store: Any, sample_ids: list[int]) -> dict[str, Any]:
+    store = demo_store
+    samples = [store.get("samples", i) for i in sample_ids]
+    st_ids = sorted({s["sample_type_id"] for s in samples})
+    items = [i for i in store.rows("items") if i["sample_id"] in sample_ids]
+
+    def ot_name(item: dict[str, Any]) -> str:
+        return str(store.get("object_types", item["object_type_id"])["name"])
+
+    def st_name(sample: dict[str, Any]) -> str:
+        return str(store.get("sample_types", sample["sample_type_id"])["name"])
+
+    def ft_names(st_id: int) -> list[str]:
+        return sorted(ft["name"] for ft in truth.field_types_of(store, "SampleType", st_id))
+
+    return {
+        "find_list": sorted(sample_ids),
+        "get": {
+            "result": {
+                "sample_type": st_ids,
+                "field_types": sorted(
+                    ft["id"]
+                    for st in st_ids
+                    for ft in truth.field_types_of(store, "SampleType", st)
+                ),
+                "items": sorted(i["id"] for i in items),
+                "object_type": sorted({i["object_type_id"] for i in items}),
+            },
+            "requests": 4,
+        },
+        "relations_without_requests": {
+            str(s["id"]): {
+                "sample_type": st_name(s),
+                "field_types": ft_names(s["sample_type_id"]),
+                "items": sorted([i["id"], ot_name(i)] for i in items if i["sample_id"] == s["id"]),
+            }
+            for s in samples
+        },
+        "cached_find": {"result": sample_ids[0], "requests": 0},
+        "cached_sample_types": sorted(store.get("sample_types", i)["name"] for i in st_ids),
+        "cached_where_ids": {"result": sorted(sample_ids), "requests": 0},
+    }
+
+
+CHECKS = [
+    "find_list",
+    "get",
+    "relations_without_requests",
+    "cached_find",
+    "cached_sample_types",
+    "cached_where_ids",
+]
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_pydent_browser(check: str, results: dict[str, Any], expected: dict[str, Any]) -> None:
+    assert value(results, check) == expected[check]
+
+
+def test_every_scenario_check_is_asserted(results: dict[str, Any]) -> None:
+    assert sorted(results) == sorted(CHECKS)
