@@ -133,6 +133,8 @@ class FakeAquarium:
     ``"empty"``), a callable that fills a :class:`Store`, or None for no rows at all. Named labs
     are built once per process and restored from a snapshot afterwards, so creating a fake is
     cheap. ``require_up_to_date=False`` turns off the ``up_to_date_user`` redirect.
+    ``routes`` are extra :class:`~aqfake.routing.Route` objects tried before the built-in ones
+    (to serve an endpoint the fake lacks, or to inject a fault).
     """
 
     def __init__(
@@ -144,6 +146,7 @@ class FakeAquarium:
         env: str = "production",
         base_url: str = "http://aquarium.test",
         require_up_to_date: bool = True,
+        routes: Iterable[Route] = (),
     ) -> None:
         self.store = Store()
         self.journal = Journal()
@@ -154,7 +157,7 @@ class FakeAquarium:
         tag = instance_tag(instance_name, env)
         self.cookie_name = f"remember_token_{tag}"
         self.session_cookie_name = f"_aquarium_{tag}_session"
-        self._router = _Router(discover_routes())
+        self._router = _Router([*routes, *discover_routes()])
         self._saved: dict[str, Snapshot] = {}
         self._snapshot_ids = count(1)
         if isinstance(lab, str):
