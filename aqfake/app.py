@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hmac
 import importlib
+import inspect
 import logging
 import pkgutil
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import count
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -302,6 +303,8 @@ class FakeAquarium:
         return response
 
     def _run(self, route: Route, ctx: Context, params: dict[str, str]) -> Response:
+        if "format" in params and not _takes_format(route.handler):
+            params = {k: v for k, v in params.items() if k != "format"}
         try:
             return route.handler(ctx, **params)
         except NotFound:
@@ -338,6 +341,13 @@ class FakeAquarium:
         from .transport import LiveServer
 
         return LiveServer(self, host=host, port=port)
+
+
+@cache
+def _takes_format(handler: Callable[..., Response]) -> bool:
+    """Whether a handler wants the URL's ``.json``/``.html`` suffix as its ``format`` argument."""
+    parameters = inspect.signature(handler).parameters.values()
+    return any(p.name == "format" or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def _wsgi_base(environ: dict[str, Any]) -> str:
