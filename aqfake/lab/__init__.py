@@ -1,0 +1,50 @@
+"""Labs for the fake: builders, the Docker seed (``empty``) and the seeded ``demo`` lab.
+
+``build_lab(store, name, seed)`` fills an empty store; :class:`LabBuilder` builds custom labs.
+Users' passwords are stored only as salted digests; :func:`check_password` verifies one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from ..store import Store
+from .builder import Field, LabBuilder, check_password, number_text
+from .demo import demo_lab
+from .seed import NEPTUNE, empty_lab, seed_lab
+from .timeline import Timeline, default_anchor
+
+LabFactory = Callable[..., None]
+
+#: The named labs ``build_lab`` knows; each takes ``(store, seed, anchor=...)``.
+LABS: dict[str, LabFactory] = {"demo": demo_lab, "empty": empty_lab}
+
+
+def build_lab(
+    store: Store, name: str = "demo", seed: int = 0, *, anchor: datetime | None = None
+) -> None:
+    """Fill an empty ``store`` with the lab called ``name`` (see :data:`LABS`)."""
+    try:
+        factory = LABS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown lab {name!r}; choose one of: {', '.join(sorted(LABS))}"
+        ) from None
+    factory(store, seed, anchor=anchor)
+
+
+__all__ = [
+    "LABS",
+    "NEPTUNE",
+    "Field",
+    "LabBuilder",
+    "Timeline",
+    "build_lab",
+    "check_password",
+    "default_anchor",
+    "demo_lab",
+    "empty_lab",
+    "number_text",
+    "seed_lab",
+]
