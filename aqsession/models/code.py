@@ -1,0 +1,55 @@
+"""Code (versioned protocol text) and Libraries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import ModelBase
+from .relationships import HasManyGeneric, HasOne, HasOneFromMany, One, session_of
+
+
+class Code(ModelBase):
+    """One version of a piece of code owned by an OperationType or a Library."""
+
+    COLUMNS = (
+        "name",
+        "content",
+        "parent_id",
+        "parent_class",
+        "created_at",
+        "updated_at",
+        "user_id",
+    )
+    STR_FIELDS = ("name", "parent_class", "parent_id")
+
+    user = HasOne("User")
+    operation_type = One("OperationType", ref="parent_id", polymorphic=True)
+    library = One("Library", ref="parent_id", polymorphic=True)
+
+    @property
+    def parent(self) -> Any:
+        return self.library if self.parent_class == "Library" else self.operation_type
+
+    def update(self) -> Code:
+        """Save ``content`` as a new version on the server (``{parents}/code``)."""
+        session_of(self).utils.update_code(self)
+        return self
+
+
+class Library(ModelBase):
+    """Shared code that protocols include."""
+
+    COLUMNS = ("name", "category", "created_at", "updated_at")
+    STR_FIELDS = ("name", "category")
+
+    codes = HasManyGeneric("Code")
+    source = HasOneFromMany(
+        "Code",
+        ref="parent_id",
+        additional_args={"parent_class": "Library", "name": "source"},
+    )
+
+    def create(self) -> Library:
+        """Create the library and its source (``POST libraries.json``)."""
+        session_of(self).utils.create_library(self)
+        return self

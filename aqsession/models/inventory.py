@@ -1,0 +1,510 @@
+"""Inventory models: samples, items, collections and what is attached to them."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+import requests
+
+from aqsession.exceptions import AquariumModelError, ForbiddenRequestError
+
+from .associations import DataAssociatorMixin
+from .base import ModelBase
+from .crud import JSONDeleteMixin, JSONSaveMixin, SaveMixin
+from .field_access import FieldValueInterface
+from .relationships import (
+    JSON,
+    HasMany,
+    HasManyGeneric,
+    HasManyThrough,
+    HasOne,
+    Raw,
+    session_of,
+)
+
+ITEM_COLUMNS = (
+    "location",
+    "quantity",
+    "object_type_id",
+    "created_at",
+    "updated_at",
+    "inuse",
+    "sample_id",
+    "data",
+    "locator_id",
+)
+DELETED_LOCATION = "deleted"
+PART_OBJECT_TYPE = "__Part"
+
+
+class Sample(FieldValueInterface, ModelBase):
+    """A sample (a primer, a plasmid, a yeast strain…) with typed properties."""
+
+    COLUMNS = (
+        "name",
+        "sample_type_id",
+        "project",
+        "created_at",
+        "updated_at",
+        "user_id",
+        "description",
+        "data",
+    )
+    STR_FIELDS = ("name", "sample_type_id")
+    FIELD_VALUE_PARENT: ClassVar[str] = "Sample"
+
+    sample_type = HasOne("SampleType")
+    items = HasMany("Item", ref="sample_id")
+    field_values = HasMany(
+        "FieldValue", ref="parent_id", additional_args={"parent_class": "Sample"}
+    )
+    user = HasOne("User")
+
+    def __init__(
+        self,
+        name: str | None = None,
+        project: str | None = None,
+        description: str | None = None,
+        sample_type: Any = None,
+        sample_type_id: int | None = None,
+        properties: dict[str, Any] | None = None,
+        field_values: list[Any] | None = None,
+    ) -> None:
+        self._set_fields(
+            {
+                "name": name,
+                "project": project,
+                "description": description,
+                "sample_type_id": sample_type_id,
+                "sample_type": sample_type,
+                "field_values": field_values,
+            }
+        )
+        if properties:
+            self.update_properties(properties)
+
+    def _field_types(self) -> list[Any]:
+        sample_type = self.sample_type
+        if sample_type is None:
+            raise AquariumModelError(
+                f"{self!r} has no sample type; set sample_type before using its properties."
+            )
+        return list(sample_type.field_types or [])
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        """``{field name: value}`` (a Sample for sample fields, a list for array fields)."""
+        result: dict[str, Any] = {}
+        for ft in self._field_types():
+            values = [fv.val for fv in self.get_field_value_array(ft.name)]
+            result[ft.name] = values if ft.array else (values[0] if values else None)
+        return result
+
+    @properties.setter
+    def properties(self, values: dict[str, Any]) -> None:
+        self.update_properties(values)
+
+    def update_properties(self, values: dict[str, Any]) -> Sample:
+        """Set several properties; unknown names raise AquariumModelError."""
+        for name, value in values.items():
+            field_type = self.field_type(name)
+            if field_type.array:
+                self.set_field_value_array(name, list(value or []))
+            else:
+                self.set_field_value(name, **self._value_kwargs(field_type, value))
+        return self
+
+    def is_savable(self, do_raise: bool = True) -> bool:
+        """Whether every required property has a value."""
+        props = self.properties
+        missing = [
+            ft.name for ft in self._field_types() if ft.required and props[ft.name] in (None, [])
+        ]
+        if missing and do_raise:
+            raise AquariumModelError(
+                f"Cannot save sample {self.name!r}: required properties {missing} have no value."
+            )
+        return not missing
+
+    def create(self) -> Sample:
+        """Create this sample (and its field values) with ``browser/create_samples``."""
+        self.is_savable()
+        session_of(self).utils.create_samples([self])
+        return self
+
+    def update(self) -> Sample:
+        """Save field values (unlinking server ones no longer present), then the sample."""
+        session = session_of(self)
+        local = list(self.field_values or [])
+        for fv in local:
+            fv.parent_id = self.id
+            fv.parent_class = "Sample"
+            fv.save()
+        local_ids = {fv.id for fv in local}
+        server = session.model_interface("FieldValue").where(
+            {"parent_id": self.id, "parent_class": "Sample"}
+        )
+        for fv in server or []:
+            if fv.id not in local_ids:
+                warnings.warn(
+                    f"Field value {fv.name!r} (id {fv.id}) of sample {self.id} is no longer "
+                    "part of the sample; unlinking it.",
+                    stacklevel=2,
+                )
+                fv.parent_id = None
+                fv.save()
+        result = session.utils.json_save("Sample", self.dump())
+        if isinstance(result, dict):
+            self.reload(result)
+        return self
+
+    def save(self) -> Sample:
+        return self.update() if self.id else self.create()
+
+    def copy(self, keep: Any = None) -> Any:
+        """A copy ready to be saved as a new sample (its field values copied along)."""
+        return super().copy(keep).anonymize()
+
+
+class ItemLocationMixin:
+    """Location helpers shared by Item and Collection."""
+
+    def move(self: Any, location: str) -> Any:
+        """Move to ``location`` on the server (``items/move``)."""
+        session_of(self).utils.move_item(self, location)
+        return self
+
+    def store(self: Any) -> Any:
+        """Ask the server to put the item in its default location."""
+        return session_of(self).utils.store_item(self)
+
+    def mark_as_deleted(self: Any) -> Any:
+        """Move the item to the ``deleted`` location (Aquarium never destroys items)."""
+        return self.move(DELETED_LOCATION)
+
+    def is_deleted(self: Any) -> bool:
+        return self.location == DELETED_LOCATION
+
+    def _update_via_json_save(self: Any) -> Any:
+        """Save columns with ``json/save`` (keeping the server's location), then move if the
+        location was changed locally (a raw location write would not move the item)."""
+        wanted = self.location
+        saved_location = self.raw.get("location") if isinstance(self.raw, dict) else None
+        data = self.dump()
+        data["location"] = saved_location
+        result = session_of(self).utils.json_save(self.get_server_model_name(), data)
+        if isinstance(result, dict):
+            self.reload(result)
+        if wanted is not None and wanted != saved_location:
+            self.move(wanted)
+        return self
+
+
+class Item(DataAssociatorMixin, ItemLocationMixin, ModelBase):
+    """A physical item of an ObjectType, usually holding a Sample."""
+
+    COLUMNS = ITEM_COLUMNS
+    IGNORE = ("locator_id",)
+    STR_FIELDS = ("location", "sample_id", "object_type_id")
+    query_hook = {"methods": ["is_part"]}
+
+    sample = HasOne("Sample")
+    object_type = HasOne("ObjectType")
+    data_associations = HasManyGeneric("DataAssociation", {"parent_class": "Item"})
+    data = Raw()
+    part_associations = HasMany("PartAssociation", ref="part_id")
+    collections = HasManyThrough("Collection", "PartAssociation")
+
+    @property
+    def is_part(self) -> bool:
+        """Whether this item is a part of a collection (the server's ``is_part``)."""
+        if "is_part" in self._data:
+            return bool(self._data["is_part"])
+        object_type = self.object_type
+        return object_type is not None and object_type.name == PART_OBJECT_TYPE
+
+    @property
+    def containing_collection(self) -> Any:
+        """The collection this part belongs to, or None."""
+        collections = self.collections
+        return collections[0] if collections else None
+
+    def create(self) -> Item:
+        """Create the item (``items/make``), then save associations made before."""
+        pending = self._pending_associations()
+        wanted = self.location
+        results = session_of(self).utils.create_items([self])
+        result = results[0] if isinstance(results, list) and results else results
+        if isinstance(result, dict) and "errors" in result:
+            raise AquariumModelError(f"The server refused to create {self!r}: {result['errors']}")
+        if isinstance(result, dict):
+            self.reload(result.get("item", result))
+        self._save_associations(pending)
+        if wanted not in (None, self.location):
+            self.move(wanted)
+        return self
+
+    def update(self) -> Item:
+        return self._update_via_json_save()
+
+    def save(self) -> Item:
+        return self.update() if self.id else self.create()
+
+    def delete(self) -> None:
+        raise ValueError(
+            "Aquarium items cannot be deleted; use item.mark_as_deleted() to move the item "
+            "to the 'deleted' location."
+        )
+
+
+class Collection(DataAssociatorMixin, ItemLocationMixin, ModelBase):
+    """A collection item (plate, gel, box) whose parts sit at (row, column) positions."""
+
+    COLUMNS = ITEM_COLUMNS
+    STR_FIELDS = ("location", "object_type_id")
+    query_hook = {"methods": ["dimensions"]}
+
+    object_type = HasOne("ObjectType")
+    data_associations = HasManyGeneric("DataAssociation", {"parent_class": "Collection"})
+    part_associations = HasMany("PartAssociation", ref="collection_id")
+    parts = HasManyThrough("Item", "PartAssociation", ref="part_id")
+    data = Raw()
+
+    @property
+    def dimensions(self) -> list[int]:
+        """``[rows, columns]``: the server's ``dimensions`` or the object type's."""
+        if self._data.get("dimensions"):
+            return list(self._data["dimensions"])
+        object_type = self.object_type
+        if object_type is None:
+            raise AquariumModelError(f"{self!r} has no object type, so it has no dimensions.")
+        return [object_type.rows or 1, object_type.columns or 12]
+
+    def part_association(self, row: int, column: int) -> Any:
+        for pa in self.part_associations or []:
+            if pa.row == row and pa.column == column:
+                return pa
+        return None
+
+    def part(self, row: int, column: int) -> Any:
+        """The part Item at (row, column), or None."""
+        pa = self.part_association(row, column)
+        if pa is None:
+            return None
+        by_id = {item.id: item for item in self.parts or []}
+        return by_id.get(pa.part_id)
+
+    @property
+    def matrix(self) -> list[list[int]]:
+        """Sample ids by position (``-1`` for an empty slot)."""
+        if self._data.get("matrix") is not None:
+            return [list(row) for row in self._data["matrix"]]
+        rows, columns = self.dimensions
+        grid = [[-1] * columns for _ in range(rows)]
+        by_id = {item.id: item for item in self.parts or []}
+        for pa in self.part_associations or []:
+            item = by_id.get(pa.part_id)
+            in_grid = 0 <= (pa.row or 0) < rows and 0 <= (pa.column or 0) < columns
+            if item is not None and in_grid and item.sample_id is not None:
+                grid[pa.row][pa.column] = item.sample_id
+        return grid
+
+    def create(self) -> Collection:
+        """Create the collection (``PUT collections/{object_type_id}.json``)."""
+        if self.object_type_id is None:
+            raise AquariumModelError(f"{self!r} needs an object_type before it can be created.")
+        pending = self._pending_associations()
+        result = session_of(self).utils.model_update("collections", self.object_type_id, {})
+        if isinstance(result, dict):
+            self.reload(result)
+        self._save_associations(pending)
+        return self
+
+    def update(self) -> Collection:
+        return self._update_via_json_save()
+
+    def save(self) -> Collection:
+        return self.update() if self.id else self.create()
+
+    def _collection_post(self, action: str, body: dict[str, Any]) -> Collection:
+        if not self.id:
+            raise AquariumModelError(f"Save {self!r} before changing its parts.")
+        result = session_of(self).aqhttp.post(f"collections/{self.id}/{action}", json_data=body)
+        for name in ("part_associations", "parts"):
+            self.reset_field(name)
+        if isinstance(result, dict) and result.get("id") == self.id:
+            self.reload({k: v for k, v in result.items() if k != "part_matrix"})
+        return self
+
+    def assign_sample(self, sample_id: int, pairs: list[Any]) -> Collection:
+        """Put ``sample_id`` at each ``(row, column)`` of ``pairs``."""
+        return self._collection_post(
+            "assign_sample", {"sample_id": sample_id, "pairs": [list(p) for p in pairs]}
+        )
+
+    def remove_sample(self, pairs: list[Any]) -> Collection:
+        """Remove the parts at each ``(row, column)`` of ``pairs``."""
+        return self._collection_post("delete_selection", {"pairs": [list(p) for p in pairs]})
+
+
+class PartAssociation(JSONSaveMixin, ModelBase):
+    """Links a part Item to its Collection at (row, column)."""
+
+    COLUMNS = ("part_id", "collection_id", "row", "column", "created_at", "updated_at")
+    STR_FIELDS = ("part_id", "collection_id", "row", "column")
+
+    part = HasOne("Item", ref="part_id")
+    collection = HasOne("Collection")
+
+    def __init__(
+        self,
+        part_id: int | None = None,
+        collection_id: int | None = None,
+        row: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self._set_fields(
+            {"part_id": part_id, "collection_id": collection_id, "row": row, "column": column}
+        )
+
+
+class ObjectType(SaveMixin, ModelBase):
+    """A container type (e.g. "1 ml Tube", "96 Well Plate")."""
+
+    COLUMNS = (
+        "name",
+        "description",
+        "min",
+        "max",
+        "handler",
+        "safety",
+        "cleanup",
+        "data",
+        "vendor",
+        "created_at",
+        "updated_at",
+        "unit",
+        "cost",
+        "release_method",
+        "release_description",
+        "sample_type_id",
+        "image",
+        "prefix",
+        "rows",
+        "columns",
+    )
+    STR_FIELDS = ("name",)
+
+    items = HasMany("Item", ref="object_type_id")
+    sample_type = HasOne("SampleType")
+
+
+class DataAssociation(JSONDeleteMixin, JSONSaveMixin, ModelBase):
+    """One ``{key: value}`` attached to a parent model (``parent_class``/``parent_id``)."""
+
+    COLUMNS = (
+        "parent_id",
+        "parent_class",
+        "key",
+        "upload_id",
+        "object",
+        "created_at",
+        "updated_at",
+    )
+    STR_FIELDS = ("key", "parent_class", "parent_id")
+
+    object = JSON()
+    upload = HasOne("Upload")
+
+    @property
+    def value(self) -> Any:
+        """The stored value: ``object[key]``."""
+        data = self.object
+        return data.get(self.key) if isinstance(data, dict) else None
+
+    @value.setter
+    def value(self, new_value: Any) -> None:
+        self.object = {self.key: new_value}
+
+    def save(self, do_reload: bool = True) -> Any:
+        if self.parent_id is None or self.parent_class is None:
+            raise ValueError(
+                f"{self!r} needs parent_id and parent_class before it can be saved; "
+                "save its parent first or use parent.associate(...)."
+            )
+        return super().save(do_reload=do_reload)
+
+
+class Upload(ModelBase):
+    """An uploaded file (attached to a Job, and through DataAssociations to anything)."""
+
+    COLUMNS = (
+        "job_id",
+        "upload_file_name",
+        "upload_content_type",
+        "upload_file_size",
+        "upload_updated_at",
+        "created_at",
+        "updated_at",
+    )
+    STR_FIELDS = ("upload_file_name",)
+    query_hook = {"methods": ["size", "name", "job"]}
+
+    job = HasOne("Job")
+
+    def __init__(self, job_id: int | None = None, file: Any = None) -> None:
+        self._set_fields({"job_id": job_id})
+        self.file = file
+
+    @property
+    def file(self) -> Any:
+        """The local file object to upload (never dumped)."""
+        return self.__dict__.get("_file")
+
+    @file.setter
+    def file(self, value: Any) -> None:
+        self.__dict__["_file"] = value
+
+    def create(self) -> Upload:
+        """Upload the file (``krill/upload``); the model is reloaded from the answer."""
+        if self.file is None:
+            raise AquariumModelError(f"{self!r} has no file to upload; set upload.file first.")
+        session_of(self).utils.create_upload(self)
+        return self
+
+    def save(self) -> Upload:
+        return self.create()
+
+    def temp_url(self) -> str:
+        """A short-lived download URL from the server."""
+        found = (
+            session_of(self)
+            .model_interface("Upload")
+            .where({"id": self.id}, methods=["expiring_url"])
+        )
+        if not found:
+            raise AquariumModelError(f"Upload {self.id} was not found on the server.")
+        return str(found[0].raw["expiring_url"])
+
+    @property
+    def data(self) -> bytes:
+        """The file's content, fetched from its temporary URL (no session cookies are sent
+        to that URL; the session's timeout applies)."""
+        session = session_of(self)
+        url = self.temp_url()
+        if not getattr(session, "using_requests", True):
+            raise ForbiddenRequestError(
+                f"Attempted a request (GET {url}) when requests have been turned OFF."
+            )
+        timeout = getattr(getattr(session, "aqhttp", None), "timeout", 10)
+        response = requests.get(url, timeout=timeout)
+        response.raise_for_status()
+        return response.content
+
+    def download(self, outdir: str | Path = ".", filename: str | None = None) -> Path:
+        """Write the file's content under ``outdir``; returns the path written."""
+        path = Path(outdir) / (filename or self.upload_file_name or f"upload_{self.id}")
+        path.write_bytes(self.data)
+        return path

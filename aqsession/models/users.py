@@ -1,0 +1,87 @@
+"""Users, groups and accounting models."""
+
+from __future__ import annotations
+
+from .base import ModelBase
+from .relationships import HasMany, HasManyThrough, HasOne
+
+
+class User(ModelBase):
+    """An Aquarium user. Secret columns are never kept, even if a server sends them."""
+
+    COLUMNS = ("name", "login", "created_at", "updated_at", "admin")
+    IGNORE = ("password_digest", "remember_token", "key")
+    STR_FIELDS = ("login", "name")
+
+    groups = HasMany("Group", ref="user_id")
+    user_budget_associations = HasMany("UserBudgetAssociation", ref="user_id")
+    budgets = HasManyThrough("Budget", "UserBudgetAssociation")
+
+
+class Group(ModelBase):
+    COLUMNS = ("name", "description", "created_at", "updated_at")
+    STR_FIELDS = ("name",)
+
+
+class Membership(ModelBase):
+    COLUMNS = ("user_id", "group_id", "created_at", "updated_at")
+    STR_FIELDS = ("user_id", "group_id")
+
+    user = HasOne("User")
+    group = HasOne("Group")
+
+
+class Budget(ModelBase):
+    COLUMNS = (
+        "name",
+        "overhead",
+        "contact",
+        "created_at",
+        "updated_at",
+        "description",
+        "email",
+        "phone",
+    )
+    STR_FIELDS = ("name",)
+
+    user_budget_associations = HasMany("UserBudgetAssociation", ref="budget_id")
+
+
+class UserBudgetAssociation(ModelBase):
+    COLUMNS = ("user_id", "budget_id", "quota", "disabled", "created_at", "updated_at")
+    STR_FIELDS = ("user_id", "budget_id")
+
+    budget = HasOne("Budget")
+    user = HasOne("User")
+
+
+class Account(ModelBase):
+    COLUMNS = (
+        "transaction_type",
+        "amount",
+        "user_id",
+        "budget_id",
+        "category",
+        "job_id",
+        "created_at",
+        "updated_at",
+        "description",
+        "labor_rate",
+        "markup_rate",
+        "operation_id",
+    )
+    STR_FIELDS = ("transaction_type", "amount")
+
+
+class Invoice(ModelBase):
+    COLUMNS = (
+        "year",
+        "month",
+        "budget_id",
+        "user_id",
+        "created_at",
+        "updated_at",
+        "status",
+        "notes",
+    )
+    STR_FIELDS = ("year", "month", "status")
