@@ -288,6 +288,7 @@ class FakeAquarium:
 
     def _dispatch(self, request: Request, base: str) -> Response:
         method = request.method.upper()
+        # HEAD is routed as GET; transports leave the body out but keep its length.
         lookup_method = "GET" if method == "HEAD" else method
         found = self._router.match(lookup_method, request.path)
         if found is None:
@@ -298,8 +299,6 @@ class FakeAquarium:
             response = self._before_filters(route.auth, method, user, base)
             if response is None:
                 response = self._run(route, Context(self, request, user, base), params)
-        if method == "HEAD":
-            response.body = b""
         return response
 
     def _run(self, route: Route, ctx: Context, params: dict[str, str]) -> Response:
@@ -325,8 +324,9 @@ class FakeAquarium:
     ) -> Iterator[bytes]:
         """WSGI entry point: serve the fake from any WSGI server."""
         response = self.handle(wsgi_request(environ), _wsgi_base(environ))
-        start_response(f"{response.status} {response.reason}", list(response.headers))
-        return iter([response.body])
+        headers = [*response.headers, ("Content-Length", str(len(response.body)))]
+        start_response(f"{response.status} {response.reason}", headers)
+        return iter([b"" if environ["REQUEST_METHOD"] == "HEAD" else response.body])
 
     # -- transports ----------------------------------------------------------------------------
 

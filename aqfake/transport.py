@@ -76,6 +76,9 @@ def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | No
         # (status, headers as a list so repeated Set-Cookie survive, body)
         request, origin = request_from_prepared(prepared)
         response = fake.handle(request, origin)
+        if request.method == "HEAD":
+            length = ("Content-Length", str(len(response.body)))
+            return response.status, [*response.headers, length], b""
         return response.status, list(response.headers), response.body
 
     pattern = url_pattern(base_url or fake.base_url)
