@@ -269,6 +269,8 @@ def arrange(
 
 
 def _value_key(value: Any) -> tuple[str, Any]:
+    if isinstance(value, str) and value.isascii():
+        return "str", value.rstrip(" ").casefold()
     return type(value).__name__, value
 
 
