@@ -45,7 +45,7 @@ def test_one_request_per_relationship_whatever_the_number_of_owners(count):
 
 
 def test_has_one_sends_only_uncached_ids_and_sets_missing_targets_to_none(caplog):
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     browser.find(1, "BtKind")
     server.calls.clear()
@@ -71,7 +71,7 @@ def test_empty_many_relations_become_empty_lists_and_need_no_request_later():
 
 
 def test_has_one_from_many_keeps_the_newest_match_per_owner():
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     browser.retrieve(owners, "latest_note")
     assert len(server.calls) == 1
@@ -108,7 +108,7 @@ def test_polymorphic_parents_are_respected():
 
 
 def test_large_id_lists_are_chunked():
-    server, session, browser = make(7, chunk_size=3)
+    server, _session, browser = make(7, chunk_size=3)
     owners = owners_of(browser, server)
     browser.retrieve(owners, "parts")
     sizes = [len(c[2]["query"]["owner_id"]) for c in server.calls]
@@ -116,7 +116,7 @@ def test_large_id_lists_are_chunked():
 
 
 def test_loaded_relationships_are_not_fetched_again_unless_forced():
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     browser.retrieve(owners, "parts")
     first_parts = {o.id: list(o.parts) for o in owners}
@@ -131,7 +131,7 @@ def test_loaded_relationships_are_not_fetched_again_unless_forced():
 
 
 def test_force_refresh_refetches_cached_by_id_targets():
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     browser.retrieve(owners, "bt_kind")
     server.calls.clear()
@@ -152,7 +152,7 @@ def test_owners_that_cannot_load_get_empty_values_without_a_request():
 
 
 def test_retrieve_errors_name_the_problem():
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     with pytest.raises(BrowserException, match="Did you mean 'parts'"):
         browser.retrieve(owners, "prts")
@@ -166,7 +166,7 @@ def test_retrieve_errors_name_the_problem():
 
 
 def test_get_forms():
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     assert browser.get(owners) == owners
     assert browser.get(owners[0], "bt_kind")[0].id == 2
@@ -177,7 +177,7 @@ def test_get_forms():
 
 
 def test_recursive_results_are_flattened_by_name():
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     result = browser.recursive_retrieve(owners, {"bt_kind": {"owners": "bt_kind"}})
     assert sorted(k.id for k in result["bt_kind"]) == [1, 2]
@@ -194,7 +194,7 @@ def test_spec_helpers():
 
 
 def test_progress_bar_is_opt_in(capsys):
-    server, session, browser = make()
+    server, _session, browser = make()
     owners = owners_of(browser, server)
     browser.get(owners, {"parts": {}})
     assert "Loading relationships" not in capsys.readouterr().err
@@ -211,7 +211,7 @@ def test_lazy_access_with_requests_off_raises_when_nothing_was_loaded():
 
 
 def test_update_cache_walks_what_retrieve_loaded():
-    server, session, browser = make(2)
+    server, _session, browser = make(2)
     owners = owners_of(browser, server)
     browser.get(owners, {"notes": {}})
     other = FakeSession(server)
