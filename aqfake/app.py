@@ -48,7 +48,7 @@ DEFAULT_PORTS = {"http": "80", "https": "443"}
 PROFILE_KEYS_PRESENT = ("email", "phone")
 PROFILE_KEYS_TRUE = ("lab_agreement", "aquarium")
 
-LabSpec = str | Callable[[Store], None] | None
+LabSpec = str | Callable[[Store], object] | None
 
 
 def instance_tag(instance_name: str, env: str) -> str:
