@@ -677,9 +677,7 @@ class LabBuilder:
     def _operation_field_value(
         self, op_id: int, field_type: Row, spec: Any, afts: list[Row]
     ) -> Row:
-        is_spec = isinstance(spec, Mapping) and (
-            field_type["ftype"] in ("sample", "item") or set(spec) <= _SPEC_KEYS
-        )
+        is_spec = isinstance(spec, Mapping) and set(spec) <= _SPEC_KEYS
         parts: dict[str, Any] = dict(spec) if is_spec else {}
         if not is_spec and spec is not None:
             key = {"sample": "sample", "item": "item"}.get(field_type["ftype"], "value")
@@ -742,7 +740,9 @@ class LabBuilder:
 
         ``inputs``/``outputs`` map field names to a sample reference (``sample`` fields), an
         item reference (``item`` fields), a plain value (other fields), a mapping with keys
-        ``sample``/``item``/``value``/``row``/``column``, or a list of those (array fields).
+        among ``sample``/``item``/``value``/``row``/``column``, or a list of those (array
+        fields). A ``json`` value whose keys are all among those names must be wrapped in
+        ``{"value": ...}``.
         """
         type_row = self.row("operation_types", operation_type)
         field_types = self.field_types("OperationType", type_row, "operation_types")
