@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -184,3 +185,30 @@ def test_in_process_mock_accepts_a_base_url_with_port_and_path_case():
 def test_live_fake_can_be_served_by_the_fake_itself(fake):
     with fake.live() as server:
         assert requests.get(server.url + "/_aqfake/health", timeout=5).json()["status"] == "ok"
+
+
+def test_live_server_serves_concurrent_clients(fake, live):
+    errors: list[BaseException] = []
+
+    def client(n: int) -> None:
+        try:
+            with requests.Session() as http:
+                for _ in range(5):
+                    login = http.post(
+                        live.url + "/sessions.json",
+                        json={"session": {"login": "neptune", "password": "aquarium"}},
+                        timeout=10,
+                    )
+                    assert login.status_code == 200
+                    echoed = http.post(live.url + "/echo", json={"n": n}, timeout=10)
+                    assert echoed.json() == {"params": {"n": n}, "user": "neptune"}
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(fake.journal) == 60
