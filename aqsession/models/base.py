@@ -26,6 +26,7 @@ from aqsession.exceptions import (
     TridentRequestError,
 )
 
+from .jsoncopy import json_copy
 from .markers import NOT_LOADED
 from .naming import tableize
 from .registry import register
@@ -48,16 +49,6 @@ DEFAULT_COPY_KEEP = ("Item", "Sample", "Collection")
 
 Spec = dict[str, Any]
 _M = TypeVar("_M", bound="ModelBase")
-
-
-def json_copy(value: Any) -> Any:
-    """Copy of nested dicts/lists (the JSON containers); other values are returned as is."""
-    kind = type(value)
-    if kind is dict:
-        return {k: json_copy(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [json_copy(v) for v in value]
-    return value
 
 
 def field_spec(value: Any) -> Spec:

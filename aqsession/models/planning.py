@@ -7,9 +7,10 @@ from typing import Any
 from aqsession.exceptions import AquariumModelError
 
 from .associations import DataAssociatorMixin
-from .base import ModelBase, json_copy
+from .base import ModelBase
 from .crud import DeleteMixin, SaveMixin
 from .field_access import FieldTypeInterface, FieldValueInterface
+from .jsoncopy import json_copy
 from .relationships import (
     JSON,
     Function,

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 from aqsession.exceptions import AquariumModelError, FieldValidationError, NoSessionError
 
+from .jsoncopy import json_copy
 from .markers import NOT_LOADED
 from .naming import pluralize, underscore
 from .registry import get_model
@@ -117,7 +118,7 @@ class Raw(Field):
         return value
 
     def load(self, model: Any, value: Any) -> None:
-        model._data[self.name] = self.coerce(value)
+        model._data[self.name] = self.coerce(json_copy(value))
 
     def dump_value(self, value: Any) -> Any:
         return value
