@@ -284,7 +284,9 @@ class FakeAquarium:
 
     def _journal(self, request: Request, body: Any, response: Response) -> None:
         if not request.path.startswith(CONTROL_PREFIX):
-            self.journal.record(request.method, request.path, request.query, body, response.status)
+            self.journal.record(
+                request.method.upper(), request.path, request.query, body, response.status
+            )
 
     def _dispatch(self, request: Request, base: str) -> Response:
         method = request.method.upper()
