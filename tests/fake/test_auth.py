@@ -260,3 +260,21 @@ def test_user_token_returns_the_cookie_value_and_names_known_users(fake):
     assert fake.user_token("ROOKIE") == ROOKIE_TOKEN
     with pytest.raises(LookupError, match="ghost, neptune, rookie"):
         fake.user_token("ghost")
+
+
+def test_users_current_renders_the_signed_in_user_without_secrets(http):
+    login(http)
+    user = http.get(f"{URL}/users/current.json").json()
+    assert (user["id"], user["login"], user["name"]) == (1, "neptune", "Neptune")
+    assert not {"password_digest", "remember_token", "key"} & set(user)
+
+
+def test_users_current_is_500_when_anonymous_as_aquarium(http):
+    response = http.get(f"{URL}/users/current.json")
+    assert response.status_code == 500
+    assert response.json() == {"status": "500", "error": "Internal Server Error"}
+
+
+def test_user_page_of_unknown_user_is_404(http):
+    login(http)
+    assert http.get(f"{URL}/users/99").status_code == 404
