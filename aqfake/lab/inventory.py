@@ -1,0 +1,246 @@
+"""Samples with their field values, items, collections with parts, data associations, uploads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..store import Row
+from ..tables import TABLES
+from .base import BuilderBase, Ref
+
+PART_TYPE = "__Part"
+DELETED = "deleted"
+DEFAULT_COLLECTION_SHAPE = (1, 12)
+
+_TABLE_BY_COLUMNS: dict[frozenset[str], str] = {
+    frozenset(table.column_names): name for name, table in TABLES.items()
+}
+_MODEL_BY_TABLE: dict[str, str] = {
+    "operations": "Operation",
+    "plans": "Plan",
+    "samples": "Sample",
+    "operation_types": "OperationType",
+    "jobs": "Job",
+    "uploads": "Upload",
+    "users": "User",
+    "libraries": "Library",
+}
+
+
+class InventoryBuilder(BuilderBase):
+    """Builders for samples, items and what hangs off them."""
+
+    def sample(
+        self,
+        name: str,
+        sample_type: Ref,
+        project: str,
+        properties: Mapping[str, Any] | None = None,
+        *,
+        description: str | None = None,
+        user: Ref = None,
+        data: str | None = None,
+    ) -> Row:
+        """A sample with one field value per field type of its type (array fields: one each).
+
+        ``properties`` maps field names to values: numbers are stored as Ruby float strings
+        (``5`` -> ``"5.0"``), ``sample`` fields take a sample reference, ``item`` fields an
+        item reference, ``json`` fields any JSON-able value.
+        """
+        properties = dict(properties or {})
+        type_row = self.row("sample_types", sample_type)
+        if not project:
+            raise ValueError(f"sample {name!r}: a project is required")
+        self._unique("samples", name=name)
+        field_types = self.field_types("SampleType", type_row, "sample_types")
+        unknown = set(properties) - {ft["name"] for ft in field_types}
+        if unknown:
+            known = ", ".join(ft["name"] for ft in field_types) or "none"
+            raise ValueError(
+                f"sample {name!r}: {type_row['name']} has no field {sorted(unknown)[0]!r} "
+                f"(its fields: {known})"
+            )
+        row = self._insert(
+            "samples",
+            name=name,
+            sample_type_id=type_row["id"],
+            project=project,
+            user_id=self.user_id(user),
+            description=description,
+            data=data,
+        )
+        for ft in field_types:
+            value = properties.get(ft["name"])
+            values = list(value) if ft["array"] and isinstance(value, (list, tuple)) else [value]
+            for one in values:
+                self._insert(
+                    "field_values",
+                    parent_id=row["id"],
+                    parent_class="Sample",
+                    name=ft["name"],
+                    field_type_id=ft["id"],
+                    **self._value_columns(ft["ftype"], one),
+                )
+        return row
+
+    def item(
+        self,
+        sample: Ref,
+        object_type: Ref,
+        location: str | None = "Bench",
+        *,
+        quantity: int = 1,
+        inuse: int = 0,
+        data: str | None = None,
+        deleted: bool = False,
+    ) -> Row:
+        """An item of ``object_type`` holding ``sample`` (None for sample-less items)."""
+        if deleted:
+            location, quantity, inuse = DELETED, -1, -1
+        if quantity < -1 or not -1 <= inuse <= quantity:
+            raise ValueError(
+                f"item: need quantity >= -1 and -1 <= inuse <= quantity, got "
+                f"quantity {quantity}, inuse {inuse}"
+            )
+        return self._insert(
+            "items",
+            location=location,
+            quantity=quantity,
+            object_type_id=self.ref("object_types", object_type),
+            inuse=inuse,
+            sample_id=self.ref("samples", sample),
+            data=data,
+        )
+
+    def delete_item(self, item: Ref) -> Row:
+        """Mark an item deleted as Aquarium does: location ``deleted``, quantity and inuse -1."""
+        return self.store.update(
+            "items",
+            self.row("items", item, by="id")["id"],
+            location=DELETED,
+            quantity=-1,
+            inuse=-1,
+            updated_at=self.timestamp(),
+        )
+
+    def part_type_id(self) -> int:
+        """The id of the ``__Part`` object type that part items use."""
+        found = self.store.first("object_types", name=PART_TYPE)
+        if found is None:
+            raise ValueError(f"no {PART_TYPE} object type: build empty_lab(store) first")
+        return int(found["id"])
+
+    def dimensions(self, collection: Ref) -> tuple[int, int]:
+        """``(rows, columns)`` of a collection item, from its object type."""
+        item = self.row("items", collection, by="id")
+        object_type = self.store.get("object_types", item["object_type_id"])
+        if object_type is None or object_type["handler"] != "collection":
+            raise ValueError(f"item {item['id']} is not a collection")
+        default_rows, default_columns = DEFAULT_COLLECTION_SHAPE
+        return (object_type["rows"] or default_rows, object_type["columns"] or default_columns)
+
+    def collection(
+        self,
+        object_type: Ref,
+        parts: Mapping[tuple[int, int], Ref] | None = None,
+        location: str | None = "Bench",
+        *,
+        data: str | None = None,
+    ) -> Row:
+        """A collection item, with a ``__Part`` item and part association per filled well."""
+        type_row = self.row("object_types", object_type)
+        if type_row["handler"] != "collection":
+            raise ValueError(f"object type {type_row['name']!r} is not a collection type")
+        row = self.item(None, type_row, location, data=data)
+        for (r, c), sample in (parts or {}).items():
+            self.part(row, r, c, sample)
+        return row
+
+    def part(self, collection: Ref, row: int, column: int, sample: Ref) -> Row:
+        """Put ``sample`` in well (row, column) of a collection; returns the part item."""
+        collection_id = self.ref("items", collection, by="id")
+        rows, columns = self.dimensions(collection_id)
+        if not (0 <= row < rows and 0 <= column < columns):
+            raise ValueError(
+                f"well ({row}, {column}) is outside collection {collection_id} "
+                f"({rows} x {columns}, 0-based)"
+            )
+        if self.store.first(
+            "part_associations", collection_id=collection_id, row=row, column=column
+        ):
+            raise ValueError(f"well ({row}, {column}) of collection {collection_id} is taken")
+        part = self._insert(
+            "items",
+            location=None,
+            quantity=1,
+            inuse=0,
+            object_type_id=self.part_type_id(),
+            sample_id=self.ref("samples", sample),
+        )
+        self._insert(
+            "part_associations",
+            part_id=part["id"],
+            collection_id=collection_id,
+            row=row,
+            column=column,
+        )
+        return part
+
+    def parent_class_of(self, row: Mapping[str, Any]) -> str:
+        """The model name Aquarium would record as ``parent_class`` for a row."""
+        table = _TABLE_BY_COLUMNS.get(frozenset(row))
+        if table == "items":
+            object_type = self.store.get("object_types", row["object_type_id"])
+            return (
+                "Collection" if object_type and object_type["handler"] == "collection" else "Item"
+            )
+        model = _MODEL_BY_TABLE.get(table or "")
+        if model is None:
+            raise ValueError(
+                "cannot tell the parent_class of this row; pass parent_class= explicitly"
+            )
+        return model
+
+    def data_association(
+        self,
+        parent: Mapping[str, Any] | int,
+        key: str,
+        value: Any,
+        *,
+        parent_class: str | None = None,
+        upload: Ref = None,
+    ) -> Row:
+        """A data association ``{key: value}`` on a row (class inferred from the row)."""
+        if parent_class is None:
+            if not isinstance(parent, Mapping):
+                raise ValueError("give parent_class= when the parent is an id")
+            parent_class = self.parent_class_of(parent)
+        parent_id = parent["id"] if isinstance(parent, Mapping) else int(parent)
+        return self._insert(
+            "data_associations",
+            parent_id=parent_id,
+            parent_class=parent_class,
+            key=key,
+            upload_id=self.ref("uploads", upload, by="id"),
+            object=json.dumps({key: value}),
+        )
+
+    def upload(
+        self,
+        job: Ref,
+        file_name: str,
+        *,
+        content_type: str = "image/jpeg",
+        size: int | None = None,
+    ) -> Row:
+        """An upload attached to a job (the file itself is not stored)."""
+        return self._insert(
+            "uploads",
+            job_id=self.ref("jobs", job, by="id"),
+            upload_file_name=file_name,
+            upload_content_type=content_type,
+            upload_file_size=size if size is not None else self.rng.randrange(20_000, 900_000),
+            upload_updated_at=self.timestamp(),
+        )
