@@ -238,6 +238,14 @@ class Browser:
             grouped.setdefault(type(model).__name__, []).append(model)
         return grouped
 
+    def adopt(self, other: Browser, update_session: bool = False) -> dict[str, list[Any]]:
+        """Take every model of another Browser (as :meth:`update_cache` does) and what it
+        knows about complete queries, so queries it could answer alone are answered here
+        without requests too (e.g. in a derived session with requests off)."""
+        grouped = self.update_cache(other.models, update_session=update_session)
+        self._complete.absorb(other._complete)
+        return grouped
+
     def _cache_models(self, models: list[Any], recursive: bool = True) -> list[Any]:
         """Cache models; the cached objects in order (inputs first, then what was under them)."""
         walked = _walk(models) if recursive else unique(m for m in models if m is not None)

@@ -274,6 +274,10 @@ def _value_key(value: Any) -> tuple[str, Any]:
     return type(value).__name__, value
 
 
+Record = dict[str, frozenset[tuple[str, Any]]]
+"""A complete query: per column, the (typed) values it allowed."""
+
+
 class CompletenessIndex:
     """Remembers queries whose every matching server row is known to be in the cache.
 
@@ -283,14 +287,28 @@ class CompletenessIndex:
     """
 
     def __init__(self) -> None:
-        self._records: dict[str, list[dict[str, frozenset[tuple[str, Any]]]]] = {}
+        self._records: dict[str, list[Record]] = {}
 
     def record(self, model_name: str, conditions: Mapping[str, Condition]) -> None:
         """Note that the cache holds every row matching ``conditions``."""
         entry = {c.column: frozenset(_value_key(v) for v in c.values) for c in conditions.values()}
-        records = self._records.setdefault(model_name, [])
-        if entry not in records:
-            records.append(entry)
+        self._add(self._records.setdefault(model_name, []), entry)
+
+    @staticmethod
+    def _add(records: list[Record], entry: Record) -> None:
+        """Append ``entry``, or widen a record that differs from it in one column only (the
+        union of two such row sets is the row set of the widened record)."""
+        for record in records:
+            if record.keys() != entry.keys():
+                continue
+            different = [c for c in entry if record[c] != entry[c]]
+            if not different:
+                return
+            if len(different) == 1:
+                column = different[0]
+                record[column] = record[column] | entry[column]
+                return
+        records.append(dict(entry))
 
     def covers(self, model_name: str, conditions: Mapping[str, Condition]) -> bool:
         """True when some recorded query selects a superset of the rows ``conditions`` select."""
@@ -302,6 +320,13 @@ class CompletenessIndex:
             ):
                 return True
         return False
+
+    def absorb(self, other: CompletenessIndex) -> None:
+        """Add another index's records (valid here once its models are cached here too)."""
+        for model_name, entries in other._records.items():
+            records = self._records.setdefault(model_name, [])
+            for entry in entries:
+                self._add(records, entry)
 
     def forget(self, model_name: str | None = None) -> None:
         """Drop the records of one model, or of all models."""

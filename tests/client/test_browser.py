@@ -11,7 +11,7 @@ from test_browser_doubles import BtKind, BtOwner, FakeServer, FakeSession, demo_
 
 from aqsession.browser import Browser, resolve_path
 from aqsession.browser_graph import ModelGraph
-from aqsession.exceptions import BrowserException, ModelRegistryError
+from aqsession.exceptions import BrowserException, ForbiddenRequestError, ModelRegistryError
 
 
 @pytest.fixture
@@ -385,3 +385,17 @@ def test_export_needs_one_sample_type(browser):
     assert browser.samples_to_rows([]) == []
     out = io.StringIO()
     assert browser.export_samples_to_csv([], out) == []
+
+
+def test_adopt_takes_models_and_knowledge_of_complete_queries(server, session, browser):
+    browser.where({"bt_kind_id": 1}, "BtOwner")
+    child = FakeSession(server)
+    child.using_requests = False
+    child.browser.adopt(browser, update_session=True)
+    assert [m.id for m in child.browser.where({"bt_kind_id": [1]}, "BtOwner")] == [2, 4]
+    assert all(m.session is session for m in browser.models)
+    plain = FakeSession(server)
+    plain.using_requests = False
+    plain.browser.update_cache(browser.models)
+    with pytest.raises(ForbiddenRequestError):
+        plain.browser.where({"bt_kind_id": 1}, "BtOwner")

@@ -146,3 +146,15 @@ def test_completeness_covers_subsets_only():
     assert index.covers("Item", _c({"anything": "x"}))
     index.forget("Item")
     assert not index.covers("Item", _c({"sample_id": 2}))
+
+
+def test_completeness_widens_records_that_differ_in_one_column():
+    index = CompletenessIndex()
+    index.record("Item", _c({"sample_id": 1, "kind": "a"}))
+    index.record("Item", _c({"sample_id": 2, "kind": "a"}))
+    assert index.covers("Item", _c({"sample_id": [1, 2], "kind": "A "}))
+    index.record("Item", _c({"sample_id": 3, "kind": "b"}))
+    assert not index.covers("Item", _c({"sample_id": [1, 3], "kind": ["a", "b"]}))
+    other = CompletenessIndex()
+    other.absorb(index)
+    assert other.covers("Item", _c({"sample_id": 3, "kind": "b"}))
