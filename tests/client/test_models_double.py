@@ -282,5 +282,5 @@ class FakeSession:
         """Shortcut for tests: ``get_model(name).load_from(data, self)``."""
         return get_model(name).load_from(data, self)
 
-    def new(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        return get_model(name).new_bound(self, *args, **kwargs)
+    def new(self, model_name: str, /, *args: Any, **kwargs: Any) -> Any:
+        return get_model(model_name).new_bound(self, *args, **kwargs)
