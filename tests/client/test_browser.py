@@ -393,7 +393,7 @@ def test_adopt_takes_models_and_knowledge_of_complete_queries(server, session, b
     child.using_requests = False
     child.browser.adopt(browser, update_session=True)
     assert [m.id for m in child.browser.where({"bt_kind_id": [1]}, "BtOwner")] == [2, 4]
-    assert all(m.session is session for m in browser.models)
+    assert all(m.session is child for m in child.browser.models)
     plain = FakeSession(server)
     plain.using_requests = False
     plain.browser.update_cache(browser.models)
