@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..store import Row
+from ..timefmt import format_time
 from .base import BuilderBase, Ref
 
 _SPEC_KEYS = frozenset({"sample", "item", "value", "row", "column"})
@@ -251,25 +252,33 @@ def default_layout(name: str) -> dict[str, Any]:
     }
 
 
-def job_state(operation_type_id: int | None, pc: int, when: datetime) -> list[dict[str, Any]]:
-    """A Krill job state for a job at ``pc``: initialize, then the steps done so far."""
-    stamp = when.isoformat()
+def job_state(
+    operation_type_id: int | None, pc: int, when: datetime, step_minutes: int = 3
+) -> list[dict[str, Any]]:
+    """A Krill job state for a job at ``pc``: initialize, then the steps done so far.
+
+    Step times are Aquarium JSON timestamps, ``step_minutes`` apart from ``when``.
+    """
+
+    def stamp(step: int) -> str:
+        return format_time(when + timedelta(minutes=step * step_minutes))
+
     steps: list[dict[str, Any]] = [
         {
             "operation": "initialize",
             "arguments": {"operation_type_id": operation_type_id},
-            "time": stamp,
+            "time": stamp(0),
         }
     ]
     shown = pc + 1 if pc >= 0 else (2 if pc == -2 else 0)
-    for number in range(shown):
+    for number in range(1, shown + 1):
         steps.append(
             {
                 "operation": "display",
-                "content": [{"title": f"Step {number + 1}"}, {"note": "Follow the instructions."}],
+                "content": [{"title": f"Step {number}"}, {"note": "Follow the instructions."}],
             }
         )
-        steps.append({"operation": "next", "time": stamp, "inputs": {}})
+        steps.append({"operation": "next", "time": stamp(number), "inputs": {}})
     if pc == -2:
         steps.append({"operation": "complete", "rval": {}})
     return steps

@@ -358,3 +358,22 @@ def test_user_profiles_and_admin_membership(lab: Store) -> None:
     keys = {p["key"]: p["value"] for p in lab.lookup("parameters", user_id=vega["id"])}
     assert keys["lab_agreement"] == keys["aquarium"] == "true"
     assert keys["email"] and keys["phone"]
+
+
+def test_plan_names_are_unique_and_operations_updated_when_run(lab: Store) -> None:
+    names = [p["name"].casefold() for p in lab.rows("plans")]
+    assert len(names) == len(set(names))
+    ran = {ja["operation_id"] for ja in lab.rows("job_associations")}
+    for op in lab.rows("operations"):
+        assert op["updated_at"] >= op["created_at"]
+        assert (op["updated_at"] > op["created_at"]) == (op["id"] in ran)
+
+
+def test_job_step_times_are_aquarium_timestamps_in_order(lab: Store) -> None:
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000-0[78]:00$")
+    for job in lab.rows("jobs"):
+        times = [step["time"] for step in json.loads(job["state"]) if "time" in step]
+        assert all(stamp.match(t) for t in times), times
+        parsed = [datetime.fromisoformat(t) for t in times]
+        assert parsed == sorted(parsed)
+        assert parsed[0] == job["created_at"]
