@@ -555,7 +555,7 @@ class QueryInterface(QueryInterfaceABC):
 
     def new(self, *args: Any, **kwargs: Any) -> Any:
         """A new (unsaved) model bound to the session; no request."""
-        return self.model.new_for(self.session, *args, **kwargs)
+        return self.model(*args, session=self.session, **kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.new(*args, **kwargs)
@@ -641,7 +641,7 @@ class BrowserInterface(QueryInterfaceABC):
 
     def new(self, *args: Any, **kwargs: Any) -> Any:
         """A new model bound to the session, also put into the cache."""
-        model = self.model.new_for(self.session, *args, **kwargs)
+        model = self.model(*args, session=self.session, **kwargs)
         self.browser.update_cache([model])
         return model
 

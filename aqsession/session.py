@@ -200,9 +200,6 @@ class AqSession:
         if self._browser is not None:
             self._browser.clear()
 
-    def _cached_models(self) -> list[Any]:
-        return list(self._browser.models) if self._browser is not None else []
-
     # -- derived sessions ----------------------------------------------------------------
 
     def copy(self) -> AqSession:
@@ -233,11 +230,8 @@ class AqSession:
             new.using_requests = using_requests
         if timeout is not None:
             new.set_timeout(timeout)
-        models = self._cached_models()
-        if session_swap and models:
-            new.browser.update_cache(models, update_session=True)
-        elif using_models and models:
-            new.browser.update_cache(models)
+        if self._browser is not None and (session_swap or using_models):
+            new.browser.adopt(self._browser, update_session=session_swap)
         if using_verbose is not None:
             new.set_verbose(using_verbose)
         return new
@@ -284,9 +278,8 @@ class AqSession:
         tb: TracebackType | None,
     ) -> None:
         parent = self.parent_session
-        models = self._cached_models()
-        if parent is not None and models:
-            parent.browser.update_cache(models, update_session=True)
+        if parent is not None and self._browser is not None and self._browser.models:
+            parent.browser.adopt(self._browser, update_session=True)
 
     # -- server --------------------------------------------------------------------------
 
@@ -329,7 +322,10 @@ class AqSession:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        names = _model_names()
+        try:
+            names = _model_names()
+        except ImportError:
+            names = []
         if name in names:
             return self._interface(name)
         prefix = f"{type(self)} has no attribute '{name}'."
