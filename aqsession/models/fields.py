@@ -210,7 +210,9 @@ class FieldValue(JSONSaveMixin, JSONDeleteMixin, ModelBase):
         if field_type is None:
             return
         candidates = list(field_type.allowable_field_types or [])
-        if sample is not None:
+        if not candidates:
+            return
+        if sample is not None and sample.sample_type_id is not None:
             candidates = [a for a in candidates if a.sample_type_id == sample.sample_type_id]
         if container is not None:
             candidates = [a for a in candidates if a.object_type_id == container.id]
