@@ -285,6 +285,10 @@ GENES = (
 )
 PROMOTERS = ("pTEF1", "pGAL1", "pADH1", "pCYC1", "pGPD", "pPGK1", "pREV1", "pRPL18B")
 BACKBONES = ("pMOD", "pGGA", "pLAB", "pRS41")
+#: The first primer pair, plasmid and fragment of every demo lab use these, whatever the seed.
+LANDMARK_GENE = "GFP"
+LANDMARK_PLASMID = ("pMOD", "pTEF1", LANDMARK_GENE)
+
 ROOT_STRAINS = ("W303-1A", "BY4741", "BY4742", "CEN.PK2-1C")
 
 #: Where things sit outside the freezer grid.

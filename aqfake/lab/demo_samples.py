@@ -1,4 +1,10 @@
-"""The demo lab's samples, drawn from the catalogue: names, properties and their containers."""
+"""The demo lab's samples, drawn from the catalogue: names, properties and their containers.
+
+Whatever the seed, the first sample of each kind is a landmark tests can name (see
+``catalogue.LANDMARK_GENE``): primers ``fwd-GFP-01``/``rev-GFP-01``, plasmid
+``pMOD-pTEF1-GFP``, fragment ``frag-GFP-01`` (made from those three) and the background
+strains; everything after them is drawn from the seeded generator.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ from typing import Any
 
 from . import catalogue as cat
 from .seed import NEPTUNE
+
+SampleSpec = tuple[str, dict[str, Any]]
 
 
 def _dna(rng: random.Random, length: int) -> str:
@@ -17,126 +25,134 @@ def _initials(name: str) -> str:
     return "".join(part[0] for part in name.split()).upper()
 
 
-def sample_specs(rng: random.Random, logins: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """(sample type, keyword arguments) for every demo sample, in dependency order."""
-    specs: list[tuple[str, dict[str, Any]]] = []
-    taken: set[str] = set()
+class _Drafts:
+    """Accumulates sample specs, keeping names unique and numbering them per stem."""
+
+    def __init__(self, rng: random.Random, logins: list[str]) -> None:
+        self.rng = rng
+        self.logins = logins
+        self.specs: list[SampleSpec] = []
+        self.taken: set[str] = set()
+        self.numbers: dict[str, int] = {}
+        self.primer_pairs: list[tuple[str, str, str]] = []
+        self.plasmids: list[tuple[str, str]] = []
+        self.fragments: list[str] = []
+        self.strains: list[tuple[str, str]] = []
 
     def add(
+        self,
         sample_type: str,
         name: str,
         properties: dict[str, Any],
         description: str,
         user: str | None = None,
     ) -> None:
-        taken.add(name.casefold())
-        specs.append(
-            (
-                sample_type,
-                {
-                    "name": name,
-                    "properties": properties,
-                    "description": description,
-                    "project": rng.choice(cat.PROJECTS),
-                    "user": user or rng.choice(logins),
-                },
-            )
-        )
+        self.taken.add(name.casefold())
+        kwargs = {
+            "name": name,
+            "properties": properties,
+            "description": description,
+            "project": self.rng.choice(cat.PROJECTS),
+            "user": user or self.rng.choice(self.logins),
+        }
+        self.specs.append((sample_type, kwargs))
 
-    numbers: dict[str, int] = {}
+    def numbered(self, stem: str) -> int:
+        self.numbers[stem] = self.numbers.get(stem, 0) + 1
+        return self.numbers[stem]
 
-    def numbered(stem: str) -> int:
-        numbers[stem] = numbers.get(stem, 0) + 1
-        return numbers[stem]
-
-    primer_pairs: list[tuple[str, str, str]] = []
-    for _ in range(rng.randint(11, 14)):
-        gene = rng.choice(cat.GENES)
-        n = numbered(f"primer-{gene}")
-        pair = (f"fwd-{gene}-{n:02d}", f"rev-{gene}-{n:02d}")
-        for direction, name in zip(("Forward", "Reverse"), pair, strict=True):
-            overhang = _dna(rng, rng.randint(15, 25)) if rng.random() < 0.7 else None
-            add(
-                "Primer",
-                name,
-                {
+    def primers(self, pairs: int) -> None:
+        rng = self.rng
+        for index in range(pairs):
+            gene = cat.LANDMARK_GENE if index == 0 else rng.choice(cat.GENES)
+            n = self.numbered(f"primer-{gene}")
+            pair = (f"fwd-{gene}-{n:02d}", f"rev-{gene}-{n:02d}")
+            for direction, name in zip(("Forward", "Reverse"), pair, strict=True):
+                overhang = _dna(rng, rng.randint(15, 25)) if rng.random() < 0.7 else None
+                properties = {
                     "Overhang Sequence": overhang,
                     "Anneal Sequence": _dna(rng, rng.randint(18, 24)),
                     "T Anneal": round(rng.uniform(52, 66) * 2) / 2,
-                },
-                f"{direction} primer for {gene}",
-            )
-        primer_pairs.append((gene, *pair))
+                }
+                self.add("Primer", name, properties, f"{direction} primer for {gene}")
+            self.primer_pairs.append((gene, *pair))
 
-    plasmids: list[tuple[str, str]] = []
-    target = rng.randint(12, 16)
-    while len(plasmids) < target:
-        gene = rng.choice(cat.GENES)
-        name = f"{rng.choice(cat.BACKBONES)}-{rng.choice(cat.PROMOTERS)}-{gene}"
-        if name.casefold() in taken:
-            continue
-        add(
-            "Plasmid",
-            name,
-            {
-                "Sequence": f"https://sequences.example.org/plasmids/{name}.gb",
-                "Bacterial Marker": rng.choice(cat.MARKERS),
-                "Length": rng.randint(3000, 12000),
-            },
-            f"{gene} under {name.split('-')[1]}",
-        )
-        plasmids.append((gene, name))
+    def plasmid_parts(self) -> tuple[str, str, str]:
+        if not self.plasmids:
+            return cat.LANDMARK_PLASMID
+        rng = self.rng
+        return (rng.choice(cat.BACKBONES), rng.choice(cat.PROMOTERS), rng.choice(cat.GENES))
 
-    fragments: list[str] = []
-    for _ in range(rng.randint(12, 16)):
-        gene, forward, reverse = rng.choice(primer_pairs)
-        matching = [p for g, p in plasmids if g == gene]
-        template = rng.choice(matching or [p for _, p in plasmids])
-        name = f"frag-{gene}-{numbered(f'frag-{gene}'):02d}"
-        add(
-            "Fragment",
-            name,
-            {
-                "Length": rng.randint(300, 4000),
-                "Template": template if rng.random() < 0.85 else None,
-                "Forward Primer": forward,
-                "Reverse Primer": reverse,
-            },
-            f"PCR product of {gene}",
-        )
-        fragments.append(name)
+    def plasmid(self) -> None:
+        backbone, promoter, gene = self.plasmid_parts()
+        name = f"{backbone}-{promoter}-{gene}"
+        if name.casefold() in self.taken:
+            return
+        properties = {
+            "Sequence": f"https://sequences.example.org/plasmids/{name}.gb",
+            "Bacterial Marker": self.rng.choice(cat.MARKERS),
+            "Length": self.rng.randint(3000, 12000),
+        }
+        self.add("Plasmid", name, properties, f"{gene} under {promoter}")
+        self.plasmids.append((gene, name))
 
-    strains: list[tuple[str, str]] = []
-    for root in cat.ROOT_STRAINS:
-        mating = rng.choice(cat.MATING_TYPES)
-        add(
-            "Yeast Strain",
-            root,
-            {"Parent": None, "Integrant": None, "Mating Type": mating},
-            "Laboratory background strain",
-        )
-        strains.append((root, mating))
-    integrants = [p for _, p in plasmids] + fragments
-    for _ in range(rng.randint(10, 14)):
-        parent, mating = rng.choice(strains)
-        owner = rng.choice(logins)
+    def fragment(self) -> None:
+        rng = self.rng
+        landmark = not self.fragments
+        gene, forward, reverse = self.primer_pairs[0] if landmark else rng.choice(self.primer_pairs)
+        matching = [p for g, p in self.plasmids if g == gene]
+        template = rng.choice(matching or [p for _, p in self.plasmids])
+        if landmark:
+            template = self.plasmids[0][1]
+        name = f"frag-{gene}-{self.numbered(f'frag-{gene}'):02d}"
+        properties = {
+            "Length": rng.randint(300, 4000),
+            "Template": template if landmark or rng.random() < 0.85 else None,
+            "Forward Primer": forward,
+            "Reverse Primer": reverse,
+        }
+        self.add("Fragment", name, properties, f"PCR product of {gene}")
+        self.fragments.append(name)
+
+    def roots(self) -> None:
+        for root in cat.ROOT_STRAINS:
+            mating = self.rng.choice(cat.MATING_TYPES)
+            properties = {"Parent": None, "Integrant": None, "Mating Type": mating}
+            self.add("Yeast Strain", root, properties, "Laboratory background strain")
+            self.strains.append((root, mating))
+
+    def strain(self) -> None:
+        rng = self.rng
+        parent, mating = rng.choice(self.strains)
+        owner = rng.choice(self.logins)
         owner_name = next(str(u["name"]) for u in (NEPTUNE, *cat.USERS) if u["login"] == owner)
         stem = f"y{_initials(owner_name)}"
-        name = f"{stem}{numbered(stem):03d}"
+        name = f"{stem}{self.numbered(stem):03d}"
+        integrants = [p for _, p in self.plasmids] + self.fragments
         integrant = rng.choice(integrants) if rng.random() < 0.8 else None
-        add(
-            "Yeast Strain",
-            name,
-            {
-                "Parent": parent,
-                "Integrant": integrant,
-                "Mating Type": mating if rng.random() < 0.9 else rng.choice(cat.MATING_TYPES),
-            },
-            f"{parent} with {integrant or 'no integrant'}",
-            owner,
-        )
-        strains.append((name, mating))
-    return specs
+        properties = {
+            "Parent": parent,
+            "Integrant": integrant,
+            "Mating Type": mating if rng.random() < 0.9 else rng.choice(cat.MATING_TYPES),
+        }
+        description = f"{parent} with {integrant or 'no integrant'}"
+        self.add("Yeast Strain", name, properties, description, owner)
+        self.strains.append((name, mating))
+
+
+def sample_specs(rng: random.Random, logins: list[str]) -> list[SampleSpec]:
+    """(sample type, keyword arguments) for every demo sample, in dependency order."""
+    drafts = _Drafts(rng, logins)
+    drafts.primers(rng.randint(11, 14))
+    target = rng.randint(12, 16)
+    while len(drafts.plasmids) < target:
+        drafts.plasmid()
+    for _ in range(rng.randint(12, 16)):
+        drafts.fragment()
+    drafts.roots()
+    for _ in range(rng.randint(10, 14)):
+        drafts.strain()
+    return drafts.specs
 
 
 def item_plan(rng: random.Random, sample_type: str) -> list[str]:

@@ -377,3 +377,21 @@ def test_job_step_times_are_aquarium_timestamps_in_order(lab: Store) -> None:
         parsed = [datetime.fromisoformat(t) for t in times]
         assert parsed == sorted(parsed)
         assert parsed[0] == job["created_at"]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_landmark_samples_exist_whatever_the_seed(seed: int) -> None:
+    store = build(seed)
+    for name in ("fwd-GFP-01", "rev-GFP-01", "pMOD-pTEF1-GFP", "frag-GFP-01", "W303-1A", "BY4741"):
+        assert store.first("samples", name=name) is not None, name
+    fragment = store.first("samples", name="frag-GFP-01")
+    links = {
+        fv["name"]: store.get("samples", fv["child_sample_id"])["name"]
+        for fv in store.lookup("field_values", parent_class="Sample", parent_id=fragment["id"])
+        if fv["child_sample_id"] is not None
+    }
+    assert links == {
+        "Template": "pMOD-pTEF1-GFP",
+        "Forward Primer": "fwd-GFP-01",
+        "Reverse Primer": "rev-GFP-01",
+    }
