@@ -229,7 +229,7 @@ class Browser:
                 f"update_cache expects a list of models, got {type(models).__name__}; "
                 "wrap a single model in a list."
             )
-        cached = self._cache_models(list(models), recursive=recursive)
+        cached = self._store(list(models), recursive)[1]
         if update_session:
             for model in cached:
                 model._session = self.session
@@ -247,8 +247,14 @@ class Browser:
         return grouped
 
     def _cache_models(self, models: list[Any], recursive: bool = True) -> list[Any]:
-        """Cache models; the cached objects in order (inputs first, then what was under them)."""
-        walked = _walk(models) if recursive else unique(m for m in models if m is not None)
+        """Cache models; returns the cached objects standing for ``models``, in order."""
+        return self._store(models, recursive)[0]
+
+    def _store(self, models: list[Any], recursive: bool) -> tuple[list[Any], list[Any]]:
+        """Cache models (and what is loaded under them when ``recursive``); returns the cached
+        objects for ``models`` and for everything stored."""
+        inputs = [m for m in models if m is not None]
+        walked = _walk(inputs) if recursive else unique(inputs)
         canonical = {id(m): self._merge(m) for m in walked}
         for model in walked:
             target = canonical[id(model)]
@@ -261,7 +267,7 @@ class Browser:
                     changed = fixed is not value
                 if changed or target is not model:
                     target.set_loaded(name, fixed)
-        return unique(canonical[id(m)] for m in walked)
+        return [canonical[id(m)] for m in inputs], unique(canonical[id(m)] for m in walked)
 
     # -- find ------------------------------------------------------------------------------
 

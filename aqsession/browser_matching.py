@@ -274,6 +274,21 @@ def _value_key(value: Any) -> tuple[str, Any]:
     return type(value).__name__, value
 
 
+def _allowed(value: Any, allowed: frozenset[tuple[str, Any]]) -> bool:
+    """Whether rows matching ``value`` are among rows matching one of ``allowed``.
+
+    Integer text also counts as its integer: on an integer column both select the same rows,
+    and on a text column the number selects every row the text does (and more).
+    """
+    if _value_key(value) in allowed:
+        return True
+    return (
+        isinstance(value, str)
+        and _INTEGER_TEXT.fullmatch(value) is not None
+        and ("int", int(value)) in allowed
+    )
+
+
 Record = dict[str, frozenset[tuple[str, Any]]]
 """A complete query: per column, the (typed) values it allowed."""
 
@@ -315,7 +330,7 @@ class CompletenessIndex:
         for entry in self._records.get(model_name, ()):
             if all(
                 column in conditions
-                and all(_value_key(v) in allowed for v in conditions[column].values)
+                and all(_allowed(v, allowed) for v in conditions[column].values)
                 for column, allowed in entry.items()
             ):
                 return True

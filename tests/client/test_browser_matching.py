@@ -158,3 +158,11 @@ def test_completeness_widens_records_that_differ_in_one_column():
     other = CompletenessIndex()
     other.absorb(index)
     assert other.covers("Item", _c({"sample_id": 3, "kind": "b"}))
+
+
+def test_integer_text_is_covered_by_a_recorded_integer_but_not_the_reverse():
+    index = CompletenessIndex()
+    index.record("Sample", _c({"sample_type_id": 1}))
+    assert index.covers("Sample", _c({"sample_type_id": " 1"}))
+    index.record("Sample", _c({"user_id": "2"}))
+    assert not index.covers("Sample", _c({"user_id": 2}))
