@@ -429,3 +429,148 @@ def test_estimate_plan_cost(stub, session):
     )
     with pytest.raises(TridentRequestError, match="no model"):
         session.utils.estimate_plan_cost(plan)
+
+
+def test_create_samples_reloads_each_sample(stub, session):
+    samples = [session.Sample.new(name="a", project="p"), session.Sample.new(name="b", project="p")]
+    answer = {"samples": [{"id": 11, "name": "a"}, {"id": 12, "name": "b"}]}
+    stub.add(responses.POST, f"{URL}/browser/create_samples", json=answer)
+    assert session.utils.create_samples(samples) == samples
+    assert [s.id for s in samples] == [11, 12]
+    sent = json.loads(last_call(stub).body)["samples"]
+    assert [s["name"] for s in sent] == ["a", "b"]
+    stub.replace(responses.POST, f"{URL}/browser/create_samples", json={"samples": []})
+    with pytest.raises(TridentRequestError, match="unexpected answer"):
+        session.utils.create_samples([session.Sample.new(name="c", project="p")])
+
+
+def test_create_data_association_saves_then_finds(stub, session):
+    item = session.Item.load({"id": 4, "data_associations": []})
+    stub.add(responses.POST, f"{URL}/json/save", json={"id": 21})
+    stub.add(
+        responses.POST,
+        JSON_URL,
+        json={"id": 21, "key": "k", "object": '{"k": 5}', "parent_id": 4, "parent_class": "Item"},
+    )
+    association = session.utils.create_data_association(item, "k", 5)
+    assert association.id == 21 and association.value == 5
+    assert json.loads(stub.calls[1].request.body) == {
+        "model": {"model": "DataAssociation", "record_methods": {}, "record_getters": {}},
+        "parent_id": 4,
+        "key": "k",
+        "object": '{"k": 5}',
+        "parent_class": "Item",
+        "upload_id": None,
+    }
+    assert [da.id for da in item.data_associations] == [21]
+    assert session.utils.create_data_association(item, "k", 5) is association
+    with pytest.raises(ValueError, match="save it before"):
+        session.utils.create_data_association(session.Item.load({"id": None}), "k", 1)
+
+
+def test_update_code_posts_to_the_parent_table(stub, session):
+    code = session.Code.load(
+        {"id": 1, "name": "protocol", "content": "new", "parent_id": 7,
+         "parent_class": "OperationType"}
+    )  # fmt: skip
+    answer = {"id": 2, "parent_id": 7, "updated_at": "2026-01-01T00:00:00.000-08:00"}
+    stub.add(responses.POST, f"{URL}/operation_types/code", json=answer)
+    assert session.utils.update_code(code) is code
+    assert json.loads(last_call(stub).body) == {"id": 7, "name": "protocol", "content": "new"}
+    assert (code.id, code.updated_at) == (2, answer["updated_at"])
+    library_code = session.Code.load(
+        {"id": 3, "name": "source", "content": "x", "parent_id": 1, "parent_class": "Library"}
+    )
+    stub.add(responses.POST, f"{URL}/libraries/code", json={"message": "no id"})
+    with pytest.raises(TridentRequestError, match="Unable to update code object 'source'"):
+        session.utils.update_code(library_code)
+
+
+def test_create_sample_type_unwraps_and_returns(stub, session):
+    sample_type = session.SampleType.load(
+        {"id": None, "name": "Primer", "description": "d",
+         "field_types": [{"id": None, "name": "Length", "ftype": "number",
+                          "parent_class": "SampleType", "parent_id": None}]}
+    )  # fmt: skip
+    stub.add(
+        responses.POST,
+        f"{URL}/sample_types.json",
+        json={"sample_type": {"id": 5, "name": "Primer", "description": "d"}},
+    )
+    assert session.utils.create_sample_type(sample_type) is sample_type
+    assert sample_type.id == 5
+    sent = json.loads(last_call(stub).body)["sample_type"]
+    assert sent["name"] == "Primer" and "rid" not in sent
+    assert [set(ft) & {"rid", "parent_class", "parent_id"} for ft in sent["field_types"]] == [set()]
+
+
+def test_create_upload_sends_multipart_with_job(stub, session, tmp_path):
+    path = tmp_path / "data.txt"
+    path.write_text("hello")
+    with path.open("rb") as handle:
+        upload = session.Upload.new(job_id=3, file=handle)
+        stub.add(responses.POST, f"{URL}/krill/upload", json={"id": 9, "job_id": 3})
+        assert session.utils.create_upload(upload) is upload
+    request = last_call(stub)
+    assert request.path_url == "/krill/upload?job=3"
+    assert b"hello" in request.body and b'name="file"' in request.body
+    assert upload.id == 9
+
+
+def test_library_and_operation_type_routes(stub, session):
+    library = session.Library.load({"id": None, "name": "lib", "category": "c"})
+    stub.add(responses.POST, f"{URL}/libraries.json", json={"id": 4, "name": "lib"})
+    assert session.utils.create_library(library).id == 4
+    operation_type = session.OperationType.load(
+        {"id": None, "name": "Op", "category": "c", "field_types": []}
+    )
+    stub.add(responses.POST, f"{URL}/operation_types.json", json={"id": 6, "name": "Op"})
+    assert session.utils.create_operation_type(operation_type).id == 6
+    stub.add(responses.PUT, f"{URL}/operation_types/6", json={"id": 6, "name": "Op2"})
+    stub.add(responses.POST, JSON_URL, json=[])  # to_save_json looks up the saved type's code
+    assert session.utils.update_operation_type(operation_type).name == "Op2"
+    assert last_call(stub).path_url == "/operation_types/6"
+
+
+# -- BrowserInterface ------------------------------------------------------------------
+
+
+@pytest.fixture
+def cached(session):
+    session.using_cache = True
+    return session
+
+
+def test_browser_interface_find_uses_the_cache(stub, cached):
+    assert isinstance(cached.Sample, BrowserInterface)
+    stub.add(responses.POST, JSON_URL, json={"id": 5, "name": "s5"})
+    sample = cached.Sample.find(5)
+    assert cached.Sample.find(5) is sample
+    assert len(sent_bodies(stub)) == 1
+    assert sample in cached.browser.models
+
+
+def test_browser_interface_where_forwards_include_and_opts(stub, cached):
+    stub.add(responses.POST, JSON_URL, json=[{"id": 1, "name": "a"}])
+    found = cached.Sample.where({"name": "a"}, include=["items"])
+    assert [s.id for s in found] == [1]
+    assert json.loads(sent_bodies(stub)[-1])["include"] == ["items"]
+    cached.Sample.first(2, query={"name": "a"}, opts={"offset": 3})
+    options = json.loads(sent_bodies(stub)[-1])["options"]
+    assert (options["limit"], options["reverse"], options["offset"]) == (2, False, 3)
+
+
+def test_browser_interface_one_honours_first(stub, cached):
+    stub.add(responses.POST, JSON_URL, json=[{"id": 1}])
+    cached.Sample.one(first=True)
+    assert json.loads(sent_bodies(stub)[-1])["options"]["reverse"] is False
+    cached.Sample.one()
+    assert json.loads(sent_bodies(stub)[-1])["options"]["reverse"] is True
+
+
+def test_browser_interface_new_is_cached(stub, cached):
+    sample = cached.Sample.new(name="fresh")
+    assert sample.session is cached
+    assert sample in cached.browser.models
+    assert cached.Sample.load({"id": 3}).id == 3
+    assert sent_bodies(stub) == []
