@@ -20,9 +20,8 @@ from .demo_samples import item_plan, sample_specs
 from .seed import NEPTUNE, seed_lab
 from .timeline import Timeline
 
-MIN_SAMPLES = 60
+#: Items outside collections the demo lab has at least (before any are deleted).
 MIN_STOCK_ITEMS = 160
-ACTIVE = ("done", "running", "error")
 
 
 class Locations:
@@ -124,7 +123,7 @@ class DemoLab:
             for offset, container in zip(offsets, containers, strict=True):
                 prefix = next(o.get("prefix") for o in cat.OBJECT_TYPES if o["name"] == container)
                 with self.b.at((when + gap * offset).replace(microsecond=0)):
-                    item = self.b.item(sample, container, self.locations.next(str(prefix)))
+                    item = self.b.item(sample, container, self.locations.next(prefix))
                 self.stock_items.append(item)
         with self.b.at(self.t.at(0.1)):
             for _ in range(3):

@@ -163,15 +163,19 @@ class PlanMaker:
             return "done"
         return progress if layer == frontier else "waiting"
 
+    def io_field_type(self, op_type: str, name: str, role: str) -> Row:
+        """The ``role`` field type called ``name`` of the operation type ``op_type``."""
+        return next(
+            ft
+            for ft in self.b.field_types("OperationType", op_type, "operation_types")
+            if ft["name"] == name and ft["role"] == role
+        )
+
     def realise_output(
         self, op_type: str, name: str, sample_id: int, when: datetime
     ) -> dict[str, Any]:
         """Make the item a finished operation produced; the output field value's spec."""
-        field_type = next(
-            ft
-            for ft in self.b.field_types("OperationType", op_type, "operation_types")
-            if ft["name"] == name and ft["role"] == "output"
-        )
+        field_type = self.io_field_type(op_type, name, "output")
         aft = self.b.store.first("allowable_field_types", field_type_id=field_type["id"])
         assert aft is not None
         container = self.b.store.get("object_types", aft["object_type_id"])
@@ -192,11 +196,7 @@ class PlanMaker:
         if isinstance(value, tuple) and value[0] == "wire":
             upstream = made[value[1]].outputs[value[2]]
             return upstream if status in ACTIVE else {"sample": upstream["sample"]}
-        field_type = next(
-            ft
-            for ft in self.b.field_types("OperationType", op_type, "operation_types")
-            if ft["name"] == name and ft["role"] == "input"
-        )
+        field_type = self.io_field_type(op_type, name, "input")
         afts = self.b.store.lookup("allowable_field_types", field_type_id=field_type["id"])
         if field_type["ftype"] == "item":
             ladder = self.stock_of_type(afts)

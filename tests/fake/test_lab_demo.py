@@ -12,6 +12,7 @@ import pytest
 
 from aqfake.lab import NEPTUNE, build_lab, check_password, demo_lab
 from aqfake.lab.catalogue import USERS
+from aqfake.lab.demo import MIN_STOCK_ITEMS
 from aqfake.store import Store
 from aqfake.tables import MODELS, Kind
 
@@ -143,7 +144,7 @@ def test_dangling_reference_check_can_fail() -> None:
 def test_counts_meet_the_promised_minimums(lab: Store) -> None:
     assert lab.count("samples") >= 60
     stock = [i for i in lab.rows("items") if i["object_type_id"] != 1]
-    assert len(stock) >= 150
+    assert len(stock) >= MIN_STOCK_ITEMS >= 150
     assert lab.count("part_associations") >= 20
     assert lab.count("plans") >= 5
     assert lab.count("jobs") >= 5
