@@ -364,10 +364,9 @@ class ModelBase(metaclass=_ModelMeta):
         for key, value in self._data.items():
             if not wanted(key):
                 continue
+            copied = json_copy(value)
             field = fields.get(key)
-            out[key] = (
-                field.dump_value(json_copy(value)) if isinstance(field, Raw) else (json_copy(value))
-            )
+            out[key] = field.dump_value(copied) if isinstance(field, Raw) else copied
         if wanted("rid"):
             out["rid"] = self.rid
 

@@ -271,12 +271,13 @@ class OperationType(FieldTypeInterface, SaveMixin, ModelBase):
         return operation
 
     def to_save_json(self) -> dict[str, Any]:
-        """The body of the operation type create/update routes."""
+        """The body of the operation type create/update routes (field types with their
+        allowable types; code only where it was set or loaded, nothing is fetched for it)."""
         data = self.dump(
             include={"field_types": {"allowable_field_types": ["sample_type", "object_type"]}}
         )
         for name in CODE_NAMES:
-            code = getattr(self, name) if self.id else self._related.get(name)
+            code = self._related.get(name)
             if code:
                 data[name] = {"content": code.content, "name": name}
         return data
