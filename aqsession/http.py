@@ -212,6 +212,9 @@ class AqHTTP:
         new.log.set_verbose(self.log.verbose)
         return new
 
+    def __copy__(self) -> AqHTTP:
+        return self.copy()
+
     def close(self) -> None:
         """Close the connection pools of the underlying requests session."""
         self._http.close()

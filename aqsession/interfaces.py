@@ -374,15 +374,9 @@ def merge_hook(body: dict[str, Any], hook: Mapping[str, Any]) -> None:
             )
 
 
-class QueryInterface(QueryInterfaceABC):
-    """``session.<Model>`` for a session that is not caching: every call is one request.
+class ModelInterface(QueryInterfaceABC):
+    """What both per-model interfaces share: the model class, building and loading models."""
 
-    The bodies are pydent's: falsy values are left out, and ``methods``/``include`` given by
-    the caller replace the model's query hook (the server sees exactly what pydent sends).
-    Unlike pydent, the caller's ``opts`` dict is never modified and pagination always ends.
-    """
-
-    MERGE = "query_hook"
     DEFAULT_OFFSET = -1
     DEFAULT_LIMIT = -1
     DEFAULT_REVERSE = False
@@ -391,8 +385,6 @@ class QueryInterface(QueryInterfaceABC):
         self.model = _model_class(model_name)
         self.aqhttp = aqhttp
         self.session = session
-        self.crud = CRUDInterface(aqhttp, session)
-        self._do_load = True
 
     @property
     def model_name(self) -> str:
@@ -400,6 +392,33 @@ class QueryInterface(QueryInterfaceABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}({self.model_name})>"
+
+    def new(self, *args: Any, **kwargs: Any) -> Any:
+        """A new (unsaved) model bound to the session; no request."""
+        return self.model(*args, session=self.session, **kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.new(*args, **kwargs)
+
+    def load(self, data: Any) -> Any:
+        """Models bound to the session from server JSON (a dict or a list of dicts)."""
+        return self.model.load_from(data, self.session)
+
+
+class QueryInterface(ModelInterface):
+    """``session.<Model>`` for a session that is not caching: every call is one request.
+
+    The bodies are pydent's: falsy values are left out, and ``methods``/``include`` given by
+    the caller replace the model's query hook (the server sees exactly what pydent sends).
+    Unlike pydent, the caller's ``opts`` dict is never modified and pagination always ends.
+    """
+
+    MERGE = "query_hook"
+
+    def __init__(self, model_name: str, aqhttp: AqHTTP, session: Any) -> None:
+        super().__init__(model_name, aqhttp, session)
+        self.crud = CRUDInterface(aqhttp, session)
+        self._do_load = True
 
     # -- the wire ------------------------------------------------------------------------
 
@@ -551,19 +570,6 @@ class QueryInterface(QueryInterfaceABC):
             if len(raw) < page_size:
                 return
 
-    # -- models --------------------------------------------------------------------------
-
-    def new(self, *args: Any, **kwargs: Any) -> Any:
-        """A new (unsaved) model bound to the session; no request."""
-        return self.model(*args, session=self.session, **kwargs)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.new(*args, **kwargs)
-
-    def load(self, data: Any) -> Any:
-        """Models bound to the session from server JSON (a dict or a list of dicts)."""
-        return self.model.load_from(data, self.session)
-
     def get(self, path: str) -> Any:
         """``GET path`` and load the answer; a 404 gives None."""
         try:
@@ -575,7 +581,7 @@ class QueryInterface(QueryInterfaceABC):
         return self.load(result)
 
 
-class BrowserInterface(QueryInterfaceABC):
+class BrowserInterface(ModelInterface):
     """``session.<Model>`` for a caching session: queries go through ``session.browser``.
 
     Unlike pydent, ``where`` accepts ``include``, ``one`` honours ``first`` and ``first``/
@@ -583,25 +589,10 @@ class BrowserInterface(QueryInterfaceABC):
     """
 
     MERGE = ["methods"]
-    DEFAULT_OFFSET = QueryInterface.DEFAULT_OFFSET
-    DEFAULT_LIMIT = QueryInterface.DEFAULT_LIMIT
-    DEFAULT_REVERSE = QueryInterface.DEFAULT_REVERSE
-
-    def __init__(self, model_name: str, aqhttp: AqHTTP, session: Any) -> None:
-        self.model = _model_class(model_name)
-        self.aqhttp = aqhttp
-        self.session = session
-
-    @property
-    def model_name(self) -> str:
-        return str(self.model.__name__)
 
     @property
     def browser(self) -> Any:
         return self.session.browser
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}({self.model_name})>"
 
     def find(self, model_id: Any, *args: Any, **kwargs: Any) -> Any:
         """The model with ``model_id`` from the cache, else from the server (then cached)."""
@@ -641,13 +632,6 @@ class BrowserInterface(QueryInterfaceABC):
 
     def new(self, *args: Any, **kwargs: Any) -> Any:
         """A new model bound to the session, also put into the cache."""
-        model = self.model(*args, session=self.session, **kwargs)
+        model = super().new(*args, **kwargs)
         self.browser.update_cache([model])
         return model
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.new(*args, **kwargs)
-
-    def load(self, data: Any) -> Any:
-        """Models bound to the session from server JSON."""
-        return self.model.load_from(data, self.session)

@@ -206,7 +206,11 @@ class AqSession:
         """An independent session for the same user: own HTTP copy, empty cache, no login."""
         new = type(self)(None, None, None, name=self.name, aqhttp=self.aqhttp.copy())
         new.using_cache = self.using_cache
+        new.interface_class = self.interface_class
         return new
+
+    def __copy__(self) -> AqSession:
+        return self.copy()
 
     def __call__(
         self,
