@@ -287,3 +287,24 @@ def test_session_swap_moves_models_to_the_child(stub, session):
     child = session(using_requests=False, session_swap=True)
     assert sample.session is child
     assert child.Sample.find(4) is sample
+
+
+def test_copy_keeps_a_custom_interface_class(session):
+    class Custom(QueryInterface):
+        pass
+
+    session.interface_class = Custom
+    assert isinstance(session.copy().Sample, Custom)
+    assert isinstance(session().Sample, Custom)
+
+
+def test_copy_module_gives_independent_objects(stub, session):
+    import copy
+
+    clone = copy.copy(session)
+    assert clone.aqhttp is not session.aqhttp
+    assert clone.aqhttp.http_session is not session.aqhttp.http_session
+    http_clone = copy.copy(session.aqhttp)
+    http_clone.off()
+    assert session.using_requests is True
+    assert len(stub.calls) == 1
