@@ -38,16 +38,22 @@ class FieldTypeInterface:
 
 
 class FieldValueInterface:
-    """Field value access for models with ``field_values`` typed by a parent's field types."""
+    """Field value access for models with ``field_values`` typed by a parent's field types.
+
+    ``FIELD_VALUE_PARENT`` is the ``parent_class`` of their field values, ``FIELD_TYPE_OWNER``
+    the relationship holding the type that lists the field types.
+    """
 
     FIELD_VALUE_PARENT: ClassVar[str] = ""
+    FIELD_TYPE_OWNER: ClassVar[str] = ""
 
     def _field_type_owner(self: Any) -> Any:
         """The SampleType or OperationType whose field types describe this model."""
-        owner = self.sample_type if self.FIELD_VALUE_PARENT == "Sample" else self.operation_type
+        owner = getattr(self, self.FIELD_TYPE_OWNER)
         if owner is None:
-            kind = "sample_type" if self.FIELD_VALUE_PARENT == "Sample" else "operation_type"
-            raise AquariumModelError(f"{self!r} has no {kind}; set it before using field values.")
+            raise AquariumModelError(
+                f"{self!r} has no {self.FIELD_TYPE_OWNER}; set it before using field values."
+            )
         return owner
 
     def field_type(self: Any, name: str, role: str | None = None) -> Any:

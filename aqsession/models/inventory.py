@@ -54,6 +54,7 @@ class Sample(FieldValueInterface, ModelBase):
     )
     STR_FIELDS = ("name", "sample_type_id")
     FIELD_VALUE_PARENT: ClassVar[str] = "Sample"
+    FIELD_TYPE_OWNER: ClassVar[str] = "sample_type"
 
     sample_type = HasOne("SampleType")
     items = HasMany("Item", ref="sample_id")

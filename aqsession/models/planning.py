@@ -66,6 +66,7 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
     )
     STR_FIELDS = ("operation_type_id", "status")
     FIELD_VALUE_PARENT = "Operation"
+    FIELD_TYPE_OWNER = "operation_type"
 
     field_values = HasMany(
         "FieldValue", ref="parent_id", additional_args={"parent_class": "Operation"}

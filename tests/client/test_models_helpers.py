@@ -286,3 +286,22 @@ def test_upload_data_respects_requests_off(session: FakeSession) -> None:
     session.using_requests = False
     with pytest.raises(ForbiddenRequestError):
         _ = upload.data
+
+
+def test_field_values_need_their_type(session: FakeSession) -> None:
+    with pytest.raises(AquariumModelError, match="has no sample_type"):
+        session.new("Sample", name="x").set_field_value("a", value=1)
+    with pytest.raises(AquariumModelError, match="has no operation_type"):
+        session.new("Operation").set_input("a", value=1)
+
+
+def test_operation_type_save_json_includes_only_known_code(session: FakeSession) -> None:
+    ot = session.load("OperationType", {"id": 4, "name": "PCR"})
+    ot.protocol = session.new("Code", name="protocol", content="def main; end")
+    body = ot.to_save_json()
+    assert body["protocol"] == {"content": "def main; end", "name": "protocol"}
+    assert "precondition" not in body
+    assert [ft["name"] for ft in body["field_types"]] == ["Template", "Product", "Primers"]
+    aft = body["field_types"][0]["allowable_field_types"][0]
+    assert aft["object_type"]["name"] == "Tube"
+    assert not any(call[1] == "Code" for call in session.calls)
