@@ -125,7 +125,7 @@ class AqHTTP:
             except requests.exceptions.Timeout:
                 raise TridentTimeoutError(
                     f"Logging in to {url} took longer than {self.timeout} s. Check that the "
-                    "server is up, or allow more time with AqHTTP(..., timeout=seconds)."
+                    "server is up, or allow more time with AqSession(..., timeout=seconds)."
                 ) from None
             except requests.exceptions.ConnectionError as error:
                 self.log.info("LOGIN attempt %d/%d to %s failed: %s", attempt, attempts, url,

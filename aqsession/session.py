@@ -43,8 +43,9 @@ def _model_names() -> list[str]:
 class AqSession:
     """A logged-in session with an Aquarium server.
 
-    ``AqSession(login, password, aquarium_url)`` logs in; ``AqSession(None, None, None,
-    aqhttp=http)`` wraps an existing :class:`AqHTTP` instead. The password is not kept.
+    ``AqSession(login, password, aquarium_url)`` logs in (``timeout`` seconds allowed for the
+    login and, later, for each request); ``AqSession(None, None, None, aqhttp=http)`` wraps an
+    existing :class:`AqHTTP` instead. The password is not kept.
     """
 
     def __init__(
@@ -54,6 +55,8 @@ class AqSession:
         aquarium_url: str | None,
         name: str | None = None,
         aqhttp: AqHTTP | None = None,
+        *,
+        timeout: float = AqHTTP.TIMEOUT,
     ) -> None:
         if login is None and password is None and aquarium_url is None:
             if aqhttp is None:
@@ -71,7 +74,7 @@ class AqSession:
                 f"AqSession needs a login, a password and a URL; missing: {', '.join(missing)}."
             )
         else:
-            self.aqhttp = AqHTTP(login, password, aquarium_url)
+            self.aqhttp = AqHTTP(login, password, aquarium_url, timeout=timeout)
         self.name = name
         self.parent_session: AqSession | None = None
         self._current_user: Any = None

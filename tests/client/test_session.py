@@ -308,3 +308,9 @@ def test_copy_module_gives_independent_objects(stub, session):
     http_clone.off()
     assert session.using_requests is True
     assert len(stub.calls) == 1
+
+
+def test_timeout_given_at_login_applies_to_requests(stub):
+    session = AqSession("neptune", "aquarium", URL, timeout=3)
+    assert stub.calls[-1].request.req_kwargs["timeout"] == 3
+    assert session.aqhttp.timeout == 3
