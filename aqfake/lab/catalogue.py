@@ -297,6 +297,20 @@ LOOSE_LOCATIONS = ("Bench", "-80 freezer", "4C fridge", "Bench")
 #: Freezer grid shape per prefix: (hotels, boxes per hotel, slots per box).
 GRIDS = {"M20": (4, 16, 81), "M80": (3, 16, 81), "SF2": (1, 1, 400), "DFP": (1, 1, 200)}
 
+#: Location wizards (freezers with numbered slots): name, description, (field, capacity) pairs.
+WIZARDS: tuple[dict[str, Any], ...] = (
+    {
+        "name": "M20",
+        "description": "-20C freezer",
+        "fields": (("Hotel", -1), ("Box", GRIDS["M20"][1]), ("Slot", GRIDS["M20"][2])),
+    },
+    {
+        "name": "M80",
+        "description": "-80C freezer",
+        "fields": (("Hotel", -1), ("Box", GRIDS["M80"][1]), ("Slot", GRIDS["M80"][2])),
+    },
+)
+
 PLAN_FOLDERS = ("GFP builds", "Toolkit", None)
 
 ITEM_NOTES = (

@@ -100,6 +100,7 @@ class DemoLab:
             *(lambda spec=spec: self.b.collection_type(**spec) for spec in cat.COLLECTION_TYPES),
             *(lambda spec=spec: self.b.operation_type(**spec) for spec in cat.OPERATION_TYPES),
             *(lambda spec=spec: self.b.library(**spec) for spec in cat.LIBRARIES),
+            *(lambda spec=spec: self.b.wizard(**spec) for spec in cat.WIZARDS),
         ]
         for when, step in zip(self.t.spread(self.rng, len(steps), 0.04, 0.08), steps, strict=True):
             with self.b.at(when):

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..store import Row
 from ..tables import TABLES
-from .base import BuilderBase, Ref
+from .base import Ref
+from .locations import LocationsBuilder
 
 PART_TYPE = "__Part"
 DELETED = "deleted"
@@ -29,7 +30,7 @@ _MODEL_BY_TABLE: dict[str, str] = {
 }
 
 
-class InventoryBuilder(BuilderBase):
+class InventoryBuilder(LocationsBuilder):
     """Builders for samples, items and what hangs off them."""
 
     def sample(
@@ -96,7 +97,10 @@ class InventoryBuilder(BuilderBase):
         data: str | None = None,
         deleted: bool = False,
     ) -> Row:
-        """An item of ``object_type`` holding ``sample`` (None for sample-less items)."""
+        """An item of ``object_type`` holding ``sample`` (None for sample-less items).
+
+        A ``location`` naming a slot of a wizard (``M20.1.2.3``) also places it there.
+        """
         if deleted:
             location, quantity, inuse = DELETED, -1, -1
         if quantity < -1 or not -1 <= inuse <= quantity:
@@ -104,7 +108,8 @@ class InventoryBuilder(BuilderBase):
                 f"item: need quantity >= -1 and -1 <= inuse <= quantity, got "
                 f"quantity {quantity}, inuse {inuse}"
             )
-        return self._insert(
+        slot = self.free_slot(location)
+        row = self._insert(
             "items",
             location=location,
             quantity=quantity,
@@ -113,9 +118,16 @@ class InventoryBuilder(BuilderBase):
             sample_id=self.ref("samples", sample),
             data=data,
         )
+        if slot is not None:
+            self.occupy(row, location, *slot)
+        return row
 
     def delete_item(self, item: Ref) -> Row:
-        """Mark an item deleted as Aquarium does: location ``deleted``, quantity and inuse -1."""
+        """Mark an item deleted as Aquarium does and free its wizard slot.
+
+        The location becomes ``deleted``, quantity and inuse -1.
+        """
+        self.release(item)
         return self.store.update(
             "items",
             self.row("items", item, by="id")["id"],

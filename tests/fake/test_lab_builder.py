@@ -10,6 +10,7 @@ import pytest
 from aqfake.lab import Field, LabBuilder, check_password, number_text, seed_lab
 from aqfake.passwords import check_password as check_digest
 from aqfake.passwords import hash_password
+from aqfake.render import wizard_location
 from aqfake.store import Store
 
 WHEN = datetime(2026, 2, 1, 12, 0, tzinfo=timezone.utc)
@@ -342,3 +343,27 @@ def test_references_must_exist(b: LabBuilder) -> None:
         b.collection(999)
     with pytest.raises(ValueError, match="not a reference"):
         b.ref("samples", 1.5)  # type: ignore[arg-type]
+
+
+def test_wizard_slots_get_locators(b: LabBuilder) -> None:
+    freezer = b.wizard("M20", [("Hotel", 99), ("Box", 16), ("Slot", 81)], "-20C freezer")
+    assert json.loads(freezer["specification"])["fields"][0]["capacity"] == -1
+    primer = b.sample("fwd-GFP-01", "Primer", "Demo")
+    item = b.item(primer, "Primer Stock", "M20.1.2.3")
+    locator = b.store.get("locators", item["locator_id"])
+    assert (locator["wizard_id"], locator["item_id"]) == (freezer["id"], item["id"])
+    assert locator["number"] == (1 * 16 + 2) * 81 + 3
+    assert wizard_location(b.store, locator) == "M20.1.2.3" == item["location"]
+    with pytest.raises(ValueError, match=r"'M20.1.2.3' is taken by item"):
+        b.item(primer, "Primer Stock", "M20.1.2.3")
+    with pytest.raises(ValueError, match="exceeds capacity 81"):
+        b.item(primer, "Primer Stock", "M20.0.0.81")
+    assert b.store.count("items") == 1
+    b.delete_item(item)
+    assert item["locator_id"] is None and locator["item_id"] is None
+    again = b.item(primer, "Primer Stock", "M20.1.2.3")
+    assert again["locator_id"] is not None
+    loose = b.item(primer, "Primer Stock", "M80.1.2.3")
+    assert loose["locator_id"] is None and loose["location"] == "M80.1.2.3"
+    with pytest.raises(ValueError, match="positive capacity"):
+        b.wizard("SF2", [("Shelf", -1), ("Slot", 0)])

@@ -13,6 +13,7 @@ import pytest
 from aqfake.lab import NEPTUNE, build_lab, check_password, demo_lab
 from aqfake.lab.catalogue import USERS
 from aqfake.lab.demo import MIN_STOCK_ITEMS
+from aqfake.render import wizard_location
 from aqfake.store import Store
 from aqfake.tables import MODELS, Kind
 
@@ -35,6 +36,9 @@ EXTRA_REFERENCES = {
     ("jobs", "submitted_by"): "users",
     ("parameters", "user_id"): "users",
     ("codes", "user_id"): "users",
+    ("items", "locator_id"): "locators",
+    ("locators", "item_id"): "items",
+    ("locators", "wizard_id"): "wizards",
 }
 
 
@@ -396,3 +400,18 @@ def test_landmark_samples_exist_whatever_the_seed(seed: int) -> None:
         "Forward Primer": "fwd-GFP-01",
         "Reverse Primer": "rev-GFP-01",
     }
+
+
+def test_freezer_items_hold_wizard_slots(lab: Store) -> None:
+    located = 0
+    for item in lab.rows("items"):
+        locator = lab.get("locators", item["locator_id"]) if item["locator_id"] else None
+        in_freezer = re.fullmatch(r"M[28]0\.\d+\.\d+\.\d+", item["location"] or "")
+        assert (locator is not None) == bool(in_freezer), item
+        if locator is not None:
+            located += 1
+            assert locator["item_id"] == item["id"]
+            assert wizard_location(lab, locator) == item["location"]
+    assert located > 50
+    held = [(loc["wizard_id"], loc["number"]) for loc in lab.rows("locators") if loc["item_id"]]
+    assert len(held) == len(set(held)) == located
