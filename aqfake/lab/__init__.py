@@ -2,6 +2,20 @@
 
 ``build_lab(store, name, seed)`` fills an empty store; :class:`LabBuilder` builds custom labs.
 Users' passwords are stored only as salted digests; :func:`check_password` verifies one.
+
+What tests can rely on, whatever the seed:
+
+- ``empty``: user 1 ``neptune`` / ``aquarium`` (admin, technician, up to date), groups admin (1),
+  technicians (235), neptune (236), budget 1 "My First Budget", object types 1 ``__Part`` and
+  2 ``Orphan``, operation type 1 "Direct Purchase", library 1 "Debug".
+- ``demo``: all of that, plus the users in :data:`aqfake.lab.catalogue.USERS` (``cokafor`` is an
+  admin, ``rookie`` is not up to date), the sample, object, collection and operation types of
+  the catalogue, the samples ``fwd-GFP-01``, ``rev-GFP-01``, ``pMOD-pTEF1-GFP``,
+  ``frag-GFP-01`` and the background strains (``W303-1A``, ``BY4741``, ...), at least 60
+  samples and 150 items, wizards ``M20``/``M80``, plans in every stage, jobs, data
+  associations with repeated keys. Everything else varies with the seed.
+
+Timestamps lie in the 60 days before an anchor, today 00:00 UTC unless ``anchor`` is given.
 """
 
 from __future__ import annotations

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -415,3 +419,28 @@ def test_freezer_items_hold_wizard_slots(lab: Store) -> None:
     assert located > 50
     held = [(loc["wizard_id"], loc["number"]) for loc in lab.rows("locators") if loc["item_id"]]
     assert len(held) == len(set(held)) == located
+
+
+DIGEST_SCRIPT = """
+import hashlib, sys
+from datetime import datetime, timezone
+from aqfake.lab import build_lab
+from aqfake.store import Store
+store = Store()
+build_lab(store, "demo", 3, anchor=datetime(2026, 3, 15, tzinfo=timezone.utc))
+dump = repr({table: store.rows(table) for table in store.tables})
+print(hashlib.sha256(dump.encode()).hexdigest())
+"""
+
+
+def test_lab_is_identical_across_processes_and_hash_seeds() -> None:
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-c", DIGEST_SCRIPT], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        digests.add(done.stdout.strip())
+    local = hashlib.sha256(repr(dump(build(3))).encode()).hexdigest()
+    assert digests == {local}
