@@ -115,9 +115,7 @@ class _Builder:
         try:
             return self.resolve(name)
         except Exception as exc:
-            raise AquariumQueryLanguageValidationError(
-                f"{json_path(path)}: unknown model {name!r}: {exc}"
-            ) from exc
+            raise AquariumQueryLanguageValidationError(f"{json_path(path)}: {exc}") from exc
 
     def plan(self, node: Mapping[str, Any], model_name: str, path: Path) -> Plan:
         model_class = self.model(model_name, [*path, MODEL_KEY] if MODEL_KEY in node else path)

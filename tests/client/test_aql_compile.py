@@ -583,7 +583,7 @@ def test_time_defaults_to_the_current_utc_time() -> None:
 # -- errors found before any request --------------------------------------------------------
 
 ERRORS = [
-    ({"__model__": "Nope", "__query__": {}}, "$.__model__:", "unknown model 'Nope'"),
+    ({"__model__": "Nope", "__query__": {}}, "$.__model__:", "no model 'Nope'"),
     (
         {"__model__": "Sample", "__query__": {"items": {"__query__": {}, "__model__": "Sample"}}},
         "$.__query__.items.__model__:",
@@ -730,3 +730,52 @@ def test_an_operator_and_a_sub_query_on_the_same_column_are_anded() -> None:
         {"__model__": "Sample", "__query__": {"id": {"__gt__": 3}, "items": {"__query__": {}}}},
     )
     assert session.calls[-1].conditions == 'id > "3" AND ( id = "4" OR id = "3" )'
+
+
+# -- the real model catalogue ------------------------------------------------------------------
+
+
+def real_relationships() -> list[tuple[str, str, Any]]:
+    from aqsession.models import MODEL_NAMES, get_model
+
+    return [
+        (model, name, relation)
+        for model in MODEL_NAMES
+        for name, relation in get_model(model).get_relationships().items()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "relation"),
+    real_relationships(),
+    ids=[f"{m}.{n}" for m, n, _ in real_relationships()],
+)
+def test_every_real_relationship_compiles_or_is_refused_clearly(
+    model: str, name: str, relation: Any
+) -> None:
+    document = {"__model__": model, "__query__": {name: {"__query__": {}}}}
+    kind = type(relation).__name__
+    if kind in ("Function", "Many"):
+        with pytest.raises(AquariumQueryLanguageValidationError, match=rf"{model}\.{name} \("):
+            build_plan(document)
+        return
+    plan = build_plan(document)
+    (edge,) = [t for t in plan.terms if not hasattr(t, "column")]
+    assert edge.child.model == relation.nested
+    if kind == "HasManyThrough":
+        assert edge.through.nested in (
+            "PlanAssociation",
+            "JobAssociation",
+            "PartAssociation",
+            "UserBudgetAssociation",
+        )
+
+
+def test_real_models_resolve_by_default() -> None:
+    plan = build_plan(NESTED)
+    assert plan.terms[0].child.model == "Item"  # type: ignore[union-attr]
+    with pytest.raises(
+        AquariumQueryLanguageValidationError,
+        match=r"^\$\.__model__: Model 'Sampel' is not registered\. Did you mean",
+    ):
+        build_plan({"__model__": "Sampel", "__query__": {}})

@@ -7,7 +7,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from aqfake.conditions import And, Cmp, Col, Lit, Or, parse_sql
+from aqfake.tables import ColumnType
 from aqsession.aql import to_sql
 from aqsession.aql.sql import MATCH_NOTHING, quote
 from aqsession.aql.values import Operator, parse_value, resolve_time
@@ -162,3 +166,33 @@ def test_parse_value() -> None:
 
 def test_bare_time_is_an_equality_in_sql() -> None:
     assert to_sql({"t": {"__time__": {"__hours__": 1}}}, NOW) == 't = "2026-11-27 00:01:51"'
+
+
+# -- what the fake's SQL parser (MySQL's reading) makes of the rendered strings ---------------
+
+OPERATOR_SYMBOLS = {"__not__": "!=", "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(), operator=st.sampled_from(sorted(OPERATOR_SYMBOLS)))
+def test_any_text_is_read_back_as_one_literal(text: str, operator: str) -> None:
+    name = Col("name", ColumnType.STRING)
+    assert parse_sql("samples", to_sql({"name": text}, NOW)) == Cmp("=", name, Lit(text))
+    parsed = parse_sql("samples", to_sql({"name": {operator: text}}, NOW))
+    assert parsed == Cmp(OPERATOR_SYMBOLS[operator], name, Lit(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(st.text(), min_size=1, max_size=4))
+def test_lists_are_read_back_as_one_disjunction(texts: list[str]) -> None:
+    parsed = parse_sql("samples", to_sql({"name": texts, "id": {"__gt__": 0}}, NOW))
+    name = Col("name", ColumnType.STRING)
+    ors = tuple(Cmp("=", name, Lit(t)) for t in texts)
+    assert isinstance(parsed, And)
+    first, second = parsed.parts
+    assert (first.parts if isinstance(first, Or) else (first,)) == ors
+    assert second == Cmp(">", Col("id", ColumnType.INT), Lit("0"))
+
+
+def test_match_nothing_is_valid_sql_for_the_fake() -> None:
+    assert parse_sql("samples", MATCH_NOTHING) == Cmp("=", Lit(1), Lit(0))
