@@ -49,6 +49,7 @@ def expected(demo_store: Any, params: dict[str, Any], live_fake: LiveFake) -> di
         "not": truth.ids(
             s for s in of_type if s["name"] is not None and truth.text_key(s["name"]) != excluded
         ),
+        "gt_time_documented_form": [],
         "gt_time": truth.created_within(store, "items", params["hours"]),
         "nested_by_sample_type_name_with_limit": truth.ids(truth.newest_first(of_type)[:2]),
         "page_size": truth.ids(of_type),
@@ -78,6 +79,7 @@ def expected(demo_store: Any, params: dict[str, Any], live_fake: LiveFake) -> di
 CHECKS = [
     "nested",
     "not",
+    "gt_time_documented_form",
     "gt_time",
     "nested_by_sample_type_name_with_limit",
     "page_size",

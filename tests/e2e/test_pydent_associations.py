@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from . import truth
-from .harness import LiveFake, value
+from .harness import LiveFake, error, value
 
 pytestmark = pytest.mark.pydent
 KEY = "e2e_od600"
@@ -19,8 +19,9 @@ def params(demo_store: Any) -> dict[str, Any]:
     store = demo_store
     assert not truth.rows(store, "data_associations", key=KEY), "pick a key the lab lacks"
     return {
-        "sample_id": store.rows("samples")[0]["id"],
         "item_id": truth.first_where(store, "items", lambda i: True, "item")["id"],
+        "plan_id": store.rows("plans")[0]["id"],
+        "sample_id": store.rows("samples")[0]["id"],
         "key": KEY,
     }
 
@@ -33,18 +34,18 @@ def results(scenario: Any, params: dict[str, Any]) -> dict[str, Any]:
 def test_associate_returns_the_saved_association(
     results: dict[str, Any], params: dict[str, Any]
 ) -> None:
-    saved = value(results, "associate_sample")
+    saved = value(results, "associate_item")
     assert isinstance(saved["id"], int)
     assert {k: v for k, v in saved.items() if k != "id"} == {
         "key": KEY,
         "value": VALUE,
-        "parent_id": params["sample_id"],
-        "parent_class": "Sample",
+        "parent_id": params["item_id"],
+        "parent_class": "Item",
     }
 
 
 def test_a_new_session_reads_the_association_back(results: dict[str, Any]) -> None:
-    saved = value(results, "associate_sample")
+    saved = value(results, "associate_item")
     assert value(results, "read_back_get") == VALUE
     assert value(results, "read_back_where") == [{"id": saved["id"], "value": VALUE}]
     assert value(results, "read_back_find") == {KEY: VALUE}
@@ -54,24 +55,47 @@ def test_associating_an_existing_key_updates_it(results: dict[str, Any]) -> None
     assert value(results, "update_existing") == {"same_id": True, "value": "replaced", "count": 1}
 
 
-def test_items_take_associations_too(results: dict[str, Any]) -> None:
-    assert value(results, "associate_item") == [1, 2, 3]
+def test_plans_take_associations_too(results: dict[str, Any]) -> None:
+    assert value(results, "associate_plan") == [1, 2, 3]
+
+
+def test_samples_have_no_associate_in_pydent_but_the_row_is_saved(
+    results: dict[str, Any],
+) -> None:
+    assert value(results, "sample_has_associate") is False
+    raised = error(results, "sample_via_utils")
+    assert raised["error"] == "AttributeError"
+    assert "data_associations" in raised["message"]
+    assert value(results, "sample_read_back_where") == ["on a sample"]
+
+
+def test_every_scenario_check_is_asserted(results: dict[str, Any]) -> None:
+    assert sorted(results) == sorted(
+        [
+            "associate_item",
+            "read_back_get",
+            "read_back_where",
+            "read_back_find",
+            "update_existing",
+            "associate_plan",
+            "sample_has_associate",
+            "sample_via_utils",
+            "sample_read_back_where",
+        ]
+    )
 
 
 def test_the_fake_received_pydents_save_envelope(
     results: dict[str, Any], live_fake: LiveFake, params: dict[str, Any]
 ) -> None:
-    value(results, "associate_sample")
+    value(results, "associate_item")
     saves = [e for e in live_fake.journal() if e["path"].rstrip("/") == "/json/save"]
     first = saves[0]["body"]
-    assert first["model"] == {
-        "model": "DataAssociation",
-        "record_methods": {},
-        "record_getters": {},
-    }
+    envelope = {"model": "DataAssociation", "record_methods": {}, "record_getters": {}}
+    assert first["model"] == envelope
     assert (first["parent_class"], first["parent_id"], first["key"]) == (
-        "Sample",
-        params["sample_id"],
+        "Item",
+        params["item_id"],
         KEY,
     )
     assert [e["status"] for e in saves] == [200] * len(saves)

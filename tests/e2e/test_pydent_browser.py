@@ -14,16 +14,19 @@ pytestmark = pytest.mark.pydent
 
 @pytest.fixture(scope="module")
 def sample_ids(demo_store: Any) -> list[int]:
-    """Three samples that have items and whose sample types have field types."""
+    """Three samples of three different sample types, each with items and field types."""
     store = demo_store
-    chosen = [
-        s["id"]
-        for s in store.rows("samples")
-        if truth.rows(store, "items", sample_id=s["id"])
-        and truth.field_types_of(store, "SampleType", s["sample_type_id"])
-    ][:3]
-    assert len(chosen) == 3, "the demo lab needs three samples with items"
-    return chosen
+    chosen: dict[int, int] = {}
+    for s in store.rows("samples"):
+        if (
+            s["sample_type_id"] not in chosen
+            and truth.rows(store, "items", sample_id=s["id"])
+            and truth.field_types_of(store, "SampleType", s["sample_type_id"])
+        ):
+            chosen[s["sample_type_id"]] = s["id"]
+    picked = list(chosen.values())[:3]
+    assert len(picked) == 3, "the demo lab needs samples with items of three sample types"
+    return picked
 
 
 @pytest.fixture(scope="module")

@@ -38,8 +38,11 @@ def params(demo_store: Any) -> dict[str, Any]:
     ot = truth.first_where(
         store,
         "operation_types",
-        lambda o: truth.newest_code(store, "OperationType", o["id"], "protocol") is not None,
-        "operation type with a protocol",
+        lambda o: (
+            truth.newest_code(store, "OperationType", o["id"], "protocol") is not None
+            and truth.field_types_of(store, "OperationType", o["id"]) != []
+        ),
+        "operation type with field types and a protocol",
     )
     return {
         "sample_id": sample["id"],

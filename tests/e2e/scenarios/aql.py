@@ -55,22 +55,18 @@ def main() -> None:
             or []
         ),
     )
+
+    def created_after(time_value: dict[str, object]) -> list[int]:
+        query = {"__model__": "Item", "__query__": {"created_at": {"__gt__": time_value}}}
+        return sorted(ids(session.query(query)) or [])
+
+    # pydent 1.0.11 reads the delta keys beside "__time__", not inside it: the documented
+    # form compares with "now" (finding nothing in the past); the second form really shifts.
     checks.run(
-        "gt_time",
-        lambda: sorted(
-            ids(
-                session.query(
-                    {
-                        "__model__": "Item",
-                        "__query__": {
-                            "created_at": {"__gt__": {"__time__": {"__hours__": -p["hours"]}}}
-                        },
-                    }
-                )
-            )
-            or []
-        ),
+        "gt_time_documented_form",
+        lambda: created_after({"__time__": {"__hours__": -p["hours"]}}),
     )
+    checks.run("gt_time", lambda: created_after({"__time__": {}, "__hours__": -p["hours"]}))
     checks.run(
         "nested_by_sample_type_name_with_limit",
         lambda: ids(

@@ -1,11 +1,16 @@
-"""Data-association scenario: ``associate`` on a sample and an item, then read them back.
+"""Data-association scenario: ``associate`` on an item and a plan, then read them back.
 
-Writes to the server. Params: ``sample_id``, ``item_id``, ``key`` (unused in the demo lab).
+In pydent 1.0.11 only Item, Collection, Operation and Plan mix in ``associate``/``get``; a
+Sample has neither, and ``utils.create_data_association(sample, ...)`` saves the row and then
+fails reading ``sample.data_associations``. Both facts are checked so the row's fate is known.
+Writes to the server. Params: ``item_id``, ``plan_id``, ``sample_id``, ``key`` (new to the lab).
 """
 
 from __future__ import annotations
 
 from _common import Checks, login, read_input
+
+VALUE = {"od600": 0.42, "note": "grown <overnight> & spun"}
 
 
 def main() -> None:
@@ -13,10 +18,9 @@ def main() -> None:
     session = login(url)
     checks = Checks()
     key = p["key"]
-    value = {"od600": 0.42, "note": "grown <overnight> & spun"}
 
-    def associate_sample() -> dict[str, object]:
-        da = session.Sample.find(p["sample_id"]).associate(key, value)
+    def associate_item() -> dict[str, object]:
+        da = session.Item.find(p["item_id"]).associate(key, VALUE)
         return {
             "id": da.id,
             "key": da.key,
@@ -25,15 +29,15 @@ def main() -> None:
             "parent_class": da.parent_class,
         }
 
-    created = checks.run("associate_sample", associate_sample)
+    created = checks.run("associate_item", associate_item)
     reader = login(url)
-    checks.run("read_back_get", lambda: reader.Sample.find(p["sample_id"]).get(key))
+    checks.run("read_back_get", lambda: reader.Item.find(p["item_id"]).get(key))
     checks.run(
         "read_back_where",
         lambda: [
             {"id": da.id, "value": da.value}
             for da in reader.DataAssociation.where(
-                {"parent_class": "Sample", "parent_id": p["sample_id"], "key": key}
+                {"parent_class": "Item", "parent_id": p["item_id"], "key": key}
             )
         ],
     )
@@ -43,9 +47,8 @@ def main() -> None:
     )
 
     def update_existing() -> dict[str, object]:
-        sample = session.Sample.find(p["sample_id"])
-        da = sample.associate(key, "replaced")
-        fresh = login(url).Sample.find(p["sample_id"])
+        da = session.Item.find(p["item_id"]).associate(key, "replaced")
+        fresh = login(url).Item.find(p["item_id"])
         return {
             "same_id": created is not None and da.id == created["id"],
             "value": fresh.get(key),
@@ -54,11 +57,27 @@ def main() -> None:
 
     checks.run("update_existing", update_existing)
 
-    def associate_item() -> dict[str, object]:
-        session.Item.find(p["item_id"]).associate(key, [1, 2, 3])
-        return login(url).Item.find(p["item_id"]).get(key)
+    def associate_plan() -> object:
+        session.Plan.find(p["plan_id"]).associate(key, [1, 2, 3])
+        return login(url).Plan.find(p["plan_id"]).get(key)
 
-    checks.run("associate_item", associate_item)
+    checks.run("associate_plan", associate_plan)
+
+    sample = session.Sample.find(p["sample_id"])
+    checks.run("sample_has_associate", lambda: hasattr(sample, "associate"))
+    checks.run(
+        "sample_via_utils",
+        lambda: session.utils.create_data_association(sample, key, "on a sample").id,
+    )
+    checks.run(
+        "sample_read_back_where",
+        lambda: [
+            da.value
+            for da in reader.DataAssociation.where(
+                {"parent_class": "Sample", "parent_id": p["sample_id"], "key": key}
+            )
+        ],
+    )
     checks.emit()
 
 
