@@ -57,6 +57,11 @@ class BuilderBase:
         if ref is None:
             return None
         if isinstance(ref, Mapping):
+            if "id" not in ref:
+                raise ValueError(
+                    f"{dict(ref)!r} is neither a {table} row nor a field value spec "
+                    "(keys sample, item, value, row, column)"
+                )
             ref = ref["id"]
         if isinstance(ref, bool):
             raise ValueError(f"{ref!r} is not a reference to a {table} row")

@@ -25,12 +25,6 @@ class PlanningBuilder(BuilderBase):
         if not is_spec and spec is not None:
             key = {"sample": "sample", "item": "item"}.get(field_type["ftype"], "value")
             parts[key] = spec
-        unknown = set(parts) - _SPEC_KEYS
-        if unknown:
-            raise ValueError(
-                f"field value {field_type['name']!r}: unknown key {sorted(unknown)[0]!r} "
-                "(use sample, item, value, row, column)"
-            )
         sample_id = self.ref("samples", parts.get("sample"))
         item_id = self.ref("items", parts.get("item"), by="id")
         value = parts.get("value")

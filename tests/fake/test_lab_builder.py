@@ -291,6 +291,8 @@ def test_operations_plans_wires_and_jobs(b: LabBuilder) -> None:
     assert [step["operation"] for step in pending] == ["initialize"]
     with pytest.raises(ValueError, match="has no input 'Template'"):
         b.operation("PCR", inputs={"Template": primer})
+    with pytest.raises(ValueError, match="neither a samples row nor a field value spec"):
+        b.operation("PCR", inputs={"Primer": {"sampel": primer}})
     with pytest.raises(ValueError, match="a wire is"):
         b.plan("bad", wires=[(1, 2, 3)])
 
