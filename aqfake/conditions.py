@@ -243,10 +243,20 @@ def _compile(node: Node) -> Fn:
     if isinstance(node, Not):
         inner = _compile(node.operand)
         return lambda row: _not3(truth(inner(row)))
-    parts = [_compile(p) for p in node.parts]
-    if isinstance(node, And):
-        return lambda row: _and3(truth(p(row)) for p in parts)
-    return lambda row: _or3(truth(p(row)) for p in parts)
+    parts = tuple(_compile(p) for p in node.parts)
+    stop = isinstance(node, Or)  # the value that decides the whole: True for OR, False for AND
+
+    def junction(row: Row) -> bool | None:
+        result: bool | None = not stop
+        for part in parts:
+            value = truth(part(row))
+            if value is stop:
+                return stop
+            if value is None:
+                result = None
+        return result
+
+    return junction
 
 
 def _compile_cmp(node: Cmp) -> Fn:
@@ -352,16 +362,6 @@ def _and3(values: Iterable[bool | None]) -> bool | None:
     for value in values:
         if value is False:
             return False
-        if value is None:
-            result = None
-    return result
-
-
-def _or3(values: Iterable[bool | None]) -> bool | None:
-    result: bool | None = False
-    for value in values:
-        if value is True:
-            return True
         if value is None:
             result = None
     return result

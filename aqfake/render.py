@@ -151,6 +151,15 @@ def _table(kind: str) -> str:
     return model.table if model is not None else kind
 
 
+#: Columns whose reader Aquarium overrides (rendered through :meth:`Renderer.attribute`).
+_COMPUTED: dict[str, frozenset[str]] = {
+    "items": frozenset({"location"}),
+    "object_types": frozenset({"rows", "columns"}),
+}
+_PUBLIC_NAMES: dict[str, tuple[str, ...]] = {
+    name: tuple(c.name for c in table.public_columns) for name, table in TABLES.items()
+}
+
 # -- the renderer ----------------------------------------------------------------------------
 
 
@@ -162,6 +171,7 @@ class Renderer:
         self.base_url = base_url.rstrip("/")
         self._part_type: int | None = None
         self._part_looked_up = False
+        self._locators: dict[int, Row] | None = None
 
     # public ---------------------------------------------------------------------------------
 
@@ -205,12 +215,13 @@ class Renderer:
         self, kind: str, row: Row, only: Sequence[str] | None = None, exclude: Sequence[str] = ()
     ) -> dict[str, JSON]:
         """The public columns in table order, with attribute overrides, as JSON values."""
+        table = _table(kind)
+        computed = _COMPUTED.get(table, ())
         out: dict[str, JSON] = {}
-        for column in TABLES[_table(kind)].public_columns:
-            name = column.name
+        for name in _PUBLIC_NAMES[table]:
             if (only is not None and name not in only) or name in exclude:
                 continue
-            value = self.attribute(kind, row, name)
+            value = self.attribute(kind, row, name) if name in computed else row.get(name)
             out[name] = format_time(value) if isinstance(value, datetime) else value
         return out
 
@@ -297,13 +308,22 @@ class Renderer:
         locator = (
             self.store.get("locators", row.get("locator_id")) if row.get("locator_id") else None
         )
-        if locator is None and row.get("id") is not None:
-            locator = self.store.first("locators", item_id=row["id"])
+        if locator is None:
+            item_id = row.get("id")
+            locator = self._locators_by_item().get(item_id) if item_id is not None else None
         if locator is not None:
             slot = wizard_location(self.store, locator)
             if slot is not None:
                 return slot
         return row.get("location") or "Unknown"
+
+    def _locators_by_item(self) -> dict[int, Row]:
+        """Locators by the item they hold (lowest id first), read once per response."""
+        if self._locators is None:
+            self._locators = {}
+            for locator in self.store.rows("locators"):
+                self._locators.setdefault(locator["item_id"], locator)
+        return self._locators
 
     def upload_url(self, row: Row) -> str:
         return upload_url(self.base_url, row)

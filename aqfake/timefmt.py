@@ -8,11 +8,13 @@ so every datetime in its JSON looks like ``"2018-07-17T15:10:05.000-07:00"`` (PD
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
+@lru_cache(maxsize=1 << 16)
 def format_time(value: datetime) -> str:
     """Render an aware (or naive-UTC) datetime as Aquarium's JSON timestamp string."""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)

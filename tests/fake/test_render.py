@@ -337,3 +337,12 @@ def test_render_records_many(lab: tuple[Store, Lab]) -> None:
     out = render_records(store, "Item", rows, methods=["is_part"])
     assert [o["id"] for o in out] == [r["id"] for r in rows]
     assert sum(o["is_part"] for o in out) == 2
+
+
+def test_every_declared_virtual_name_is_implemented() -> None:
+    from aqfake.render import VIRTUALS
+
+    missing = [
+        (m.name, n) for m in MODELS.values() for n in m.methods if (m.name, n) not in VIRTUALS
+    ]
+    assert missing == []
