@@ -21,7 +21,6 @@ or changed by others after they were cached: ``clear()`` or ``forget_queries()``
 
 from __future__ import annotations
 
-import csv
 import difflib
 import json
 import logging
@@ -32,14 +31,20 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
+from aqsession.browser_cache import ModelCache
+from aqsession.browser_export import (
+    ROWS_SPEC,
+    check_one_sample_type,
+    describe,
+    sample_rows,
+    write_csv,
+)
 from aqsession.browser_graph import ModelGraph, build_network, default_key
 from aqsession.browser_loading import (
     MAX_VALUES_PER_REQUEST,
     RelationshipLoader,
     Spec,
     count_edges,
-    loaded_values,
-    relationships_of,
     row_data,
     unique,
 )
@@ -55,21 +60,12 @@ from aqsession.browser_matching import (
     plain_match,
 )
 from aqsession.exceptions import BrowserException
-from aqsession.models.relationships import HasMany, Many, One
 
 LOGGER = logging.getLogger("aqsession.browser")
-
-_PATH_PART = re.compile(r"([A-Za-z_]\w*)((?:\[-?\d+\])*)")
-_INDEX = re.compile(r"\[(-?\d+)\]")
 
 
 def _is_empty_list(value: Any) -> bool:
     return isinstance(value, (list, tuple, set, frozenset)) and not value
-
-
-def _cache_key(model: Any) -> Hashable:
-    model_id = model.id
-    return model_id if model_id else f"r{model.rid}"
 
 
 def _listing_entry(entry: Any) -> tuple[int | None, str]:
@@ -105,11 +101,10 @@ class Browser:
         self.verbose = verbose
         self.progress = progress
         self.chunk_size = chunk_size
-        self.model_cache: dict[str, dict[Hashable, Any]] = {}
         self.model_list_cache: dict[str, Any] = {}
         self.logger = LOGGER
         self._model_name = self.DEFAULT_MODEL
-        self._unsaved: dict[str, set[Hashable]] = {}
+        self._cache = ModelCache()
         self._complete = CompletenessIndex()
         self._loader = RelationshipLoader(self)
         if inherit_models:
@@ -157,62 +152,30 @@ class Browser:
     # -- the cache -------------------------------------------------------------------------
 
     @property
+    def model_cache(self) -> dict[str, dict[Hashable, Any]]:
+        """``{class name: {id or "r<rid>": model}}`` (pydent's attribute; read it, do not
+        write it)."""
+        return self._cache.buckets
+
+    @property
     def models(self) -> list[Any]:
         """Every cached model (all classes)."""
-        return [m for name in list(self.model_cache) for m in self._bucket(name).values()]
+        return self._cache.models
 
     def cached_models(self, model_class: Any = None) -> list[Any]:
         """The cached models of one class."""
-        return list(self._bucket(self._name(model_class)).values())
+        return list(self._cache.bucket(self._name(model_class)).values())
 
     def clear(self) -> None:
         """Empty the cache, the listing cache and what is known about complete queries."""
-        self.model_cache = {}
+        self._cache.clear()
         self.model_list_cache = {}
-        self._unsaved = {}
         self._complete.forget()
 
     def forget_queries(self, model_class: Any = None) -> None:
         """Keep the cached models but stop answering non-id queries from them (until asked
         again); for one class, or for all when ``model_class`` is None."""
         self._complete.forget(None if model_class is None else self._name(model_class))
-
-    def _bucket(self, name: str) -> dict[Hashable, Any]:
-        bucket = self.model_cache.setdefault(name, {})
-        unsaved = self._unsaved.get(name)
-        if unsaved:
-            self._rekey_saved(bucket, unsaved)
-        return bucket
-
-    @staticmethod
-    def _rekey_saved(bucket: dict[Hashable, Any], unsaved: set[Hashable]) -> None:
-        """Models cached before they had an id move to their id once saved."""
-        for key in list(unsaved):
-            model = bucket.get(key)
-            if model is None:
-                unsaved.discard(key)
-            elif model.id:
-                unsaved.discard(key)
-                del bucket[key]
-                existing = bucket.setdefault(model.id, model)
-                if existing is not model:
-                    _absorb(existing, model)
-
-    def _merge(self, model: Any) -> Any:
-        """Store ``model``, or merge it into the cached model with the same key; return the
-        cached object."""
-        name = type(model).__name__
-        bucket = self._bucket(name)
-        key = _cache_key(model)
-        cached = bucket.get(key)
-        if cached is None:
-            bucket[key] = model
-            if isinstance(key, str):
-                self._unsaved.setdefault(name, set()).add(key)
-            return model
-        if cached is not model:
-            _absorb(cached, model)
-        return cached
 
     def update_cache(
         self, models: Iterable[Any], recursive: bool = True, update_session: bool = False
@@ -229,7 +192,7 @@ class Browser:
                 f"update_cache expects a list of models, got {type(models).__name__}; "
                 "wrap a single model in a list."
             )
-        cached = self._store(list(models), recursive)[1]
+        cached = self._cache.store(list(models), recursive)[1]
         if update_session:
             for model in cached:
                 model._session = self.session
@@ -248,26 +211,7 @@ class Browser:
 
     def _cache_models(self, models: list[Any], recursive: bool = True) -> list[Any]:
         """Cache models; returns the cached objects standing for ``models``, in order."""
-        return self._store(models, recursive)[0]
-
-    def _store(self, models: list[Any], recursive: bool) -> tuple[list[Any], list[Any]]:
-        """Cache models (and what is loaded under them when ``recursive``); returns the cached
-        objects for ``models`` and for everything stored."""
-        inputs = [m for m in models if m is not None]
-        walked = _walk(inputs) if recursive else unique(inputs)
-        canonical = {id(m): self._merge(m) for m in walked}
-        for model in walked:
-            target = canonical[id(model)]
-            for name, value in list(loaded_values(model)):
-                if isinstance(value, list):
-                    fixed: Any = [canonical.get(id(v), v) for v in value]
-                    changed = any(a is not b for a, b in zip(fixed, value, strict=True))
-                else:
-                    fixed = canonical.get(id(value), value)
-                    changed = fixed is not value
-                if changed or target is not model:
-                    target.set_loaded(name, fixed)
-        return [canonical[id(m)] for m in inputs], unique(canonical[id(m)] for m in walked)
+        return self._cache.store(models, recursive)[0]
 
     # -- find ------------------------------------------------------------------------------
 
@@ -289,7 +233,7 @@ class Browser:
         if ids == [0]:
             return None
         if ids:
-            hit = self._bucket(name).get(ids[0])
+            hit = self._cache.bucket(name).get(ids[0])
             if hit is not None:
                 return hit
         found = self.interface(name).find(model_id)
@@ -403,7 +347,7 @@ class Browser:
         return self._fetch(name, query, opts)
 
     def _saved(self, name: str) -> list[Any]:
-        return [m for m in self._bucket(name).values() if isinstance(m.id, int) and m.id]
+        return [m for m in self._cache.bucket(name).values() if isinstance(m.id, int) and m.id]
 
     def _answer_from_cache(
         self, name: str, conditions: Mapping[str, Condition], opts: Mapping[str, Any] | None
@@ -428,7 +372,7 @@ class Browser:
         ids: list[int],
         opts: Mapping[str, Any] | None,
     ) -> list[Any] | None:
-        bucket = self._bucket(name)
+        bucket = self._cache.bucket(name)
         hits: list[Any] = []
         missing: list[int] = []
         for model_id in ids:
@@ -754,40 +698,14 @@ class Browser:
     ) -> list[dict[str, Any]]:
         """One dict per sample: ``{<sample type name>: name, "Description", "Project",
         <property>: value...}``; sample-valued properties are resolved with
-        ``sample_resolver`` (default: the sample's name). All samples share one sample type.
+        ``sample_resolver`` (default: the sample's name). All samples share one sample type;
+        what the rows read is loaded in one batch first.
         """
         samples = list(samples)
-        if not samples:
-            return []
-        type_ids = {s.sample_type_id for s in samples}
-        if len(type_ids) > 1:
-            raise BrowserException(
-                f"samples_to_rows needs samples of one sample type, got sample_type_ids "
-                f"{sorted(type_ids, key=str)}; group the samples by sample_type_id first."
-            )
-        resolver = sample_resolver or _sample_name
-        self.get(samples, {"sample_type": "field_types", "field_values": "sample"})
-        sample_type = samples[0].sample_type
-        type_name = sample_type.name if sample_type is not None else "Sample"
-        field_types = sorted(
-            sample_type.field_types if sample_type is not None else [], key=lambda f: f.id or 0
-        )
-        rows = []
-        for sample in samples:
-            row: dict[str, Any] = {
-                type_name: sample.name,
-                "Description": sample.description,
-                "Project": sample.project,
-            }
-            for field_type in field_types:
-                values = [
-                    resolver(fv.sample) if field_type.ftype == "sample" else fv.value
-                    for fv in sorted(sample.field_values or [], key=lambda f: f.id or 0)
-                    if fv.name == field_type.name
-                ]
-                row[field_type.name] = values if field_type.array else (values or [None])[0]
-            rows.append(row)
-        return rows
+        check_one_sample_type(samples)
+        if samples:
+            self.get(samples, ROWS_SPEC)
+        return sample_rows(samples, sample_resolver)
 
     def export_samples_to_csv(
         self,
@@ -798,15 +716,7 @@ class Browser:
         """Write :meth:`samples_to_rows` as CSV to a path or an open text file; list values
         are written as JSON arrays. Returns the rows."""
         rows = self.samples_to_rows(samples, sample_resolver)
-        columns: list[str] = []
-        for row in rows:
-            columns.extend(c for c in row if c not in columns)
-        cells = [{k: _csv_cell(v) for k, v in row.items()} for row in rows]
-        if isinstance(out, (str, os.PathLike)):
-            with open(out, "w", newline="", encoding="utf-8") as handle:
-                _write_csv(handle, columns, cells)
-        else:
-            _write_csv(out, columns, cells)
+        write_csv(rows, out)
         return rows
 
     @classmethod
@@ -815,59 +725,10 @@ class Browser:
     ) -> str:
         """A short text description: a header line, then ``path: value`` for each attribute
         path (``"sample_type.name"``, ``"field_values[0].value"``); no code is evaluated."""
-        title = header or f"{type(model).__name__}: {model.id} {getattr(model, 'name', '')}"
-        lines = [title.rstrip()]
-        for path in attributes or ():
-            lines.append(f"    {path}: {resolve_path(model, path)!r}")
-        return "\n".join(lines)
+        return describe(model, header, attributes or ())
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _absorb(cached: Any, incoming: Any) -> None:
-    """Reload ``cached`` in place with ``incoming``'s data; relationships loaded on
-    ``cached`` survive when the columns they are computed from did not change."""
-    before = {name: value for name, value in loaded_values(cached)}
-    keys_before = {name: _key_columns(cached, name) for name in before}
-    cached.reload(incoming.raw if incoming.raw else incoming)
-    for name, value in before.items():
-        if not cached.is_deserialized(name) and _key_columns(cached, name) == keys_before[name]:
-            cached.set_loaded(name, value)
-
-
-def _key_columns(model: Any, name: str) -> Any:
-    """The column values a relationship of ``model`` is computed from (None: unknown)."""
-    rel = relationships_of(type(model)).get(name)
-    data = model._data
-    if isinstance(rel, One):
-        columns = [rel.ref, "parent_class"] if rel.polymorphic else [rel.ref]
-    elif isinstance(rel, HasMany):
-        columns = [rel.attr]
-    elif isinstance(rel, Many):
-        return object()
-    else:
-        columns = ["id"]
-    return tuple(data.get(str(c)) for c in columns)
-
-
-def _walk(models: list[Any]) -> list[Any]:
-    """``models`` and every model loaded under them, breadth-first, each once."""
-    seen: set[int] = set()
-    order: list[Any] = []
-    queue = [m for m in models if m is not None]
-    while queue:
-        model = queue.pop(0)
-        if id(model) in seen:
-            continue
-        seen.add(id(model))
-        order.append(model)
-        for _, value in loaded_values(model):
-            if isinstance(value, list):
-                queue.extend(v for v in value if v is not None)
-            elif value is not None:
-                queue.append(value)
-    return order
 
 
 def _summary(query: Any) -> str:
@@ -891,10 +752,6 @@ def unique_names(listed: list[tuple[int, str]]) -> list[str]:
     return list(dict.fromkeys(name for _, name in listed))
 
 
-def _sample_name(sample: Any) -> Any:
-    return None if sample is None else sample.name
-
-
 def _field_value_samples(sample: Any) -> list[tuple[Any, dict[str, Any]]]:
     return [
         (fv.sample, {"field_value_name": fv.name})
@@ -909,34 +766,3 @@ def _load_field_value_samples(samples: list[Any]) -> None:
         by_session.setdefault(id(sample.session), []).append(sample)
     for group in by_session.values():
         group[0].session.browser.get(group, {"field_values": "sample"})
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value)
-    return "" if value is None else value
-
-
-def _write_csv(handle: IO[str], columns: list[str], rows: list[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
-
-
-def resolve_path(model: Any, path: str) -> Any:
-    """Follow ``a.b[0].c`` with getattr and integer indexing; BrowserException if invalid."""
-    value = model
-    for part in path.split("."):
-        found = _PATH_PART.fullmatch(part.strip())
-        if found is None:
-            raise BrowserException(
-                f"Invalid attribute path {path!r}: {part!r} is not a name optionally followed "
-                "by [index]."
-            )
-        try:
-            value = getattr(value, found.group(1))
-            for index in _INDEX.findall(found.group(2)):
-                value = value[int(index)]
-        except (AttributeError, IndexError, KeyError, TypeError) as exc:
-            raise BrowserException(f"Cannot resolve {path!r} on {model!r}: {exc}") from exc
-    return value

@@ -217,8 +217,7 @@ class RelationshipLoader:
             here = f"{path}.{name}" if path else name
             if on_edge is not None:
                 on_edge(here)
-            found.setdefault(name, [])
-            found[name].extend(m for m in related if all(m is not k for k in found[name]))
+            found[name] = unique([*found.get(name, []), *related])
             if sub:
                 self._walk(related, sub, here, found, strict, force_refresh, on_edge)
 
