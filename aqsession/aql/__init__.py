@@ -14,6 +14,23 @@ attribute values really are validated; every model/relationship problem is repor
 any request; ``HasManyThrough`` and ``HasOneFromMany`` can be queried; SQL values are escaped;
 ``__time__`` is UTC; ``pageSize`` is not sent to the server and ``limit`` is exact with it;
 ``"__json__": false`` returns models; ``__return__`` names are checked up front.
+
+What the schema accepts (decisions where pydent's documentation is silent or its schema
+accepted anything):
+
+* attribute names are ASCII identifiers that neither start nor end with ``__``;
+* a single value is a string, a number (integer or float), a boolean or null; null means
+  ``IS NULL`` and ``{"__not__": null}`` means ``IS NOT NULL``;
+* an array is a non-empty list of single values (no times, no operators inside);
+* ``__not__`` takes a single value or a time; ``__lt__``/``__le__``/``__gt__``/``__ge__`` take
+  a string, a number or a time (ordering booleans or null is refused);
+* a bare ``{"__time__": ...}`` is kept and means equality with that second (rarely useful);
+* ``__options__`` takes only ``limit``, ``pageSize``, ``reverse`` and ``offset`` (pydent forwarded
+  any other key to the server, which ignored it);
+* a sub-query node may repeat ``__model__`` (it must then name the relationship's target) and
+  carry a ``__description__``; ``__json__`` is only read at the top level;
+* the old ``query`` key raises :class:`AQLDeprecatedKeyError` (a ``DeprecationWarning`` and an
+  ``AquariumQueryLanguageValidationError``) that names the rename to ``__query__``.
 """
 
 from __future__ import annotations
