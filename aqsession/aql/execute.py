@@ -18,12 +18,15 @@ Sub-queries run first, innermost first and in document order, each through
 
 Value lists are de-duplicated in first-seen order and ``None`` references are dropped. An empty
 list means no parent can match: the parent returns ``[]`` at once, without a request (and without
-running its remaining sub-queries). With ``pageSize`` the results are trimmed to ``limit`` and
-put in the session's cache, which pagination bypasses, so they too end up in the calling
-session. When any condition is an operator, the whole condition dict
-is sent as one SQL string (:func:`~aqsession.aql.sql.to_sql`), like pydent. A column constrained
-twice (``items`` and ``field_values`` both select ``Sample.id``) must satisfy both: the value
-lists are intersected, or both comparisons are ANDed in SQL (pydent keeps only the last).
+running its remaining sub-queries).
+
+When any condition is an operator, the whole condition dict is sent as one SQL string
+(:func:`~aqsession.aql.sql.to_sql`), like pydent. A column constrained twice (``items`` and
+``field_values`` both select ``Sample.id``) must satisfy both: the value lists are intersected,
+or both comparisons are ANDed in SQL (pydent keeps only the last).
+
+With ``pageSize`` the results are trimmed to ``limit`` and put in the session's cache, which
+pagination bypasses, so they too end up in the calling session.
 """
 
 from __future__ import annotations
