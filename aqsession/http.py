@@ -137,7 +137,7 @@ class AqHTTP:
                         "URL and that the server is running."
                     ) from None
                 time.sleep(retry_delay)
-        tokens = {c.name: c.value for c in response.cookies if AUTH_COOKIE_MARK in c.name}
+        tokens = [c for c in response.cookies if AUTH_COOKIE_MARK in c.name]
         if not tokens:
             raise TridentLoginError(
                 f"Aquarium at {self.aquarium_url!r} refused the login of user {self.login!r} "
@@ -145,10 +145,13 @@ class AqHTTP:
                 "cookie in the answer). Check the login and password."
             )
         # Aquarium accepts either the instance-specific cookie or the plain legacy name;
-        # pydent sends both, and so do we.
-        for value in tokens.values():
-            if value is not None:
-                self._http.cookies.set(AUTH_COOKIE_MARK, value, path="/")
+        # pydent sends both, and so do we (scoped like the original, so it never leaks to
+        # another host).
+        for cookie in tokens:
+            if cookie.value is not None:
+                self._http.cookies.set(
+                    AUTH_COOKIE_MARK, cookie.value, domain=cookie.domain, path=cookie.path
+                )
         self.log.info("LOGIN %s at %s", self.login, self.aquarium_url)
 
     # -- properties -----------------------------------------------------------------------

@@ -319,3 +319,9 @@ def test_verbose_is_per_object(stub, http, caplog):
     assert len([m for m in handler.messages if "REQUEST" in m]) == 1
     clone.set_verbose(False)
     assert not clone.verbose
+
+
+def test_token_alias_is_not_sent_to_other_hosts(stub, http):
+    stub.add(responses.GET, "http://elsewhere.test/file", body="data")
+    http.http_session.get("http://elsewhere.test/file")
+    assert "Cookie" not in stub.calls[-1].request.headers
