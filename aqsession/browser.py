@@ -45,6 +45,7 @@ from aqsession.browser_loading import (
     RelationshipLoader,
     Spec,
     count_edges,
+    is_empty_list,
     row_data,
     unique,
 )
@@ -60,12 +61,10 @@ from aqsession.browser_matching import (
     plain_match,
 )
 from aqsession.exceptions import BrowserException
+from aqsession.interfaces import QueryInterface
+from aqsession.models.registry import get_model
 
 LOGGER = logging.getLogger("aqsession.browser")
-
-
-def _is_empty_list(value: Any) -> bool:
-    return isinstance(value, (list, tuple, set, frozenset)) and not value
 
 
 def _listing_entry(entry: Any) -> tuple[int | None, str]:
@@ -127,8 +126,6 @@ class Browser:
         self._model_name = self._name(model_name)
 
     def _name(self, model_class: Any) -> str:
-        from aqsession.models.registry import get_model
-
         if model_class is None:
             return self._model_name
         if isinstance(model_class, type):
@@ -142,8 +139,6 @@ class Browser:
 
     def interface(self, model_class: Any = None) -> Any:
         """A plain (non-caching) query interface for ``model_class`` on this session."""
-        from aqsession.interfaces import QueryInterface
-
         return self.session.model_interface(self._name(model_class), interface_class=QueryInterface)
 
     def _log(self, message: str, *args: Any) -> None:
@@ -331,7 +326,7 @@ class Browser:
                 f"{type(query).__name__}."
             )
         query = dict(query)
-        if any(_is_empty_list(v) for v in query.values()):
+        if any(is_empty_list(v) for v in query.values()):
             return []
         conditions = parse_conditions(query)
         if conditions is None or name in SERVER_ONLY_MODELS:
@@ -410,26 +405,26 @@ class Browser:
 
     def first(
         self,
-        num: int = 1,
+        num: int | None = 1,
         model_class: Any = None,
         query: Any = None,
         opts: Mapping[str, Any] | None = None,
         sample_type: Any = None,
     ) -> list[Any]:
         """The ``num`` lowest-id matches."""
-        options = {**(opts or {}), "limit": num, "reverse": False}
+        options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": False}
         return self.where(query or {}, model_class, sample_type=sample_type, opts=options)
 
     def last(
         self,
-        num: int = 1,
+        num: int | None = 1,
         model_class: Any = None,
         query: Any = None,
         opts: Mapping[str, Any] | None = None,
         sample_type: Any = None,
     ) -> list[Any]:
         """The ``num`` most recently created matches, newest first."""
-        options = {**(opts or {}), "limit": num, "reverse": True}
+        options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": True}
         return self.where(query or {}, model_class, sample_type=sample_type, opts=options)
 
     def one(

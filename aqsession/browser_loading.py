@@ -260,7 +260,7 @@ class RelationshipLoader:
         wanted: list[tuple[Any, dict[str, Any]]] = []
         for owner in owners:
             query = rel.query_for(owner)
-            if query is None or any(_is_empty_list(v) for v in query.values()):
+            if query is None or any(is_empty_list(v) for v in query.values()):
                 owner.set_loaded(rel.name, rel.empty())
             else:
                 wanted.append((owner, query))
@@ -387,7 +387,8 @@ def unique_values(values: Iterable[Any]) -> list[Any]:
     return out
 
 
-def _is_empty_list(value: Any) -> bool:
+def is_empty_list(value: Any) -> bool:
+    """A list-like condition value with nothing in it (it matches no row)."""
     return isinstance(value, (list, tuple, set, frozenset)) and not value
 
 
