@@ -11,6 +11,7 @@ import functools
 import signal
 import sys
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -73,9 +74,13 @@ def demo(out: TextIO | None = None) -> int:
             write(f"  #{primer.id} {primer.name} ({len(primer.items)} items)")
         for item in session.Item.last(3):
             write(f"Item #{item.id}: {item.object_type.name} at {item.location!r}")
-        write(f"The fake answered {len(fake.journal)} requests; first ones:")
-        for entry in fake.journal.entries[:5]:
-            write(f"  {entry.method} {entry.path} -> {entry.status}")
+        requests_by_route = Counter(
+            f"{e.method} {e.path} -> {e.status}" for e in fake.journal.entries
+        )
+        write(f"The fake answered {len(fake.journal)} requests:")
+        for route, times in requests_by_route.items():
+            write(f"  {times:3d} x {route}")
+        write("Serve it for other processes with: aqfake serve --port 0 --lab demo")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import select
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from aqfake.cli import demo as main_demo
 from aqfake.cli import main
 
 STARTUP_LIMIT_SECONDS = 60  # only a guard against a hung child, not a performance check
@@ -106,3 +108,13 @@ def test_bad_arguments_exit_2_with_usage(argv, capsys):
         main(argv)
     assert exit_info.value.code == 2
     assert "usage: aqfake" in capsys.readouterr().err
+
+
+def test_demo_runs_an_example_session_against_the_demo_lab():
+    out = io.StringIO()
+    assert main_demo(out) == 0
+    text = out.getvalue()
+    assert re.match(r"Fake Aquarium with the demo lab at http://127\.0\.0\.1:\d+\n", text)
+    assert "Signed in as 'neptune'" in text
+    assert re.search(r"\d+ primers, for example:", text)
+    assert "1 x POST /sessions.json -> 200" in text
