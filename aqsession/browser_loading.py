@@ -277,16 +277,20 @@ class RelationshipLoader:
     ) -> None:
         per_owner: dict[int, list[Any]] = {id(owner): [] for owner, _ in members}
         if column_name is None:
-            for owner, _ in members:
-                per_owner[id(owner)] = list(targets)
+            candidates = [(owner, query, targets) for owner, query in members]
         else:
-            owners_by_value: dict[Any, list[Any]] = {}
+            owners_by_value: dict[Any, list[Member]] = {}
             for owner, query in members:
                 for element in _elements(query[column_name]):
-                    owners_by_value.setdefault(index_key(element), []).append(owner)
+                    owners_by_value.setdefault(index_key(element), []).append((owner, query))
+            found: dict[int, tuple[Any, dict[str, Any], list[Any]]] = {}
             for target in targets:
-                for owner in owners_by_value.get(index_key(column(target, column_name)), ()):
-                    per_owner[id(owner)].append(target)
+                key = index_key(column(target, column_name))
+                for owner, query in owners_by_value.get(key, ()):
+                    found.setdefault(id(owner), (owner, query, []))[2].append(target)
+            candidates = list(found.values())
+        for owner, query, matches in candidates:
+            per_owner[id(owner)] = [t for t in matches if _satisfies(t, query, column_name)]
         unique_by_id = isinstance(rel, One) and rel.attr == "id"
         for owner, query in members:
             matches = unique(per_owner[id(owner)])
@@ -373,6 +377,17 @@ class RelationshipLoader:
         return unique(results)
 
 
+def _satisfies(target: Any, query: Mapping[str, Any], checked: str | None) -> bool:
+    """Whether ``target`` meets every condition of one owner's query (``checked`` is known)."""
+    for name, wanted in query.items():
+        if name == checked:
+            continue
+        allowed = {index_key(v) for v in _elements(wanted)}
+        if index_key(column(target, name)) not in allowed:
+            return False
+    return True
+
+
 def unique_values(values: Iterable[Any]) -> list[Any]:
     """Distinct non-None values (server equality), first occurrence kept."""
     seen: set[Any] = set()
@@ -397,11 +412,14 @@ Batch = tuple[dict[str, Any], str | None, list[Any], list[Member]]
 
 
 def _groups(wanted: list[Member]) -> list[Batch]:
-    """Split per-owner queries into batches: ``(constant part, varying column, values, members)``.
+    """Merge per-owner queries into batches: ``(base, chunked column, values, members)``.
 
-    Queries normally share every column but one (the owner's key), giving one batch.
+    Queries with the same columns form one batch. Columns whose value is the same for every
+    owner stay as they are; the column with the most distinct values is sent as the list of
+    all of them (chunked); any other varying column is sent as the union of its values, and
+    the surplus rows this may bring are filtered out per owner when distributing.
     """
-    by_shape: dict[tuple[str, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    by_shape: dict[tuple[str, ...], list[Member]] = {}
     for owner, query in wanted:
         by_shape.setdefault(tuple(sorted(query)), []).append((owner, query))
     batches: list[Batch] = []
@@ -409,16 +427,18 @@ def _groups(wanted: list[Member]) -> list[Batch]:
         distinct = {c: {_freeze(q[c]) for _, q in members} for c in columns}
         varying = [c for c in columns if len(distinct[c]) > 1]
         chosen = max(varying, key=lambda c: len(distinct[c])) if varying else None
-        by_rest: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = {}
-        for owner, query in members:
-            rest = tuple(_freeze(query[c]) for c in columns if c != chosen)
-            by_rest.setdefault(rest, []).append((owner, query))
-        for group in by_rest.values():
-            first = group[0][1]
-            base = {c: first[c] for c in columns if c != chosen}
-            if chosen is None:
-                batches.append((base, None, [], group))
+        base = {}
+        for c in columns:
+            if c == chosen:
                 continue
-            values = unique_values(e for _, q in group for e in _elements(q[chosen]))
-            batches.append((base, chosen, values, group))
+            if c in varying:
+                base[c] = unique_values(e for _, q in members for e in _elements(q[c]))
+            else:
+                base[c] = members[0][1][c]
+        values = (
+            unique_values(e for _, q in members for e in _elements(q[chosen]))
+            if chosen is not None
+            else []
+        )
+        batches.append((base, chosen, values, members))
     return batches

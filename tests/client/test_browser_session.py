@@ -211,3 +211,15 @@ def test_new_sample_of_a_named_type(aq_fake, aq_session):
     assert sample.id is None
     assert sample.sample_type.name == "Primer"
     assert sample.name == "my primer"
+
+
+def test_plan_wires_from_several_varying_columns_cost_one_request(aq_fake, aq_session):
+    plans = aq_session.Plan.all()
+    aq_session.browser.get(plans, {"operations": "field_values"})
+    mark = aq_fake.journal.mark()
+    wires = aq_session.browser.retrieve(plans, "wires")
+    assert [e.body["model"] for e in aq_fake.journal.since(mark)] == ["Wire"]
+    assert wires
+    fresh = {p.id: p for p in aq_session().Plan.all()}
+    for plan in plans:
+        assert sorted(w.id for w in plan.wires) == sorted(w.id for w in fresh[plan.id].wires)
