@@ -3,14 +3,15 @@
 Each method creates one domain object the way Aquarium stores it -- a sample with a field value
 for every field type of its sample type, a collection with ``__Part`` items and part
 associations, an operation with input/output field values, a job with its associations -- and
-returns the main row. The methods live in one module per domain (people, types, inventory,
-planning); see :mod:`aqfake.lab.base` for references and timestamps. Secrets (password salts,
-remember tokens) come from random generators seeded with ``seed`` and the login, so a lab built
-twice with the same seed is identical.
+returns the main row. The methods live in one module per domain (people, accounting, types,
+inventory, locations, planning); see :mod:`aqfake.lab.base` for references and timestamps.
+Secrets (password salts, remember tokens) come from random generators seeded with ``seed`` and
+the login, so a lab built twice with the same seed is identical.
 """
 
 from __future__ import annotations
 
+from .accounting import AccountingBuilder
 from .base import Ref
 from .fields import FTYPES, Field, FieldSpec, as_field, number_text
 from .inventory import DELETED, PART_TYPE, InventoryBuilder
@@ -19,7 +20,7 @@ from .planning import PlanningBuilder, default_layout, job_state
 from .types import RELEASE_METHODS, TypesBuilder
 
 
-class LabBuilder(PeopleBuilder, TypesBuilder, InventoryBuilder, PlanningBuilder):
+class LabBuilder(PeopleBuilder, AccountingBuilder, TypesBuilder, InventoryBuilder, PlanningBuilder):
     """Creates lab objects through the store API; see the module docstring."""
 
 

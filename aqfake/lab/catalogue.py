@@ -39,6 +39,10 @@ BUDGETS: tuple[dict[str, Any], ...] = (
     },
 )
 
+#: Rates copied onto the demo's ledger rows.
+LABOR_RATE = 0.5
+MARKUP_RATE = 0.3
+
 PROJECTS = ("GFP reporters", "Yeast toolkit", "Biosensors", "Training")
 
 MARKERS = ("Amp", "Kan", "Chlor", "Spec")

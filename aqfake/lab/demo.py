@@ -168,12 +168,26 @@ class DemoLab:
             with self.b.at(self.later(item["created_at"], 24, 900)):
                 self.b.delete_item(item)
 
+    def invoices(self) -> None:
+        """One invoice per budget and month with charges, the latest month still open."""
+        months: dict[tuple[int, int, int], datetime] = {}
+        for account in self.b.store.rows("accounts"):
+            stamp = account["created_at"]
+            key = (account["budget_id"], stamp.year, stamp.month)
+            months[key] = max(months.get(key, stamp), stamp)
+        latest = max((year, month) for _, year, month in months) if months else None
+        for (budget_id, year, month), last in sorted(months.items()):
+            status = "ready" if (year, month) == latest else "reconciled"
+            with self.b.at(self.later(last, 1, 24)):
+                self.b.invoice(budget_id, year, month, status=status)
+
     def build(self) -> None:
         self.people()
         self.types()
         self.inventory()
         self.collections()
         PlanMaker(self).plans()
+        self.invoices()
         self.history()
 
 

@@ -276,7 +276,7 @@ class PlanMaker:
                 folder=rng.choice(cat.PLAN_FOLDERS),
                 cost_limit=rng.choice((None, 100.0, 250.0)),
             )
-        self.jobs(steps, made, layer_times, owner)
+        self.jobs(steps, made, layer_times, owner, plan)
         return plan
 
     def unique_name(self, name: str) -> str:
@@ -293,6 +293,7 @@ class PlanMaker:
         made: dict[str, _Made],
         layer_times: dict[int, datetime],
         owner: str,
+        plan: Row,
     ) -> None:
         pcs = {"done": -2, "error": -2, "scheduled": -1}
         batches: dict[tuple[int, str], list[Row]] = {}
@@ -310,6 +311,8 @@ class PlanMaker:
             for op in ops:
                 self.b.store.update("operations", op["id"], updated_at=layer_times[layer])
                 self.operation_data(op, op_type, status, job, layer_times[layer])
+                if status == "done":
+                    self.charge(op, op_type, job, plan, layer_times[layer])
 
     def operation_data(self, op: Row, op_type: str, status: str, job: Row, when: datetime) -> None:
         """Data associations an operation picks up while it runs."""
@@ -321,6 +324,23 @@ class PlanMaker:
                 self.b.data_association(op, "gel_image", upload["upload_file_name"], upload=upload)
             elif op_type == "Extract Fragment" and status == "done":
                 self.b.data_association(op, "concentration", round(self.rng.uniform(10, 90), 1))
+
+    def charge(self, op: Row, op_type: str, job: Row, plan: Row, when: datetime) -> None:
+        """The labor and materials debits a finished operation books to its plan's budget."""
+        labor, materials = next(o["cost"] for o in cat.OPERATION_TYPES if o["name"] == op_type)
+        with self.b.at(self.later(when, 0.2, 1)):
+            for category, amount in (("labor", labor), ("materials", materials)):
+                self.b.account(
+                    plan["budget_id"],
+                    amount,
+                    f"{op_type} (operation {op['id']})",
+                    category=category,
+                    user=plan["user_id"],
+                    operation=op,
+                    job=job,
+                    labor_rate=cat.LABOR_RATE,
+                    markup_rate=cat.MARKUP_RATE,
+                )
 
     def plans(self) -> None:
         specs = self.plan_specs()

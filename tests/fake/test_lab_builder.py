@@ -369,3 +369,24 @@ def test_wizard_slots_get_locators(b: LabBuilder) -> None:
     assert loose["locator_id"] is None and loose["location"] == "M80.1.2.3"
     with pytest.raises(ValueError, match="positive capacity"):
         b.wizard("SF2", [("Shelf", -1), ("Slot", 0)])
+
+
+def test_accounts_and_invoices_are_validated(b: LabBuilder) -> None:
+    debit = b.account("My First Budget", 2.5, "PCR labor", category="labor", labor_rate=0.5)
+    assert (debit["budget_id"], debit["user_id"], debit["transaction_type"]) == (1, 1, "debit")
+    credit = b.account(1, 100.0, "Refund", transaction_type="credit", category="credit")
+    assert credit["amount"] == 100.0
+    with pytest.raises(ValueError, match="credit or debit"):
+        b.account(1, 1.0, "x", transaction_type="refund")
+    with pytest.raises(ValueError, match="category"):
+        b.account(1, 1.0, "x", category="travel")
+    with pytest.raises(ValueError, match=">= 0"):
+        b.account(1, -1.0, "x")
+    with pytest.raises(ValueError, match="description"):
+        b.account(1, 1.0, "")
+    invoice = b.invoice("My First Budget", 2026, 1, status="reconciled", notes="paid")
+    assert (invoice["year"], invoice["month"], invoice["status"]) == (2026, 1, "reconciled")
+    with pytest.raises(ValueError, match="status"):
+        b.invoice(1, 2026, 1, status="paid")
+    with pytest.raises(ValueError, match="month"):
+        b.invoice(1, 2026, 13)

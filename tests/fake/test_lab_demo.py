@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from aqfake.lab import NEPTUNE, build_lab, check_password, demo_lab
-from aqfake.lab.catalogue import USERS
+from aqfake.lab.catalogue import OPERATION_TYPES, USERS
 from aqfake.lab.demo import MIN_STOCK_ITEMS
 from aqfake.render import wizard_location
 from aqfake.store import Store
@@ -444,3 +444,25 @@ def test_lab_is_identical_across_processes_and_hash_seeds() -> None:
         digests.add(done.stdout.strip())
     local = hashlib.sha256(repr(dump(build(3))).encode()).hexdigest()
     assert digests == {local}
+
+
+def test_finished_operations_are_charged_and_invoiced(lab: Store) -> None:
+    costs = {ot["name"]: ot["cost"] for ot in OPERATION_TYPES}
+    charged: dict[int, dict[str, float]] = {}
+    for account in lab.rows("accounts"):
+        op = lab.get("operations", account["operation_id"])
+        assert op["status"] == "done" and account["transaction_type"] == "debit"
+        charged.setdefault(op["id"], {})[account["category"]] = account["amount"]
+        plan_id = lab.first("plan_associations", operation_id=op["id"])["plan_id"]
+        assert account["budget_id"] == lab.get("plans", plan_id)["budget_id"]
+    done = [op for op in lab.rows("operations") if op["status"] == "done"]
+    assert set(charged) == {op["id"] for op in done}
+    for op in done:
+        name = lab.get("operation_types", op["operation_type_id"])["name"]
+        assert (charged[op["id"]]["labor"], charged[op["id"]]["materials"]) == costs[name]
+    months = Counter((i["budget_id"], i["year"], i["month"]) for i in lab.rows("invoices"))
+    assert months and set(months.values()) == {1}
+    billed = {
+        (a["budget_id"], a["created_at"].year, a["created_at"].month) for a in lab.rows("accounts")
+    }
+    assert set(months) == billed
