@@ -167,6 +167,10 @@ class RelationshipLoader:
     def __init__(self, browser: Browser) -> None:
         self.browser = browser
 
+    @property
+    def chunk_size(self) -> int:
+        return max(int(self.browser.chunk_size), 1)
+
     # -- public entry points ---------------------------------------------------------------
 
     def retrieve(
@@ -264,7 +268,7 @@ class RelationshipLoader:
                 owner.set_loaded(rel.name, rel.empty())
             else:
                 wanted.append((owner, query))
-        for base, column_name, values, members in _groups(wanted):
+        for base, column_name, values, members in _groups(wanted, self.chunk_size):
             targets = self.fetch(rel.nested, base, column_name, values, force_refresh)
             self._distribute(rel, members, column_name, targets)
 
@@ -369,7 +373,7 @@ class RelationshipLoader:
         """``where`` for ``base`` plus ``column_name IN values``, chunked; cached models."""
         if column_name is None:
             return self.browser.load_where(model_name, dict(base), force_refresh=force_refresh)
-        size = max(int(self.browser.chunk_size), 1)
+        size = self.chunk_size
         results: list[Any] = []
         for start in range(0, len(values), size):
             query = {**base, column_name: list(values[start : start + size])}
@@ -411,13 +415,14 @@ Member = tuple[Any, dict[str, Any]]
 Batch = tuple[dict[str, Any], str | None, list[Any], list[Member]]
 
 
-def _groups(wanted: list[Member]) -> list[Batch]:
+def _groups(wanted: list[Member], chunk_size: int) -> list[Batch]:
     """Merge per-owner queries into batches: ``(base, chunked column, values, members)``.
 
     Queries with the same columns form one batch. Columns whose value is the same for every
     owner stay as they are; the column with the most distinct values is sent as the list of
-    all of them (chunked); any other varying column is sent as the union of its values, and
-    the surplus rows this may bring are filtered out per owner when distributing.
+    all of them (chunked later); any other varying column is sent as the union of its values
+    (the surplus rows this may bring are filtered out per owner when distributing), and
+    owners are split so that such a union never exceeds ``chunk_size`` values.
     """
     by_shape: dict[tuple[str, ...], list[Member]] = {}
     for owner, query in wanted:
@@ -427,18 +432,38 @@ def _groups(wanted: list[Member]) -> list[Batch]:
         distinct = {c: {_freeze(q[c]) for _, q in members} for c in columns}
         varying = [c for c in columns if len(distinct[c]) > 1]
         chosen = max(varying, key=lambda c: len(distinct[c])) if varying else None
-        base = {}
-        for c in columns:
-            if c == chosen:
-                continue
-            if c in varying:
-                base[c] = unique_values(e for _, q in members for e in _elements(q[c]))
-            else:
-                base[c] = members[0][1][c]
-        values = (
-            unique_values(e for _, q in members for e in _elements(q[chosen]))
-            if chosen is not None
-            else []
-        )
-        batches.append((base, chosen, values, members))
+        unions = [c for c in varying if c != chosen]
+        for part in _split(members, unions, chunk_size):
+            base = {
+                c: unique_values(e for _, q in part for e in _elements(q[c]))
+                if c in unions
+                else part[0][1][c]
+                for c in columns
+                if c != chosen
+            }
+            values = (
+                unique_values(e for _, q in part for e in _elements(q[chosen]))
+                if chosen is not None
+                else []
+            )
+            batches.append((base, chosen, values, part))
     return batches
+
+
+def _split(members: list[Member], unions: list[str], chunk_size: int) -> list[list[Member]]:
+    """Consecutive runs of members whose union columns stay within ``chunk_size`` values."""
+    if not unions:
+        return [members]
+    parts: list[list[Member]] = []
+    current: list[Member] = []
+    seen: dict[str, set[Any]] = {c: set() for c in unions}
+    for owner, query in members:
+        keys = {c: {index_key(e) for e in _elements(query[c])} for c in unions}
+        if current and any(len(seen[c] | keys[c]) > chunk_size for c in unions):
+            parts.append(current)
+            current, seen = [], {c: set() for c in unions}
+        current.append((owner, query))
+        for c in unions:
+            seen[c] |= keys[c]
+    parts.append(current)
+    return parts

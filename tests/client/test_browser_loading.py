@@ -218,3 +218,17 @@ def test_update_cache_walks_what_retrieve_loaded():
     other.browser.update_cache(owners)
     assert {type(m) for m in other.browser.models} == {BtOwner, BtNote}
     assert BtKind not in {type(m) for m in other.browser.models}
+
+
+def test_queries_varying_in_two_columns_are_merged_and_split_by_size():
+    from aqsession.browser_loading import _groups
+
+    members = [(object(), {"a": [i, i + 1], "b": 10 + i, "c": "x"}) for i in range(5)]
+    single = _groups(members, chunk_size=100)
+    assert len(single) == 1
+    base, column_name, values, part = single[0]
+    assert column_name == "a" and values == [0, 1, 2, 3, 4, 5]
+    assert base == {"b": [10, 11, 12, 13, 14], "c": "x"}
+    split = _groups(members, chunk_size=2)
+    assert [len(b[3]) for b in split] == [2, 2, 1]
+    assert all(len(b[0]["b"]) <= 2 for b in split)
