@@ -227,6 +227,7 @@ def test_queries_varying_in_two_columns_are_merged_and_split_by_size():
     single = _groups(members, chunk_size=100)
     assert len(single) == 1
     base, column_name, values, part = single[0]
+    assert len(part) == 5
     assert column_name == "a" and values == [0, 1, 2, 3, 4, 5]
     assert base == {"b": [10, 11, 12, 13, 14], "c": "x"}
     split = _groups(members, chunk_size=2)
