@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..store import Row
-from ..tables import TABLES
+from ..tables import MODELS, TABLES
 from .base import Ref
 from .locations import LocationsBuilder
 
@@ -18,16 +18,17 @@ DEFAULT_COLLECTION_SHAPE = (1, 12)
 _TABLE_BY_COLUMNS: dict[frozenset[str], str] = {
     frozenset(table.column_names): name for name, table in TABLES.items()
 }
-_MODEL_BY_TABLE: dict[str, str] = {
-    "operations": "Operation",
-    "plans": "Plan",
-    "samples": "Sample",
-    "operation_types": "OperationType",
-    "jobs": "Job",
-    "uploads": "Upload",
-    "users": "User",
-    "libraries": "Library",
-}
+
+
+def _single_model_tables() -> dict[str, str]:
+    """Table -> model name, for tables read by exactly one model (not ``items``)."""
+    models: dict[str, list[str]] = {}
+    for model in MODELS.values():
+        models.setdefault(model.table, []).append(model.name)
+    return {table: names[0] for table, names in models.items() if len(names) == 1}
+
+
+_MODEL_BY_TABLE = _single_model_tables()
 
 
 class InventoryBuilder(LocationsBuilder):

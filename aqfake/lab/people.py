@@ -40,6 +40,7 @@ class PeopleBuilder(BuilderBase):
         return self.store.first("groups", name=name) or self.group(name, id=id)
 
     def membership(self, user: Ref, group: Ref) -> Row:
+        """Put a user in a group."""
         return self._insert(
             "memberships", user_id=self.user_id(user), group_id=self.ref("groups", group)
         )

@@ -312,6 +312,7 @@ def test_data_associations_infer_the_parent_class(b: LabBuilder) -> None:
         b.data_association(op, "gel", "image", upload=upload),
         b.data_association(plan, "notes", None),
         b.data_association(7, "x", 1, parent_class="OperationType"),
+        b.data_association(b.store.get("budgets", 1), "note", "ok"),
     ]
     assert [da["parent_class"] for da in made] == [
         "Item",
@@ -319,11 +320,12 @@ def test_data_associations_infer_the_parent_class(b: LabBuilder) -> None:
         "Operation",
         "Plan",
         "OperationType",
+        "Budget",
     ]
     assert json.loads(made[0]["object"]) == {"concentration": 12.5}
     assert made[2]["upload_id"] == upload["id"] and upload["upload_file_size"] == 10
     with pytest.raises(ValueError, match="parent_class"):
-        b.data_association(b.store.get("budgets", 1), "k", 1)
+        b.data_association(b.store.first("parameters", user_id=1), "k", 1)
     with pytest.raises(ValueError, match="parent_class"):
         b.data_association(3, "k", 1)
 
