@@ -223,3 +223,14 @@ def test_plan_wires_from_several_varying_columns_cost_one_request(aq_fake, aq_se
     fresh = {p.id: p for p in aq_session().Plan.all()}
     for plan in plans:
         assert sorted(w.id for w in plan.wires) == sorted(w.id for w in fresh[plan.id].wires)
+
+
+def test_list_field_values_of_the_current_model(aq_fake, aq_session):
+    browser = aq_session.browser
+    samples = aq_session.Sample.where({"sample_type_id": 3})
+    ids = [s.id for s in samples[:2]]
+    values = browser.list_field_values(ids, name="Length")
+    assert sorted((v.parent_id, v.name) for v in values) == sorted((i, "Length") for i in ids)
+    browser.set_model("Operation")
+    operation = aq_session.Operation.first()
+    assert {v.parent_class for v in browser.list_field_values([operation.id])} == {"Operation"}
