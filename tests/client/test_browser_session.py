@@ -232,5 +232,5 @@ def test_list_field_values_of_the_current_model(aq_fake, aq_session):
     values = browser.list_field_values(ids, name="Length")
     assert sorted((v.parent_id, v.name) for v in values) == sorted((i, "Length") for i in ids)
     browser.set_model("Operation")
-    operation = aq_session.Operation.first()
+    operation = aq_session.Operation.first()[0]
     assert {v.parent_class for v in browser.list_field_values([operation.id])} == {"Operation"}
