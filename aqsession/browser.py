@@ -62,6 +62,7 @@ from aqsession.browser_matching import (
 )
 from aqsession.exceptions import BrowserException
 from aqsession.interfaces import QueryInterface
+from aqsession.models.base import ModelBase
 from aqsession.models.registry import get_model
 
 LOGGER = logging.getLogger("aqsession.browser")
@@ -586,7 +587,7 @@ class Browser:
             models = [
                 m for m in self.cached_models(models) if plain_match(row_data(m), query or {})
             ]
-        elif not isinstance(models, (list, tuple, set, frozenset)):
+        elif isinstance(models, ModelBase) or not isinstance(models, Iterable):
             models = [models]
         models = list(models)
         if relations is None:

@@ -99,8 +99,11 @@ def _rekey_saved(bucket: Bucket, unsaved: set[Hashable]) -> None:
 
 
 def absorb(cached: Any, incoming: Any) -> None:
-    """Reload ``cached`` in place with ``incoming``'s data; relationships loaded on
-    ``cached`` survive when the columns they are computed from did not change."""
+    """Reload ``cached`` in place with ``incoming``'s data (nothing to do when the server sent
+    the same data again); relationships loaded on ``cached`` survive when the columns they are
+    computed from did not change."""
+    if incoming.raw and incoming.raw == cached.raw:
+        return
     before = dict(loaded_values(cached))
     keys_before = {name: key_columns(cached, name) for name in before}
     cached.reload(incoming.raw if incoming.raw else incoming)

@@ -169,6 +169,7 @@ def test_get_forms():
     server, _session, browser = make()
     owners = owners_of(browser, server)
     assert browser.get(owners) == owners
+    assert browser.get(o for o in owners) == owners
     assert browser.get(owners[0], "bt_kind")[0].id == 2
     result = browser.get(owners, ["parts", {"notes": "owner"}])
     assert set(result) == {"parts", "notes", "owner"}
