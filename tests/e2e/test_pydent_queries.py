@@ -34,6 +34,15 @@ def params(demo_store: Any) -> dict[str, Any]:
         "other_sample_type": {"id": other_id, "name": other["name"]},
         "page_size": PAGE_SIZE,
         "user_id": truth.neptune(demo_store)["id"],
+        "collection_type_id": truth.first_where(
+            demo_store,
+            "object_types",
+            lambda ot: (
+                ot["handler"] == "collection"
+                and truth.rows(demo_store, "items", object_type_id=ot["id"]) != []
+            ),
+            "collection object type with collections",
+        )["id"],
     }
 
 
@@ -54,6 +63,11 @@ def expected(demo_store: Any, params: dict[str, Any]) -> dict[str, Any]:
     by_name = truth.rows(store, "samples", name=sample["name"])
     newest = truth.newest_first(everything)
     part_type = truth.rows(store, "object_types", name="__Part")
+    collection_type = store.get("object_types", params["collection_type_id"])
+    collection_dimensions = [  # stored size, else Aquarium's 1 x 12 default for collections
+        1 if collection_type["rows"] is None else collection_type["rows"],
+        12 if collection_type["columns"] is None else collection_type["columns"],
+    ]
     return {
         "current_user": {"id": params["user_id"], "login": "neptune"},
         "find": {k: sample[k] for k in ("id", "name", "sample_type_id")},
@@ -89,6 +103,18 @@ def expected(demo_store: Any, params: dict[str, Any]) -> dict[str, Any]:
             }
             for i in truth.rows(store, "items", sample_id=sample["id"])
         ],
+        "find_with_include": {
+            "result": {
+                "embedded": True,
+                "sample_type": store.get("sample_types", sample["sample_type_id"])["name"],
+            },
+            "requests": 0,
+        },
+        "collection_dimensions": [
+            {"id": c["id"], "dimensions": collection_dimensions}
+            for c in truth.rows(store, "items", object_type_id=collection_type["id"])
+        ],
+        "user_secrets_absent": [],
     }
 
 
@@ -116,6 +142,9 @@ CHECKS = [
     "where_limit_offset",
     "pagination",
     "item_where_is_part",
+    "find_with_include",
+    "collection_dimensions",
+    "user_secrets_absent",
 ]
 
 

@@ -2,7 +2,7 @@
 
 Params (chosen by the pytest side from the fake's own data):
 ``sample`` {id, name}, ``other_sample_id``, ``missing_id``, ``sample_type`` {id, name},
-``other_sample_type`` {id, name}, ``page_size``, ``user_id``.
+``other_sample_type`` {id, name}, ``page_size``, ``user_id``, ``collection_type_id``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,31 @@ def main() -> None:
             {"id": i.id, "is_part": i.is_part}
             for i in session.Item.where({"sample_id": sample["id"]})
         ],
+    )
+
+    def find_with_include() -> dict[str, object]:
+        found = s.find(sample["id"], include=["sample_type"])
+        return counted(
+            session,
+            lambda: {
+                "embedded": found.is_deserialized("sample_type"),
+                "sample_type": found.sample_type.name,
+            },
+        )
+
+    checks.run("find_with_include", find_with_include)
+    checks.run(
+        "collection_dimensions",
+        lambda: [
+            {"id": c.id, "dimensions": c.dimensions}
+            for c in session.Collection.where({"object_type_id": p["collection_type_id"]})
+        ],
+    )
+    checks.run(
+        "user_secrets_absent",
+        lambda: sorted(
+            {"password_digest", "remember_token", "key"} & set(session.User.find(p["user_id"]).raw)
+        ),
     )
     checks.emit()
 
