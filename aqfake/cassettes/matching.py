@@ -84,23 +84,26 @@ def _body_difference(wanted: str, recorded: str) -> str:
         a, b = json.loads(wanted or "null"), json.loads(recorded or "null")
     except ValueError:
         return f"{wanted[:120]!r} != {recorded[:120]!r}"
-    diffs = list(_json_diff(a, b, "$"))
+    diffs = list(json_differences(a, b, "$"))
     shown = "; ".join(diffs[:5])
     return shown + (f" (+{len(diffs) - 5} more)" if len(diffs) > 5 else "")
 
 
-def _json_diff(a: Any, b: Any, path: str) -> Iterable[str]:
+def json_differences(
+    a: Any, b: Any, path: str, left: str = "the request", right: str = "the recording"
+) -> Iterable[str]:
+    """Paths where two decoded JSON values differ, described from ``left``'s point of view."""
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(a.keys() | b.keys()):
             if key not in b:
-                yield f"{path}.{key} only in the request"
+                yield f"{path}.{key} only in {left}"
             elif key not in a:
-                yield f"{path}.{key} only in the recording"
+                yield f"{path}.{key} only in {right}"
             else:
-                yield from _json_diff(a[key], b[key], f"{path}.{key}")
+                yield from json_differences(a[key], b[key], f"{path}.{key}", left, right)
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for index, (x, y) in enumerate(zip(a, b, strict=False)):
-            yield from _json_diff(x, y, f"{path}[{index}]")
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from json_differences(x, y, f"{path}[{index}]", left, right)
     elif a != b:
         yield f"{path}: {json.dumps(a)[:60]} != {json.dumps(b)[:60]}"
 
