@@ -101,7 +101,7 @@ class AqCassette(Cassette):
             ((similarity(wanted, key_of(stored)), n) for n, (stored, _) in enumerate(self.data)),
             key=lambda pair: (-pair[0], pair[1]),
         )
-        closest = []
+        closest: list[tuple[Any, list[str], Any]] = []
         seen: set[RequestKey] = set()
         for _, index in scored:
             stored = self.data[index][0]

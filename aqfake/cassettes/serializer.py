@@ -27,7 +27,7 @@ class _ReadableDumper(_Dumper):
     """Block style for multi-line strings, plain style otherwise."""
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+def _represent_str(dumper: _ReadableDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value and _block_safe(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
