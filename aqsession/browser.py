@@ -342,6 +342,11 @@ class Browser:
                 return partial
         return self._fetch(name, query, opts)
 
+    @staticmethod
+    def _columns(name: str) -> frozenset[str]:
+        """The table columns of a model (what ``where`` conditions may name)."""
+        return frozenset(("id", *get_model(name).COLUMNS))
+
     def _saved(self, name: str) -> list[Any]:
         return [m for m in self._cache.bucket(name).values() if isinstance(m.id, int) and m.id]
 
@@ -353,7 +358,7 @@ class Browser:
         rows = []
         for model in self._saved(name):
             data = row_data(model)
-            verdict = match(name, data, conditions)
+            verdict = match(name, data, conditions, self._columns(name))
             if verdict is None:
                 return None
             if verdict:
@@ -373,7 +378,11 @@ class Browser:
         missing: list[int] = []
         for model_id in ids:
             cached = bucket.get(model_id)
-            verdict = None if cached is None else match(name, row_data(cached), conditions)
+            verdict = (
+                None
+                if cached is None
+                else match(name, row_data(cached), conditions, self._columns(name))
+            )
             if verdict is True:
                 hits.append(cached)
             elif verdict is None:

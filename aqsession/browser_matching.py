@@ -109,15 +109,23 @@ def _compare_int(stored: int, wanted: Any) -> Verdict:
 
 
 def match(
-    model_name: str, data: Mapping[str, Any] | None, conditions: Mapping[str, Condition]
+    model_name: str,
+    data: Mapping[str, Any] | None,
+    conditions: Mapping[str, Condition],
+    columns: frozenset[str] | None = None,
 ) -> Verdict:
-    """Three-valued: does a row rendered as ``data`` satisfy every condition?"""
+    """Three-valued: does a row rendered as ``data`` satisfy every condition?
+
+    ``columns`` are the table's columns: a condition on anything else (a method result such
+    as ``is_part``, an association name) is left to the server, which may reject it.
+    """
     if data is None:
         return None
     computed = COMPUTED_COLUMNS.get(model_name, frozenset())
     verdict: Verdict = True
     for condition in conditions.values():
-        if condition.column in computed or condition.column not in data:
+        name = condition.column
+        if name in computed or name not in data or (columns is not None and name not in columns):
             verdict = None
             continue
         one = _any_equal(data[condition.column], condition.values)

@@ -234,3 +234,11 @@ def test_list_field_values_of_the_current_model(aq_fake, aq_session):
     browser.set_model("Operation")
     operation = aq_session.Operation.first()[0]
     assert {v.parent_class for v in browser.list_field_values([operation.id])} == {"Operation"}
+
+
+def test_method_results_are_not_mistaken_for_columns(aq_fake, aq_session):
+    cached = aq_session.with_cache()
+    items = cached.Item.all()
+    assert any(i.is_part is False for i in items)
+    expected = [i.id for i in aq_session.Item.where({"is_part": False})]
+    assert [i.id for i in cached.Item.where({"is_part": False})] == expected == []
