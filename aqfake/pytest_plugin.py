@@ -7,7 +7,9 @@ Loaded through the ``pytest11`` entry point ``aqfake`` once the package is insta
   another lab. Each named lab is built once per process; every test gets its own copy of it.
 - ``aq_server``  -- ``aq_fake`` served on a free loopback port; the fixture value is its URL.
 - ``aq_session`` -- an ``aqsession.AqSession`` signed in to ``aq_fake`` as ``neptune`` /
-  ``aquarium``, in-process (no sockets) through ``responses``.
+  ``aquarium``, in-process (no sockets) through ``responses``. While it is active,
+  ``requests`` reaches only the fake's base URL: a test that also needs ``aq_server`` (or any
+  other host) should build its session against ``aq_server`` instead.
 """
 
 from __future__ import annotations
