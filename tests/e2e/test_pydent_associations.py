@@ -9,7 +9,8 @@ import pytest
 from . import truth
 from .harness import LiveFake, error, value
 
-pytestmark = pytest.mark.pydent
+# One worker per module under `--dist loadgroup`, so its fake and scenario run once.
+pytestmark = [pytest.mark.pydent, pytest.mark.xdist_group("pydent-associations")]
 KEY = "e2e_od600"
 VALUE = {"od600": 0.42, "note": "grown <overnight> & spun"}
 

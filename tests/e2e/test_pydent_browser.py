@@ -9,7 +9,8 @@ import pytest
 from . import truth
 from .harness import value
 
-pytestmark = pytest.mark.pydent
+# One worker per module under `--dist loadgroup`, so its fake and scenario run once.
+pytestmark = [pytest.mark.pydent, pytest.mark.xdist_group("pydent-browser")]
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import pytest
 
 from .harness import LiveFake, error, value
 
-pytestmark = pytest.mark.pydent
+# One worker per module under `--dist loadgroup`, so its fake and scenario run once.
+pytestmark = [pytest.mark.pydent, pytest.mark.xdist_group("pydent-errors")]
 SIGN_IN_ERROR = (
     "There was an error with authenticating the request. Aquarium re-routed to the sign-in page."
 )

@@ -11,7 +11,8 @@ import pytest
 from . import truth
 from .harness import LiveFake, value
 
-pytestmark = pytest.mark.pydent
+# One worker per module under `--dist loadgroup`, so its fake and scenario run once.
+pytestmark = [pytest.mark.pydent, pytest.mark.xdist_group("pydent-queries")]
 PAGE_SIZE = 2
 
 
