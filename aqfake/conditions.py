@@ -628,7 +628,7 @@ _RESERVED = frozenset(
         "SELECT", "FROM", "WHERE", "UNION", "EXISTS", "CASE", "WHEN", "THEN", "ELSE", "END",
         "INTO", "DROP", "DELETE", "UPDATE", "INSERT", "XOR", "DIV", "MOD", "REGEXP", "RLIKE",
         "SOUNDS", "ORDER", "GROUP", "HAVING", "LIMIT", "JOIN", "ALL", "ANY", "SOME", "BINARY",
-        "INTERVAL", "COLLATE",
+        "INTERVAL", "COLLATE", "KEY", "COLUMN", "DEFAULT", "ASC", "DESC",
     }
 )  # fmt: skip
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
@@ -856,6 +856,8 @@ class _Parser:
     def column(self, first: _Token) -> Node:
         if first.kind == "ident" and first.value in _RESERVED:
             self.i -= 1
+            if _visible_column(self.table, first.text.lower()) is not None:
+                raise self.error(f"{first.text} is reserved in MySQL: quote it as `{first.text}`")
             raise self.error(_SUPPORTED)
         if self.at_op("("):
             raise _syntax_error(

@@ -289,6 +289,20 @@ def test_unparseable_fragments_refused(lab: tuple[Store, Lab], sql: str, near: s
     assert f"near '{near}" in message
 
 
+def test_reserved_word_columns_need_backquotes(lab: tuple[Store, Lab]) -> None:
+    store, lab_ids = lab
+    message = error(store, "DataAssociation", "key = 'note'")
+    assert "near 'key = 'note''" in message and "quote it as `key`" in message
+    assert ids(store, "DataAssociation", "`key` = 'note'") == [
+        lab_ids["da_note"],
+        lab_ids["da_Note"],
+    ]
+    assert ids(store, "DataAssociation", {"key": "note"}) == [
+        lab_ids["da_note"],
+        lab_ids["da_Note"],
+    ]
+
+
 def test_bare_column_is_a_truth_test(lab: tuple[Store, Lab]) -> None:
     store, lab_ids = lab
     assert ids(store, "OperationType", "deployed") == [lab_ids["ot"]]
