@@ -81,9 +81,12 @@ def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | No
             return response.status, [*response.headers, length], b""
         return response.status, list(response.headers), response.body
 
-    pattern = url_pattern(base_url or fake.base_url)
+    base = (base_url or fake.base_url).rstrip("/")
+    pattern = url_pattern(base)
     for method in METHODS:
         mock.add_callback(method, pattern, callback=callback, content_type=None)
+    # Only the fake's base URL is intercepted: everything else goes to the network as usual.
+    mock.add_passthru(re.compile(rf"(?!{re.escape(base)}(?:[/?#]|$))", re.IGNORECASE))
 
 
 @contextmanager

@@ -174,6 +174,13 @@ def test_in_process_mock_only_answers_for_the_fake_base_url(fake):
             requests.get("http://other.test/signin")
 
 
+def test_in_process_mock_lets_other_urls_reach_the_network(fake, live):
+    other = tiny_fake(base_url="http://other-lab.test")
+    with other.mock():
+        assert requests.get(live.url + "/_aqfake/health", timeout=5).json()["status"] == "ok"
+        assert requests.get("http://other-lab.test/signin").status_code == 200
+
+
 def test_in_process_mock_accepts_a_base_url_with_port_and_path_case():
     fake = tiny_fake(base_url="http://Lab.Test:8080/", routes=EXTRA)
     assert fake.base_url == "http://Lab.Test:8080"
