@@ -315,7 +315,8 @@ class Renderer:
             slot = wizard_location(self.store, locator)
             if slot is not None:
                 return slot
-        return row.get("location") or "Unknown"
+        stored = row.get("location")
+        return stored if stored is not None else "Unknown"
 
     def _locators_by_item(self) -> dict[int, Row]:
         """Locators by the item they hold (lowest id first), read once per response."""
@@ -639,6 +640,11 @@ def _upload_url(r: Renderer, row: Row) -> str:
 
 
 # -- module-level conveniences -----------------------------------------------------------------
+
+
+def is_admin(store: Store, user: Row) -> bool:
+    """Aquarium's admin test: membership in the group named ``admin`` (not ``users.admin``)."""
+    return bool(_is_admin(Renderer(store), user))
 
 
 def render_record(

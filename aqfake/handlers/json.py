@@ -24,6 +24,7 @@ from ..errors import NotFound, server_error
 from ..render import (
     Renderer,
     RenderError,
+    is_admin,
     parse_include,
     parse_methods,
     validate_include,
@@ -343,20 +344,19 @@ def delete(ctx: Context) -> Response:
         parent = store.get(MODELS[parent_class].table, row.get("parent_id"))
         if parent is None:
             raise NotFound(f"Couldn't find {parent_class} with 'id'={row.get('parent_id')}")
-        renderer = Renderer(store, ctx.base_url)
-        if not _may_delete(renderer, parent_class, parent, ctx.user):
+        if not _may_delete(store, parent_class, parent, ctx.user):
             return denied
-        rendered = renderer.record(model_name, row)
+        rendered = Renderer(store, ctx.base_url).record(model_name, row)
         store.delete(MODELS[model_name].table, row["id"])
         return json_response(rendered)
 
 
-def _may_delete(renderer: Renderer, parent_class: str, parent: Row, user: Row | None) -> bool:
+def _may_delete(store: Store, parent_class: str, parent: Row, user: Row | None) -> bool:
     """Aquarium's DataAssociation delete permission, by parent class (section 5.2)."""
     if parent_class == "Item":
         return parent.get("sample_id") is not None  # the real check assigns instead of comparing
     if parent_class == "Collection":
-        return user is not None and bool(renderer.call("User", user, "is_admin"))
+        return user is not None and is_admin(store, user)
     return parent_class in ("Operation", "Plan", "OperationType")
 
 
