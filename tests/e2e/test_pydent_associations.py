@@ -20,7 +20,8 @@ def params(demo_store: Any) -> dict[str, Any]:
     store = demo_store
     assert not truth.rows(store, "data_associations", key=KEY), "pick a key the lab lacks"
     return {
-        "item_id": truth.first_where(store, "items", lambda i: True, "item")["id"],
+        "item_id": store.rows("items")[0]["id"],
+        "other_item_id": store.rows("items")[1]["id"],
         "plan_id": store.rows("plans")[0]["id"],
         "sample_id": store.rows("samples")[0]["id"],
         "key": KEY,
@@ -60,6 +61,17 @@ def test_plans_take_associations_too(results: dict[str, Any]) -> None:
     assert value(results, "associate_plan") == [1, 2, 3]
 
 
+def test_list_queries_keep_only_the_most_recent_association_per_key(
+    results: dict[str, Any],
+) -> None:
+    assert value(results, "two_with_one_key") == {
+        "distinct_ids": True,
+        "value": "newer",
+        "listed": ["newer"],
+        "by_id": "older",
+    }
+
+
 def test_samples_have_no_associate_in_pydent_but_the_row_is_saved(
     results: dict[str, Any],
 ) -> None:
@@ -79,6 +91,7 @@ def test_every_scenario_check_is_asserted(results: dict[str, Any]) -> None:
             "read_back_find",
             "update_existing",
             "associate_plan",
+            "two_with_one_key",
             "sample_has_associate",
             "sample_via_utils",
             "sample_read_back_where",

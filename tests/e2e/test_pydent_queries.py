@@ -116,6 +116,11 @@ def expected(demo_store: Any, params: dict[str, Any]) -> dict[str, Any]:
             for c in truth.rows(store, "items", object_type_id=collection_type["id"])
         ],
         "user_secrets_absent": [],
+        "where_empty_list_is_null": truth.ids(truth.rows(store, "items", sample_id=None)),
+        "timestamps": {
+            "created_at": truth.rails_time(sample["created_at"]),
+            "updated_at": truth.rails_time(sample["updated_at"]),
+        },
     }
 
 
@@ -146,6 +151,8 @@ CHECKS = [
     "find_with_include",
     "collection_dimensions",
     "user_secrets_absent",
+    "where_empty_list_is_null",
+    "timestamps",
 ]
 
 

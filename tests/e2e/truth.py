@@ -14,8 +14,10 @@ import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 Row = dict[str, Any]
+PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
 def text_key(value: Any) -> Any:
@@ -54,6 +56,13 @@ def first_where(store: Any, table: str, keep: Callable[[Row], bool], what: str) 
         if keep(row):
             return row
     raise LookupError(f"the demo lab has no {what}; the e2e scenarios need one")
+
+
+def rails_time(moment: datetime) -> str:
+    """A UTC datetime as Aquarium renders it: US Pacific wall time, milliseconds, offset."""
+    local = moment.astimezone(PACIFIC)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%dT%H:%M:%S}.000{offset[:3]}:{offset[3:]}"
 
 
 def neptune(store: Any) -> Row:

@@ -3,7 +3,10 @@
 In pydent 1.0.11 only Item, Collection, Operation and Plan mix in ``associate``/``get``; a
 Sample has neither, and ``utils.create_data_association(sample, ...)`` saves the row and then
 fails reading ``sample.data_associations``. Both facts are checked so the row's fate is known.
-Writes to the server. Params: ``item_id``, ``plan_id``, ``sample_id``, ``key`` (new to the lab).
+Two associations with one key show the server's "most recent per key" rule: list queries
+return only the newer one, a find by id still returns the older.
+Writes to the server. Params: ``item_id``, ``other_item_id``, ``plan_id``, ``sample_id``,
+``key`` (new to the lab).
 """
 
 from __future__ import annotations
@@ -62,6 +65,20 @@ def main() -> None:
         return login(url).Plan.find(p["plan_id"]).get(key)
 
     checks.run("associate_plan", associate_plan)
+
+    def two_with_one_key() -> dict[str, object]:
+        item = session.Item.find(p["other_item_id"])
+        first = item.associate(key, "older", create_new=True)
+        second = item.associate(key, "newer", create_new=True)
+        fresh = login(url).Item.find(p["other_item_id"])
+        return {
+            "distinct_ids": first.id != second.id,
+            "value": fresh.get(key),
+            "listed": [da.value for da in fresh.get_data_associations(key)],
+            "by_id": login(url).DataAssociation.find(first.id).value,
+        }
+
+    checks.run("two_with_one_key", two_with_one_key)
 
     sample = session.Sample.find(p["sample_id"])
     checks.run("sample_has_associate", lambda: hasattr(sample, "associate"))

@@ -91,6 +91,14 @@ def main() -> None:
             {"password_digest", "remember_token", "key"} & set(session.User.find(p["user_id"]).raw)
         ),
     )
+    checks.run(
+        "where_empty_list_is_null",
+        lambda: ids(session.Item.where({"sample_id": []})),
+    )
+    checks.run(
+        "timestamps",
+        lambda: pick(s.find(sample["id"]), "created_at", "updated_at"),
+    )
     checks.emit()
 
 
