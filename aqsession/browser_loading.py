@@ -20,6 +20,7 @@ Relationship kinds:
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -244,8 +245,12 @@ class RelationshipLoader:
             return rels[name]
         if not strict:
             return None
-        import difflib
-
+        fields = getattr(cls, "get_fields", dict)()
+        if name in fields:
+            raise BrowserException(
+                f"{cls.__name__}.{name} is a {type(fields[name]).__name__} field, not a "
+                f"relationship, so there is nothing to load; relationships: {sorted(rels)}."
+            )
         close = difflib.get_close_matches(name, list(rels), n=3, cutoff=0.6)
         hint = (
             f"Did you mean {close[0]!r}?"

@@ -9,7 +9,7 @@ import pytest
 
 from aqfake.lab.builder import LabBuilder
 from aqsession.browser import Browser
-from aqsession.exceptions import ForbiddenRequestError
+from aqsession.exceptions import BrowserException, ForbiddenRequestError
 
 SPEC = {"sample_type": "field_types", "items": "object_type", "field_values": {}}
 
@@ -242,3 +242,10 @@ def test_method_results_are_not_mistaken_for_columns(aq_fake, aq_session):
     assert any(i.is_part is False for i in items)
     expected = [i.id for i in aq_session.Item.where({"is_part": False})]
     assert [i.id for i in cached.Item.where({"is_part": False})] == expected == []
+
+
+def test_computed_fields_are_not_relationships(aq_session):
+    values = aq_session.FieldValue.first(2)
+    with pytest.raises(BrowserException, match=r"FieldValue\.sid is a Function field"):
+        aq_session.browser.retrieve(values, "sid")
+    assert aq_session.browser.retrieve(values, "sid", strict=False) == []
