@@ -105,10 +105,9 @@ def _find(store: Store, model_name: str, args: list[Any]) -> Any:
     """``Model.find(*args)``: a record, or a list when the first argument is a list."""
     expects_array = bool(args) and isinstance(args[0], list)
     ids: list[Any] = []
-    for arg in args:
-        for value in arg if isinstance(arg, list) else [arg]:
-            if value is not None and value not in ids:
-                ids.append(value)
+    for value in _flatten(args):
+        if value is not None and value not in ids:
+            ids.append(value)
     table = MODELS[model_name].table
     if not ids:
         raise JsonError(f"Couldn't find {model_name} without an ID")
@@ -126,6 +125,14 @@ def _find(store: Store, model_name: str, args: list[Any]) -> Any:
             f"(found {len(rows)} results, but was looking for {len(ids)})"
         )
     return rows
+
+
+def _flatten(values: list[Any]) -> list[Any]:
+    """Ruby's ``Array#flatten``: nested lists spliced in, to any depth."""
+    flat: list[Any] = []
+    for value in values:
+        flat.extend(_flatten(value) if isinstance(value, list) else [value])
+    return flat
 
 
 def _record_id(value: Any) -> int | None:

@@ -109,6 +109,8 @@ def test_find_by_id_list(lab: tuple[Store, Lab]) -> None:
     _, data = post(store, {"model": "Sample", "id": [ids["rev"]]})
     assert [d["id"] for d in data] == [ids["rev"]]
     assert errors(store, {"model": "Sample", "id": [99]}) == "Couldn't find Sample with 'id'=99"
+    _, nested = post(store, {"model": "Sample", "id": [[ids["rev"]], [[ids["fwd"]]]]})
+    assert [d["id"] for d in nested] == [ids["fwd"], ids["rev"]]
 
 
 def test_find_method(lab: tuple[Store, Lab]) -> None:
