@@ -295,13 +295,11 @@ def _compile_column_vs_literal(col: Col, literal: Any, test: Callable[[int], boo
         key = index_key(literal)
 
         def text_cmp(row: Row) -> bool | None:
-            value = row[name]
+            value = row[name]  # the store keeps str (or None) in string columns
             if value is None:
                 return None
-            if isinstance(value, str):
-                own = index_key(value)
-                return test((own > key) - (own < key))
-            return test(compare(value, literal) or 0)
+            own = index_key(value)
+            return test((own > key) - (own < key))
 
         return text_cmp
 
