@@ -245,7 +245,7 @@ class RelationshipLoader:
             return rels[name]
         if not strict:
             return None
-        fields = getattr(cls, "get_fields", dict)()
+        fields: dict[str, Any] = getattr(cls, "get_fields", dict)()
         if name in fields:
             raise BrowserException(
                 f"{cls.__name__}.{name} is a {type(fields[name]).__name__} field, not a "
