@@ -356,9 +356,10 @@ class Browser:
         if not self._complete.covers(name, conditions):
             return None
         rows = []
+        columns = self._columns(name)
         for model in self._saved(name):
             data = row_data(model)
-            verdict = match(name, data, conditions, self._columns(name))
+            verdict = match(name, data, conditions, columns)
             if verdict is None:
                 return None
             if verdict:
@@ -374,15 +375,12 @@ class Browser:
         opts: Mapping[str, Any] | None,
     ) -> list[Any] | None:
         bucket = self._cache.bucket(name)
+        columns = self._columns(name)
         hits: list[Any] = []
         missing: list[int] = []
         for model_id in ids:
             cached = bucket.get(model_id)
-            verdict = (
-                None
-                if cached is None
-                else match(name, row_data(cached), conditions, self._columns(name))
-            )
+            verdict = None if cached is None else match(name, row_data(cached), conditions, columns)
             if verdict is True:
                 hits.append(cached)
             elif verdict is None:
