@@ -385,6 +385,10 @@ class Browser:
                 hits.append(cached)
             elif verdict is None:
                 missing.append(model_id)
+        if missing and not hits:
+            # Nothing answered locally: the server applies the caller's options itself, and the
+            # request is the one pydent sends (same options).
+            return self._fetch(name, {**query, "id": missing}, opts)
         found = (
             unique(hits + self._fetch(name, {**query, "id": missing}, None)) if missing else hits
         )

@@ -121,11 +121,6 @@ def test_nested_example_sends_pydents_requests(fake: FakeAquarium, session: AqSe
         assert results[0].sample_type.field_types == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Browser._answer_by_ids fetches the missing ids with default options instead of "
-    "the caller's (pydent sends reverse: true here); fix requested from the Browser's owner",
-)
 def test_nested_example_outer_request_keeps_the_options(
     fake: FakeAquarium, session: AqSession
 ) -> None:
