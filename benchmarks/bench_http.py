@@ -1,0 +1,78 @@
+"""In-process fake vs the requests stack floor.
+
+The subject is a whole client call, ``session.Sample.find(id)``: AqSession builds the ``/json``
+body, requests sends it, ``responses`` hands it to the fake, which authenticates, queries,
+renders and journals, and the client turns the JSON into a model. The baseline is the floor no
+in-process fake can go below: the same POST with the same cookies through requests and
+``responses`` to a callback that returns the fake's answer as a constant, decoded with
+``.json()``. The ratio is what the fake and the client model layer add on top of that floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import requests
+from requests.utils import dict_from_cookiejar
+
+from aqfake.app import FakeAquarium
+
+from .fixtures import requests_made, signed_in
+from .runner import Benchmark, Case, Operation, Pair
+
+FLOOR_URL = "http://floor.test"
+#: A demo-lab sample every seed has (see aqfake.lab).
+SAMPLE_NAME = "pMOD-pTEF1-GFP"
+#: Measured about 1.5-1.8x on a laptop; the design's "the fake must add little on top".
+TARGET = 3.0
+
+
+@contextmanager
+def setup() -> Iterator[Pair]:
+    fake = FakeAquarium("demo")
+    with signed_in(fake) as (session, mock):
+        row = fake.store.first("samples", name=SAMPLE_NAME)
+        if row is None:
+            raise LookupError(f"the demo lab has no sample {SAMPLE_NAME!r}; see aqfake.lab")
+        sample_id = row["id"]
+
+        mark = fake.journal.mark()
+        session.Sample.find(sample_id)
+        body = fake.journal.since(mark)[-1].body
+        answer = session.aqhttp.http_session.post(f"{fake.base_url}/json", json=body, timeout=60)
+        canned = (200, {"Content-Type": answer.headers["Content-Type"]}, answer.content)
+        mock.add_callback("POST", f"{FLOOR_URL}/json", callback=lambda _request: canned)
+
+        floor = requests.Session()  # the fake's cookies, sent to the floor's host as well
+        floor.cookies.update(dict_from_cookiejar(session.aqhttp.http_session.cookies))
+
+        def find() -> Operation:
+            return lambda: session.Sample.find(sample_id)
+
+        def post() -> Operation:
+            def call() -> Any:
+                return floor.post(f"{FLOOR_URL}/json", json=body, timeout=60).json()
+
+            return call
+
+        def notes() -> list[str]:
+            count = requests_made(fake, lambda: session.Sample.find(sample_id))
+            return [f"requests per find: {count}; response body {len(answer.content)} bytes"]
+
+        yield Pair(
+            Case("session.Sample.find(id) via AqSession -> requests -> responses -> fake", find),
+            Case("the same POST via requests -> responses -> constant body, .json()", post),
+            notes,
+        )
+
+
+BENCHMARK = Benchmark(
+    name="http-find",
+    summary="in-process fake vs the requests + responses floor, one Sample.find",
+    target=TARGET,
+    setup=setup,
+    repeats=400,
+    quick_repeats=100,
+)
