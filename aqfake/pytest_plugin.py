@@ -1,4 +1,4 @@
-"""pytest plugin for aqfake: the ``aq_fake``, ``aq_server`` and ``aq_session`` fixtures.
+"""pytest plugin for aqfake: fixtures for a fake Aquarium and for recorded sessions.
 
 Loaded through the ``pytest11`` entry point ``aqfake`` once the package is installed.
 
@@ -10,22 +10,88 @@ Loaded through the ``pytest11`` entry point ``aqfake`` once the package is insta
   ``aquarium``, in-process (no sockets) through ``responses``. While it is active,
   ``requests`` reaches only the fake's base URL: a test that also needs ``aq_server`` (or any
   other host) should build its session against ``aq_server`` instead.
+- ``aq_cassette`` -- the test's own cassette (:func:`aqfake.cassettes.use_cassette`), active for
+  the whole test. Its file is ``<cassette dir>/<test module>/<test name>.yaml`` (see
+  :func:`cassette_path`); ``@pytest.mark.aq_cassette(name=..., repeats=...)`` names it
+  explicitly or picks the repeat policy. The record mode comes from ``--aq-record-mode``
+  (default ``none``: replay only, the network is blocked).
+- ``aq_recorded_session`` -- an ``AqSession`` whose traffic goes through ``aq_cassette``. When
+  the cassette records, it logs in to ``--aq-url`` / ``AQ_URL`` as ``AQ_LOGIN`` with
+  ``AQ_PASSWORD``; when it replays, it logs in with the login found in the cassette and needs
+  no credentials (recorded passwords are scrubbed to a placeholder that matches any password).
+
+The cassette directory is ``--aq-cassette-dir``, else the ``aq_cassette_dir`` ini option
+(relative paths are taken from the rootdir), else a ``cassettes`` folder beside each test
+file, as pytest-recording does.
+
+Under pytest-xdist every worker builds its own fakes on its own ports, and each test writes only
+its own cassette file, atomically, so ``pytest -n auto`` is safe.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from vcr.record_mode import RecordMode
 
 from .app import FakeAquarium
+from .cassettes import RECORD_MODES, REPEAT_POLICIES, AqCassette, key_of, use_cassette
+from .cassettes.seed import PASSWORD_PLACEHOLDER
 from .transport import LiveServer
 
 DEFAULT_LAB = "demo"
 DEFAULT_LOGIN = "neptune"
 DEFAULT_PASSWORD = "aquarium"
 MARKER = "aq_lab"
+CASSETTE_MARKER = "aq_cassette"
+DEFAULT_CASSETTE_FOLDER = "cassettes"
+#: Environment variables naming the server and the account a recording logs in with.
+ENV_URL, ENV_LOGIN, ENV_PASSWORD = "AQ_URL", "AQ_LOGIN", "AQ_PASSWORD"
+#: Cassette file names longer than this keep a readable prefix and a short hash of the full name.
+MAX_NAME_LENGTH = 80
+HASH_LENGTH = 10
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.,=+@\[\]-]")
+_MISSES = pytest.StashKey[list[str]]()
+_CASSETTE = pytest.StashKey["CassetteInfo"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("aqfake", "aqfake: fake Aquarium and recorded sessions")
+    group.addoption(
+        "--aq-record-mode",
+        choices=RECORD_MODES,
+        default="none",
+        help="how aq_cassette treats the network: none (default: replay only, network blocked), "
+        "once (record a cassette that does not exist yet), new_episodes (replay, record what "
+        "is new), all (record everything again, keep the rest), rewrite (record from scratch)",
+    )
+    group.addoption(
+        "--aq-url",
+        default=None,
+        help=f"the Aquarium server aq_recorded_session records against (default: ${ENV_URL})",
+    )
+    group.addoption(
+        "--aq-cassette-dir",
+        default=None,
+        help="where aq_cassette keeps cassettes (default: the aq_cassette_dir ini option, else "
+        "a 'cassettes' folder beside each test file)",
+    )
+    parser.addini(
+        "aq_cassette_dir",
+        "where aq_cassette keeps cassettes, relative to the rootdir (default: 'cassettes' "
+        "beside each test file)",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,6 +100,15 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(name='{DEFAULT_LAB}', seed=0): the lab the aq_fake fixture is seeded with "
         "('demo' or 'empty') and the demo lab's random seed.",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{CASSETTE_MARKER}(name=None, repeats='last'): the cassette file aq_cassette uses "
+        "(a path relative to the cassette directory; default: named after the test) and its "
+        f"repeat policy ({' or '.join(REPEAT_POLICIES)}).",
+    )
+
+
+# -- the fake ---------------------------------------------------------------------------------
 
 
 def lab_from_marker(node: pytest.Item | Any) -> tuple[str, int]:
@@ -74,3 +149,228 @@ def aq_session(aq_fake: FakeAquarium) -> Iterator[Any]:
 
     with aq_fake.mock():
         yield AqSession(DEFAULT_LOGIN, DEFAULT_PASSWORD, aq_fake.base_url)
+
+
+# -- cassettes --------------------------------------------------------------------------------
+
+
+def safe_file_name(name: str) -> str:
+    """``name`` as a stable file name: unsafe characters become ``_``; a name that had to be
+    changed, or is longer than :data:`MAX_NAME_LENGTH`, keeps a readable prefix and gets a
+    short sha1 of the original, so two different names never share a file."""
+    cleaned = _UNSAFE.sub("_", name)
+    if cleaned == name and len(name) <= MAX_NAME_LENGTH:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+    return f"{cleaned[: MAX_NAME_LENGTH - HASH_LENGTH - 1]}-{digest}"
+
+
+def cassette_dir(config: pytest.Config, test_file: Path) -> Path:
+    """Where the cassettes of tests in ``test_file`` live (see the module docstring)."""
+    chosen = config.getoption("aq_cassette_dir") or config.getini("aq_cassette_dir")
+    if not chosen:
+        return test_file.parent / DEFAULT_CASSETTE_FOLDER
+    directory = Path(os.path.expanduser(str(chosen)))
+    return directory if directory.is_absolute() else Path(config.rootpath) / directory
+
+
+def cassette_path(item: pytest.Item) -> Path:
+    """The cassette file of one test: ``<dir>/<module stem>/[<Class>.]<test name>.yaml``, or
+    the ``name`` of an ``aq_cassette`` marker, relative to the cassette directory."""
+    test_file = Path(str(item.path))
+    directory = cassette_dir(item.config, test_file)
+    marker = item.get_closest_marker(CASSETTE_MARKER)
+    name = marker.kwargs.get("name") if marker else None
+    if name is not None:
+        relative = Path(str(name))
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise pytest.UsageError(
+                f"@pytest.mark.{CASSETTE_MARKER}(name={name!r}) must be a relative path inside "
+                f"the cassette directory {directory}, e.g. name='shared/login'"
+            )
+        return directory / (relative if relative.suffix else relative.with_suffix(".yaml"))
+    cls = getattr(item, "cls", None)
+    test_name = f"{cls.__name__}.{item.name}" if cls is not None else item.name
+    return directory / safe_file_name(test_file.stem) / f"{safe_file_name(test_name)}.yaml"
+
+
+def repeats_from_marker(item: pytest.Item) -> str:
+    """The repeat policy of the ``aq_cassette`` marker (default ``last``)."""
+    marker = item.get_closest_marker(CASSETTE_MARKER)
+    if marker is None:
+        return "last"
+    unknown = set(marker.kwargs) - {"name", "repeats"}
+    repeats = marker.kwargs.get("repeats", "last")
+    if marker.args or unknown or repeats not in REPEAT_POLICIES:
+        raise pytest.UsageError(
+            f"@pytest.mark.{CASSETTE_MARKER} takes keyword arguments name='<file>' and "
+            f"repeats={' or '.join(map(repr, REPEAT_POLICIES))}; "
+            f"got {marker.args!r} {marker.kwargs!r}"
+        )
+    return str(repeats)
+
+
+@dataclass(frozen=True)
+class CassetteInfo:
+    """What the plugin knows about the active cassette of a test (for error messages)."""
+
+    path: Path
+    record_mode: str
+    nodeid: str
+
+    def rerecord_hint(self) -> str:
+        return (
+            f"To record it again against a server: {ENV_URL}=... {ENV_LOGIN}=... "
+            f"{ENV_PASSWORD}=... pytest '{self.nodeid}' --aq-record-mode=rewrite"
+        )
+
+
+def _track_misses(cassette: AqCassette, misses: list[str]) -> None:
+    """Remember each unmatched request (vcrpy asks for near misses exactly then), so the
+    failure report shows it even if the code under test swallowed the exception."""
+    find = cassette.find_requests_with_most_matches
+
+    def find_and_remember(request: Any) -> list[tuple[Any, list[str], Any]]:
+        found = find(request)
+        lines = [key_of(request).describe()[:200]]
+        lines += [f"    closest: {line}" for line in _near_miss_lines(found)]
+        misses.append("\n".join(lines))
+        return found
+
+    cassette.find_requests_with_most_matches = find_and_remember  # type: ignore[method-assign]
+
+
+def _near_miss_lines(found: list[tuple[Any, list[str], Any]]) -> list[str]:
+    return [
+        f"{key_of(req).describe()[:160]}\n      differs: {fails[0][1]}" for req, _, fails in found
+    ]
+
+
+@pytest.fixture
+def aq_cassette(request: pytest.FixtureRequest) -> Iterator[AqCassette]:
+    """This test's cassette, active for the whole test (see the module docstring)."""
+    item = request.node
+    path = cassette_path(item)
+    mode = request.config.getoption("aq_record_mode")
+    info = CassetteInfo(path, mode, item.nodeid)
+    if mode == "none" and not path.exists():
+        pytest.fail(
+            f"No cassette at {path} for {item.nodeid}, and --aq-record-mode=none only replays. "
+            f"Record it once against a server: {ENV_URL}=https://your.aquarium "
+            f"{ENV_LOGIN}=you {ENV_PASSWORD}=... pytest '{item.nodeid}' --aq-record-mode=once",
+            pytrace=False,
+        )
+    misses: list[str] = []
+    item.stash[_MISSES] = misses
+    item.stash[_CASSETTE] = info
+    context = use_cassette(
+        path,
+        record_mode=mode,
+        password=os.environ.get(ENV_PASSWORD) or None,
+        repeats=repeats_from_marker(item),
+    )
+    with context as cassette:
+        _track_misses(cassette, misses)
+        yield cassette
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Add an ``aq_cassette`` section naming unmatched requests to a failing test's report."""
+    report: pytest.TestReport = yield
+    misses = item.stash.get(_MISSES, None)
+    if report.failed and misses:
+        info = item.stash[_CASSETTE]
+        text = [
+            f"{len(misses)} request(s) not found in the cassette {info.path} "
+            f"(--aq-record-mode={info.record_mode}):",
+            *misses,
+            "If the code under test now asks something new, the cassette is out of date. "
+            + info.rerecord_hint(),
+        ]
+        report.sections.append(("aq_cassette: unmatched requests", "\n".join(text)))
+    return report
+
+
+def is_recording(cassette: AqCassette) -> bool:
+    """Whether requests missing from ``cassette`` go to the network and get recorded."""
+    return not cassette.write_protected
+
+
+def recorded_login(cassette: AqCassette) -> tuple[str, str] | None:
+    """``(login, server origin)`` of the first recorded ``POST /sessions.json``, if any."""
+    for recorded in cassette.requests:
+        if recorded.method.upper() != "POST" or not recorded.path.endswith("/sessions.json"):
+            continue
+        body = recorded.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        try:
+            login = json.loads(body or "null")["session"]["login"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        parts = urlsplit(recorded.uri)
+        return str(login), f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def recording_credentials(config: pytest.Config, info: CassetteInfo) -> tuple[str, str, str]:
+    """``(url, login, password)`` for a recording, or a failure naming what is missing."""
+    url = config.getoption("aq_url") or os.environ.get(ENV_URL, "")
+    login = os.environ.get(ENV_LOGIN, "")
+    password = os.environ.get(ENV_PASSWORD, "")
+    missing = [
+        name
+        for name, value in (
+            (f"{ENV_URL} (or --aq-url)", url),
+            (ENV_LOGIN, login),
+            (ENV_PASSWORD, password),
+        )
+        if not value
+    ]
+    if missing:
+        pytest.fail(
+            f"aq_recorded_session is recording {info.path} (--aq-record-mode={info.record_mode}"
+            f"{', no cassette yet' if info.record_mode == 'once' else ''}), so it logs in to a "
+            f"real server, but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not "
+            f"set. Set {ENV_URL}, {ENV_LOGIN} and {ENV_PASSWORD} in the environment (never in a "
+            "file in the repository), or replay an existing cassette with --aq-record-mode=none.",
+            pytrace=False,
+        )
+    return url, login, password
+
+
+@contextlib.contextmanager
+def _sent_to_server(cassette: AqCassette) -> Iterator[None]:
+    """Send requests to the server even if the cassette holds an answer (new_episodes login:
+    a replayed login would hand the client the scrubbed, useless token)."""
+    previous = cassette.record_mode
+    cassette.record_mode = RecordMode.ALL
+    try:
+        yield
+    finally:
+        cassette.record_mode = previous
+
+
+@pytest.fixture
+def aq_recorded_session(request: pytest.FixtureRequest, aq_cassette: AqCassette) -> Any:
+    """An ``AqSession`` whose traffic is recorded to / replayed from ``aq_cassette``."""
+    from aqsession import AqSession
+
+    info = request.node.stash[_CASSETTE]
+    if is_recording(aq_cassette):
+        url, login, password = recording_credentials(request.config, info)
+        forced = info.record_mode == "new_episodes" and recorded_login(aq_cassette) is not None
+        with _sent_to_server(aq_cassette) if forced else contextlib.nullcontext():
+            return AqSession(login, password, url)
+    found = recorded_login(aq_cassette)
+    if found is None:
+        pytest.fail(
+            f"The cassette {info.path} holds no recorded login (POST /sessions.json), so "
+            f"aq_recorded_session cannot replay it. {info.rerecord_hint()}",
+            pytrace=False,
+        )
+    login, origin = found
+    return AqSession(login, PASSWORD_PLACEHOLDER, origin)
