@@ -352,7 +352,40 @@ def _compile_in(node: In) -> Fn:
             unknown = unknown or result is None
         return None if unknown else negated
 
-    return in_list
+    if not all(isinstance(i, Lit) for i in node.items):
+        return in_list
+    return _literal_in(node, operand, in_list) or in_list
+
+
+def _literal_in(node: In, operand: Fn, fallback: Fn) -> Fn | None:
+    """``x IN (literals)`` as set lookups, with exactly :func:`compare`'s semantics.
+
+    Batched loads send IN lists of a thousand ids; comparing each row with each literal would
+    make those queries quadratic. Datetime values keep the general path.
+    """
+    literals = [i.value for i in node.items if isinstance(i, Lit)]
+    present = [v for v in literals if v is not None]
+    if any(isinstance(v, datetime) for v in present):
+        return None
+    texts = {index_key(v) for v in present if isinstance(v, str)}
+    numbers = {float(v) for v in present if not isinstance(v, str)}
+    as_numbers = numbers | {to_double(v) for v in present if isinstance(v, str)}
+    negated = node.negated
+    miss = None if len(present) < len(literals) else negated
+
+    def in_set(row: Row) -> bool | None:
+        value = operand(row)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            hit = index_key(value) in texts or (bool(numbers) and to_double(value) in numbers)
+        elif isinstance(value, (int, float)):
+            hit = float(value) in as_numbers
+        else:
+            return fallback(row)
+        return (not negated) if hit else miss
+
+    return in_set
 
 
 def _and3(values: Iterable[bool | None]) -> bool | None:
