@@ -15,6 +15,7 @@ import hmac
 import importlib
 import inspect
 import logging
+import os
 import pkgutil
 import re
 import threading
@@ -166,6 +167,25 @@ class FakeAquarium:
         elif lab is not None:
             lab(self.store)
         self._seed = self.store.snapshot()
+
+    @classmethod
+    def from_cassettes(
+        cls,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        **kwargs: Any,
+    ) -> FakeAquarium:
+        """A fake seeded with every record found in the recorded answers of the cassettes at
+        ``paths`` (one path or several; see :mod:`aqfake.cassettes.seed`), so queries that were
+        never recorded are answered from recorded data. Users who logged in during a recording
+        log in with any password that was scrubbed to the placeholder (``<AQ:password>``).
+        ``kwargs`` go to the constructor (``lab`` is taken by the cassettes)."""
+        from .cassettes.seed import load_exchanges, seed_store
+
+        if "lab" in kwargs:
+            raise TypeError("from_cassettes() seeds the lab from the cassettes; drop lab=")
+        files = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+        exchanges = load_exchanges(files)
+        return cls(lambda store: seed_store(store, exchanges), **kwargs)
 
     def __repr__(self) -> str:
         return f"<FakeAquarium {self.base_url} ({self.cookie_name})>"
