@@ -177,7 +177,7 @@ class FakeAquarium:
         """A fake seeded with every record found in the recorded answers of the cassettes at
         ``paths`` (one path or several; see :mod:`aqfake.cassettes.seed`), so queries that were
         never recorded are answered from recorded data. Users who logged in during a recording
-        log in with any password that was scrubbed to the placeholder (``<AQ:password>``).
+        log in with the scrubbed password's placeholder, ``<AQ:password>``.
         ``kwargs`` go to the constructor (``lab`` is taken by the cassettes)."""
         from .cassettes.seed import load_exchanges, seed_store
 
