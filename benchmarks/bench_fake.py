@@ -18,7 +18,7 @@ from aqfake.store import Store
 from .runner import Benchmark, Case, Operation, Pair
 
 LAB = "demo"
-#: Measured about 1.3 on a laptop (a restore plus the fake's own reset snapshot).
+#: Measured about 1.2-1.3 when the target was set (a restore plus the fake's reset snapshot).
 TARGET = 2.0
 
 

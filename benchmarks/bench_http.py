@@ -25,7 +25,7 @@ from .runner import Benchmark, Case, Operation, Pair
 FLOOR_URL = "http://floor.test"
 #: A demo-lab sample every seed has (see aqfake.lab).
 SAMPLE_NAME = "pMOD-pTEF1-GFP"
-#: Measured about 1.5-1.8x on a laptop; the design's "the fake must add little on top".
+#: Measured 1.3-1.6 when the target was set; the design's "the fake must add little on top".
 TARGET = 3.0
 
 

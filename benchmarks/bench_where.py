@@ -21,6 +21,9 @@ SAMPLES = 2_000
 WANTED = 50
 QUERY_MODEL = "Item"
 COLUMN = "sample_id"
+#: The index must beat the scan. Measured 0.65-0.7 when set (5.4 while IN compared each row
+#: with each literal).
+TARGET = 1.0
 
 
 def build_store() -> Store:
@@ -63,7 +66,7 @@ def setup() -> Iterator[Pair]:
 BENCHMARK = Benchmark(
     name="where-index",
     summary=f"fake where on an indexed column over {ITEMS} rows vs a list-comprehension scan",
-    target=1.0,
+    target=TARGET,
     setup=setup,
     repeats=40,
     quick_repeats=15,

@@ -133,6 +133,7 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_ratio(ratio: float) -> str:
+    """A ratio to three significant digits, e.g. ``1.33x``."""
     return f"{ratio:.3g}x"
 
 
@@ -141,6 +142,7 @@ def _row(cells: tuple[str, ...]) -> str:
 
 
 def header() -> str:
+    """The table's column titles, aligned with :func:`report` rows."""
     return _row(HEADER)
 
 
