@@ -13,6 +13,9 @@ from vcr.serializers import compat
 
 from .scrub import Scrubber
 
+#: Permissions of a newly written cassette (an existing one keeps its own).
+NEW_FILE_MODE = 0o644
+
 
 class AuditedPersister:
     """A vcrpy persister that refuses to write secrets and never leaves a half-written file.
@@ -47,6 +50,8 @@ class AuditedPersister:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            # mkstemp creates the file 0600; a cassette is an ordinary, shareable file
+            os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else NEW_FILE_MODE)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
                 out.flush()
