@@ -4,8 +4,8 @@ Starts ``aqfake serve`` with the demo lab (seed 0, timeline anchored at :data:`A
 lab is the same on any day) as a stand-in for a real Aquarium, points the recording fixtures at
 it through ``AQ_URL`` / ``AQ_LOGIN`` / ``AQ_PASSWORD`` exactly as a scientist would for a real
 server, and runs ``tests/recording/test_demo_sessions.py`` with ``--aq-record-mode=rewrite``.
-The server is stopped afterwards (by the pid this script started). Only response ``Date``
-headers differ between two recordings.
+The server is stopped afterwards (by the pid this script started). Two recordings differ only
+in the server's port, ``Date`` headers and cookie expiry dates, none of which replay matches on.
 """
 
 from __future__ import annotations
