@@ -1,0 +1,304 @@
+"""What the planning, operation and code handlers share: a rollback-able write log, Ruby-style
+errors, cascading deletes, data associations and the planner's status rules.
+
+Aquarium runs its planning code inside ActiveRecord transactions and reports Ruby exceptions by
+message; :class:`Transaction` and :class:`RubyError` give the handlers the same two tools. The
+status rules (section 5.17 submit, 5.19 step) never run protocol code: a precondition "passes"
+when its current code defines ``precondition``, as the protocol document allows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from ..casting import CastError, from_user, ruby_class, ruby_inspect, ruby_to_i
+from ..store import Row, Store
+from ..validations import FOREIGN_KEYS, foreign_key_violation
+from ..wire import dump_json
+
+#: Operation statuses the planner never moves (section 5.19).
+SETTLED = frozenset({"scheduled", "running", "done", "error"})
+PRECONDITION_ERROR_KEY = "Precondition load error"
+
+
+class RubyError(Exception):
+    """A Ruby exception inside an action; its message is what Aquarium reports."""
+
+
+def nil_error(method: str = "[]", value: Any = None) -> RubyError:
+    """``NoMethodError`` as Ruby words it: ``undefined method `[]' for nil:NilClass``."""
+    shown = "nil" if value is None else ruby_inspect(value)
+    return RubyError(f"undefined method `{method}' for {shown}:{ruby_class(value)}")
+
+
+def not_found_message(model_name: str, raw_id: Any) -> str:
+    """``ActiveRecord::RecordNotFound``'s message for ``Model.find(raw_id)``."""
+    if raw_id is None:
+        return f"Couldn't find {model_name} without an ID"
+    shown = raw_id if isinstance(raw_id, str) else ruby_inspect(raw_id)
+    return f"Couldn't find {model_name} with 'id'={shown}"
+
+
+def record_id(value: Any) -> int | None:
+    """The id ``Model.find(value)`` looks up (``"5"`` -> 5, ``"abc"`` -> 0), or None."""
+    if value is None or isinstance(value, (bool, dict, list)):
+        return None
+    if isinstance(value, str):
+        return ruby_to_i(value)
+    if isinstance(value, float):
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
+def find(store: Store, table: str, model_name: str, raw_id: Any) -> Row:
+    """``Model.find``: the row, or :class:`RubyError` with Rails' not-found message."""
+    row = store.get(table, record_id(raw_id))
+    if row is None:
+        raise RubyError(not_found_message(model_name, raw_id))
+    return row
+
+
+def rails_json(value: Any) -> str:
+    """``value.to_json`` as Rails writes it into a text column (compact, HTML-escaped)."""
+    return dump_json(value).decode("utf-8")
+
+
+def attributes(store: Store, table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Incoming JSON values cast as Rails casts attribute writes (``"5"`` into an int column...)."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        column = store.table(table).column(name)
+        if column is None:
+            raise RubyError(f"unknown attribute '{name}' for {table}")
+        try:
+            out[name] = from_user(column, value)
+        except CastError as exc:
+            raise RubyError(str(exc)) from exc
+    return out
+
+
+# -- writes that can be undone ------------------------------------------------------------------
+
+
+class Transaction:
+    """Store writes with an undo log: :meth:`rollback` puts every touched row back.
+
+    Foreign keys are checked as MySQL would (:class:`RubyError` with the database message), and
+    :meth:`delete` cascades like the ``ON DELETE CASCADE`` keys of protocol section 6.5.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._undo: list[tuple[str, str, Any]] = []
+
+    def insert(self, table: str, values: Mapping[str, Any]) -> Row:
+        fields = attributes(self.store, table, values)
+        self._check_keys(table, fields)
+        row = self.store.insert(table, fields)
+        self._undo.append(("delete", table, row["id"]))
+        return row
+
+    def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> Row:
+        fields = attributes(self.store, table, values)
+        before = self.store.get(table, row_id)
+        if before is None:
+            raise RubyError(f"Couldn't find {table} row {row_id}")
+        self._check_keys(table, {**before, **fields})
+        saved = dict(before)
+        row = self.store.update(table, row_id, fields)
+        self._undo.append(("replace", table, saved))
+        return row
+
+    def delete(self, table: str, row_id: int) -> None:
+        """Delete a row and, first, every row whose foreign key points at it (recursively)."""
+        for child_table, column in _referencing(table):
+            for child in self.store.lookup(child_table, **{column: row_id}):
+                self.delete(child_table, child["id"])
+        if self.store.get(table, row_id) is not None:
+            row = self.store.delete(table, row_id)
+            self._undo.append(("insert", table, dict(row)))
+
+    def rollback(self) -> None:
+        """Undo every write of this transaction, newest first."""
+        for action, table, payload in reversed(self._undo):
+            if action == "delete":
+                self.store.delete(table, payload)
+            elif action == "replace":
+                self.store.replace(table, payload["id"], payload)
+            else:
+                self.store.insert(table, payload)
+        self._undo.clear()
+
+    def _check_keys(self, table: str, row: Mapping[str, Any]) -> None:
+        problem = foreign_key_violation(self.store, table, row)
+        if problem is not None:
+            raise RubyError(problem)
+
+
+@cache
+def _referencing(table: str) -> tuple[tuple[str, str], ...]:
+    """``(child table, column)`` pairs whose foreign key references ``table``."""
+    return tuple(
+        (child, column)
+        for child, keys in FOREIGN_KEYS.items()
+        for column, target in keys.items()
+        if target == table
+    )
+
+
+# -- reading the plan graph ---------------------------------------------------------------------
+
+
+def plan_operations(store: Store, plan_id: int) -> list[Row]:
+    """A plan's operations in plan-association order (``plan.operations``)."""
+    ops = (
+        store.get("operations", pa["operation_id"])
+        for pa in store.lookup("plan_associations", plan_id=plan_id)
+    )
+    return [op for op in ops if op is not None]
+
+
+def operation_plan(store: Store, operation_id: int) -> Row | None:
+    """The (first) plan an operation belongs to (``op.plan``)."""
+    for pa in store.lookup("plan_associations", operation_id=operation_id):
+        plan = store.get("plans", pa["plan_id"])
+        if plan is not None:
+            return plan
+    return None
+
+
+def field_values(store: Store, operation_id: int, role: str | None = None) -> list[Row]:
+    found = store.lookup("field_values", parent_class="Operation", parent_id=operation_id)
+    return [fv for fv in found if role is None or fv["role"] == role]
+
+
+def predecessors(store: Store, operation: Row) -> list[Row]:
+    """Operations whose outputs are wired into this operation's inputs."""
+    found: dict[int, Row] = {}
+    for fv in field_values(store, operation["id"], "input"):
+        for wire in store.lookup("wires", to_id=fv["id"]):
+            source = store.get("field_values", wire["from_id"])
+            if source is None or source["parent_class"] != "Operation":
+                continue
+            op = store.get("operations", source["parent_id"])
+            if op is not None:
+                found[op["id"]] = op
+    return [found[i] for i in sorted(found)]
+
+
+def plan_wires(store: Store, operations: Iterable[Row], *, both_ends: bool) -> list[Row]:
+    """Wires touching (``both_ends=False``) or inside (``True``) the operations' field values."""
+    fv_ids = {fv["id"] for op in operations for fv in field_values(store, op["id"])}
+    wires: dict[int, Row] = {}
+    for fv_id in fv_ids:
+        for column in ("from_id", "to_id"):
+            for wire in store.lookup("wires", **{column: fv_id}):
+                inside = wire["from_id"] in fv_ids and wire["to_id"] in fv_ids
+                if inside or not both_ends:
+                    wires[wire["id"]] = wire
+    return [wires[i] for i in sorted(wires)]
+
+
+def on_the_fly(store: Store, operation: Row) -> bool:
+    operation_type = store.get("operation_types", operation["operation_type_id"])
+    return bool(operation_type and operation_type["on_the_fly"])
+
+
+def current_code(store: Store, parent_class: str, parent_id: Any, name: str) -> Row | None:
+    """The current version of a code: the highest-id row (codes are append-only)."""
+    found = store.lookup("codes", parent_class=parent_class, parent_id=parent_id, name=name)
+    return found[-1] if found else None
+
+
+# -- data associations ------------------------------------------------------------------------
+
+
+def associate(
+    tx: Transaction,
+    parent_class: str,
+    parent_id: int,
+    key: str,
+    value: Any,
+    *,
+    upload_id: int | None = None,
+    duplicates: bool = False,
+) -> Row:
+    """``record.associate(key, value)``: a new DataAssociation, or (without ``duplicates``) the
+    existing one with that key rewritten."""
+    obj = rails_json({key: value})
+    if not duplicates:
+        for da in tx.store.lookup(
+            "data_associations", parent_class=parent_class, parent_id=parent_id, key=key
+        ):
+            return tx.update("data_associations", da["id"], {"object": obj, "upload_id": upload_id})
+    return tx.insert(
+        "data_associations",
+        {
+            "parent_id": parent_id,
+            "parent_class": parent_class,
+            "key": key,
+            "upload_id": upload_id,
+            "object": obj,
+        },
+    )
+
+
+# -- the planner's status rules -----------------------------------------------------------------
+
+
+def precondition_passes(tx: Transaction, operation: Row) -> bool:
+    """Whether the operation's precondition holds, judged without running it.
+
+    Code that defines ``precondition`` passes; a missing or empty precondition fails and, as
+    Aquarium does when evaluation crashes, records a ``Precondition load error`` on the plan.
+    """
+    code = current_code(tx.store, "OperationType", operation["operation_type_id"], "precondition")
+    if code is not None and "def precondition" in (code["content"] or ""):
+        return True
+    if code is None:
+        message = str(nil_error("content"))
+    else:
+        message = f"undefined method `precondition' for #<Operation id: {operation['id']}>"
+    plan = operation_plan(tx.store, operation["id"])
+    if plan is not None:
+        associate(tx, "Plan", plan["id"], PRECONDITION_ERROR_KEY, message)
+    return False
+
+
+def inputs_ready(store: Store, operation: Row) -> bool:
+    """Every predecessor is done, or is an on-the-fly operation already primed."""
+    return all(
+        pred["status"] == "done" or (pred["status"] == "primed" and on_the_fly(store, pred))
+        for pred in predecessors(store, operation)
+    )
+
+
+def ready_status(tx: Transaction, operation: Row) -> str:
+    """The status an operation whose inputs are ready moves to (sections 5.17 and 5.19)."""
+    if on_the_fly(tx.store, operation):
+        return "primed"
+    if operation["status"] == "deferred":
+        return "scheduled"
+    return "pending" if precondition_passes(tx, operation) else "delayed"
+
+
+def step(tx: Transaction, operations: Iterable[Row]) -> None:
+    """``Operation.step``: move each unsettled operation whose inputs are ready along."""
+    for op in operations:
+        if op["status"] in SETTLED or not inputs_ready(tx.store, op):
+            continue
+        status = ready_status(tx, op)
+        if status != op["status"]:
+            tx.update("operations", op["id"], {"status": status})
+
+
+def layout_json(layout: Any) -> dict[str, Any]:
+    """A stored layout string parsed as Aquarium's plan copier does (``{id: 0}`` when broken)."""
+    try:
+        parsed = json.loads(layout) if isinstance(layout, str) else None
+    except ValueError:
+        parsed = None
+    return parsed if isinstance(parsed, dict) else {"id": 0}

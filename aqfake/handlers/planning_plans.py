@@ -1,0 +1,579 @@
+"""PlansController and LauncherController: the plan show format, save (Aquarium's "Marshall"),
+delete, submit, replan and cost estimates (protocol sections 5.17 and 5.18).
+
+Saving follows Aquarium step by step inside one transaction: the plan, then each operation and
+its field values (remembering ``rid -> id``), then new wires from ``from.rid``/``to.rid``, then the
+layout with its ``rid`` references rewritten. Any Ruby exception rolls everything back and answers
+422 with the exception's message (``"Mashall failed"`` first on create, Aquarium's spelling).
+"""
+
+from __future__ import annotations
+
+import re
+from random import Random
+from typing import Any
+
+from ..casting import ruby_class, ruby_truthy, to_double
+from ..errors import NotFound, redirect
+from ..render import Renderer, is_admin
+from ..routing import Auth, Context, Route
+from ..store import Row, Store
+from ..timefmt import PACIFIC
+from ..wire import Response, json_response
+from .planning import (
+    RubyError,
+    Transaction,
+    associate,
+    current_code,
+    field_values,
+    find,
+    layout_json,
+    nil_error,
+    not_found_message,
+    on_the_fly,
+    plan_operations,
+    plan_wires,
+    precondition_passes,
+    predecessors,
+    rails_json,
+    record_id,
+)
+
+# -- GET /plans/:id.json -------------------------------------------------------------------------
+
+
+def serialize_plan(store: Store, plan: Row, base_url: str = "") -> dict[str, Any]:
+    """The planner's plan JSON (``Serialize.serialize``): operations with field values, their
+    field types and job associations, the wires touching them, and the layout string."""
+    r = Renderer(store, base_url)
+    operations = plan_operations(store, plan["id"])
+    type_ids = {op["operation_type_id"] for op in operations}
+    field_types = {
+        ft["id"]: ft
+        for type_id in type_ids
+        for ft in store.lookup("field_types", parent_class="OperationType", parent_id=type_id)
+    }
+    ops_json = []
+    for op in operations:
+        values = []
+        for fv in field_values(store, op["id"]):
+            fv_json = r.columns("FieldValue", fv)
+            field_type = field_types.get(fv["field_type_id"])
+            if field_type is not None:
+                fv_json["field_type"] = r.record("FieldType", field_type)
+            values.append(fv_json)
+        jobs = []
+        for ja in store.lookup("job_associations", operation_id=op["id"]):
+            ja_json = r.columns("JobAssociation", ja)
+            job = store.get("jobs", ja["job_id"])
+            if job is not None:
+                ja_json["job"] = r.columns("Job", job, exclude=("state",))
+            jobs.append(ja_json)
+        ops_json.append(
+            {**r.columns("Operation", op), "field_values": values, "job_associations": jobs}
+        )
+    columns = r.columns("Plan", plan)
+    head = ("id", "name", "budget_id", "folder", "user_id", "created_at", "updated_at", "status")
+    return {
+        **{key: columns[key] for key in head},
+        "operations": ops_json,
+        "wires": [r.columns("Wire", w) for w in plan_wires(store, operations, both_ends=False)],
+        "layout": plan["layout"],
+    }
+
+
+def show(ctx: Context, id: str, format: str | None = None) -> Response:
+    """``GET /plans/:id.json``; without ``.json`` the planner page (a redirect) is answered."""
+    if format != "json":
+        return redirect(f"{ctx.base_url}/plans?id={id}")
+    plan = ctx.store.get("plans", record_id(id))
+    if plan is None:
+        return json_response({"errors": f"Could not find plan with id {id}"}, 404)
+    return json_response(serialize_plan(ctx.store, plan, ctx.base_url))
+
+
+# -- POST /plans.json and PUT /plans/:id.json ("Marshall") ---------------------------------------
+
+
+class Marshaller:
+    """One plan save: writes through a transaction and maps the client's ``rid``s to ids."""
+
+    def __init__(self, tx: Transaction, user: Row) -> None:
+        self.tx = tx
+        self.store = tx.store
+        self.user = user
+        self.ids: dict[int, int] = {}
+
+    def map_id(self, rid: Any, row_id: int) -> None:
+        if not isinstance(rid, int) or isinstance(rid, bool):
+            kind = "nil" if rid is None else ruby_class(rid)
+            raise RubyError(
+                f"no implicit conversion from {kind} to integer"
+                if rid is None
+                else f"no implicit conversion of {kind} into Integer"
+            )
+        self.ids[rid] = row_id
+
+    def mapped(self, rid: Any) -> int | None:
+        return self.ids.get(rid) if isinstance(rid, int) else None
+
+    # operations --------------------------------------------------------------------------
+
+    def operations(self, plan: Row, entries: Any) -> list[int]:
+        ids: list[int] = []
+        for entry in _list(entries):
+            if not isinstance(entry, dict):
+                raise nil_error("[]", entry)
+            try:
+                if ruby_truthy(entry.get("id")):
+                    operation = self.update_operation(entry)
+                else:
+                    operation = self.create_operation(entry)
+                    self.tx.insert(
+                        "plan_associations",
+                        {"plan_id": plan["id"], "operation_id": operation["id"]},
+                    )
+            except RubyError as exc:
+                raise RubyError(f"Marshalling error: {exc}") from exc
+            ids.append(operation["id"])
+            self.map_id(entry.get("rid"), operation["id"])
+        return ids
+
+    def create_operation(self, entry: dict[str, Any]) -> Row:
+        operation_type = find(
+            self.store, "operation_types", "OperationType", entry.get("operation_type_id")
+        )
+        operation = self.tx.insert(
+            "operations",
+            {
+                "operation_type_id": operation_type["id"],
+                "status": "planning",
+                "user_id": self.user["id"],
+                "x": entry.get("x"),
+                "y": entry.get("y"),
+                "parent_id": entry.get("parent_id"),
+            },
+        )
+        for fv in _list(entry.get("field_values")):
+            self.field_value(operation, fv, entry.get("routing"))
+        return operation
+
+    def update_operation(self, entry: dict[str, Any]) -> Row:
+        operation = find(self.store, "operations", "Operation", entry["id"])
+        values = {k: entry.get(k) for k in ("x", "y", "parent_id")}
+        operation = self.tx.update("operations", operation["id"], values)
+        kept = {
+            self.field_value(operation, fv, entry.get("routing"))["id"]
+            for fv in _list(entry.get("field_values"))
+        }
+        for fv in field_values(self.store, operation["id"]):
+            if fv["id"] not in kept:
+                self.tx.delete("field_values", fv["id"])
+        return operation
+
+    def field_value(self, operation: Row, fv: Any, routing: Any) -> Row:
+        if not isinstance(fv, dict):
+            raise nil_error("[]", fv)
+        sid: Any = None
+        if not ruby_truthy(fv.get("array")):
+            if not isinstance(routing, dict):
+                raise nil_error("[]", routing)
+            route = routing.get(fv.get("routing")) if isinstance(fv.get("routing"), str) else None
+            if route is not None:
+                if not isinstance(route, str):
+                    raise nil_error("split", route)
+                sid = route.split(":")[0]
+        if sid is None and ruby_truthy(fv.get("child_sample_id")):
+            sid = fv.get("child_sample_id")
+        field_type = self._field_type(operation, fv.get("name"), fv.get("role"))
+        aft = self.store.get("allowable_field_types", record_id(fv.get("allowable_field_type_id")))
+        sample = self.store.get("samples", record_id(sid))
+        if aft is not None and (
+            sample is None or aft["sample_type_id"] != sample["sample_type_id"]
+        ):
+            sid = None
+        values = {
+            "name": fv.get("name"),
+            "role": fv.get("role"),
+            "field_type_id": field_type["id"],
+            "child_sample_id": sid,
+            "child_item_id": fv.get("child_item_id"),
+            "allowable_field_type_id": fv.get("allowable_field_type_id"),
+            "row": fv.get("row"),
+            "column": fv.get("column"),
+            "value": fv.get("value"),
+        }
+        if ruby_truthy(fv.get("id")):
+            existing = find(self.store, "field_values", "FieldValue", fv["id"])
+            row = self.tx.update("field_values", existing["id"], values)
+        else:
+            name = fv.get("name")
+            if (
+                values["value"] is None
+                and field_type["ftype"] == "json"
+                and isinstance(name, str)
+                and name.casefold() == "options"
+            ):
+                values["value"] = "{}"
+            row = self.tx.insert(
+                "field_values",
+                {**values, "parent_id": operation["id"], "parent_class": "Operation"},
+            )
+        self.map_id(fv.get("rid"), row["id"])
+        return row
+
+    def _field_type(self, operation: Row, name: Any, role: Any) -> Row:
+        for ft in self.store.lookup(
+            "field_types", parent_class="OperationType", parent_id=operation["operation_type_id"]
+        ):
+            if ft["name"] == name and ft["role"] == role:
+                return ft
+        raise nil_error("id")
+
+    # wires and layout ----------------------------------------------------------------------
+
+    def wires(self, entries: Any) -> list[int]:
+        ids: list[int] = []
+        for entry in _list(entries):
+            if not isinstance(entry, dict):
+                raise nil_error("[]", entry)
+            if ruby_truthy(entry.get("id")):
+                ids.append(record_id(entry["id"]) or 0)
+                continue
+            ends = [entry.get("from"), entry.get("to")]
+            for end in ends:
+                if not isinstance(end, dict):
+                    raise nil_error("[]", end)
+            wire = self.tx.insert(
+                "wires",
+                {
+                    "from_id": self.mapped(ends[0].get("rid")),  # type: ignore[union-attr]
+                    "to_id": self.mapped(ends[1].get("rid")),  # type: ignore[union-attr]
+                    "active": True,
+                },
+            )
+            ids.append(wire["id"])
+        return ids
+
+    def layout(self, module: Any) -> dict[str, Any]:
+        """``mod``: the layout with wire ends' ``rid``s turned into saved ids, recursively."""
+        if not isinstance(module, dict):
+            if isinstance(module, (str, list)):
+                raise RubyError("no implicit conversion of Symbol into Integer")
+            raise nil_error("[]", module)
+        out = dict(module)
+        if out.get("wires") is not None:
+            out["wires"] = [self._layout_wire(w) for w in _list(out["wires"])]
+        if out.get("children") is not None:
+            out["children"] = [self.layout(child) for child in _list(out["children"])]
+        return out
+
+    def _layout_wire(self, wire: Any) -> Any:
+        if not isinstance(wire, dict):
+            raise nil_error("[]", wire)
+        out = dict(wire)
+        for key in ("from_op", "to_op"):
+            if ruby_truthy(out.get(key)):
+                out[key] = {"id": self.mapped(_get(out[key], "rid"))}
+        for key in ("from", "to"):
+            if _get(out.get(key), "record_type") == "FieldValue":
+                out[key] = {"record_type": "FieldValue", "id": self.mapped(out[key].get("rid"))}
+        return out
+
+
+def _get(value: Any, key: str) -> Any:
+    """``value[:key]`` in Ruby: nil raises NoMethodError, a string or array a TypeError."""
+    if isinstance(value, dict):
+        return value.get(key)
+    if isinstance(value, (str, list)):
+        raise RubyError("no implicit conversion of Symbol into Integer")
+    raise nil_error("[]", value)
+
+
+def _list(value: Any) -> list[Any]:
+    """``value.each``: nil (an emptied array after deep munge) iterates nothing."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [list(pair) for pair in value.items()]
+    raise nil_error("each", value)
+
+
+def _owner(ctx: Context) -> Row:
+    """The plan's user: ``user_id`` from the query when an admin saves, else the current user."""
+    assert ctx.user is not None
+    wanted = ctx.request.query.get("user_id")
+    if wanted and is_admin(ctx.store, ctx.user):
+        owner = ctx.store.get("users", record_id(wanted))
+        if owner is None:
+            raise RubyError(not_found_message("User", wanted))
+        return owner
+    return ctx.user
+
+
+def create(ctx: Context) -> Response:
+    """``POST /plans.json``: a new plan from ``Plan.to_save_json()``."""
+    tx = Transaction(ctx.store)
+    params = ctx.params
+    try:
+        marshaller = Marshaller(tx, _owner(ctx))
+        plan = tx.insert(
+            "plans",
+            {
+                "name": params.get("name"),
+                "cost_limit": params.get("cost_limit"),
+                "status": params.get("status"),
+                "user_id": marshaller.user["id"],
+            },
+        )
+        marshaller.operations(plan, params.get("operations"))
+        if params.get("wires") is not None:
+            marshaller.wires(params["wires"])
+        plan = tx.update(
+            "plans", plan["id"], {"layout": rails_json(marshaller.layout(params.get("layout")))}
+        )
+    except RubyError as exc:
+        tx.rollback()
+        return json_response({"errors": {"error": ["Mashall failed", str(exc)]}}, 422)
+    return json_response(serialize_plan(ctx.store, plan, ctx.base_url))
+
+
+def update(ctx: Context, id: str) -> Response:
+    """``PUT /plans/:id.json``: operations, field values and wires synced to the payload."""
+    tx = Transaction(ctx.store)
+    params = ctx.params
+    try:
+        plan = find(ctx.store, "plans", "Plan", id)
+        plan = tx.update(
+            "plans",
+            plan["id"],
+            {
+                "name": params.get("name") or "New Plan",
+                "cost_limit": params.get("cost_limit"),
+                "status": params.get("status"),
+            },
+        )
+        owner = ctx.store.get("users", plan["user_id"])
+        if owner is None:
+            raise nil_error("id")
+        marshaller = Marshaller(tx, owner)  # Aquarium re-assigns the saving user to the owner
+        kept = set(marshaller.operations(plan, params.get("operations")))
+        for op in plan_operations(ctx.store, plan["id"]):
+            if op["id"] not in kept:
+                _remove_operation(tx, plan, op)
+        wires_sent = params.get("wires") is not None
+        wire_ids = set(marshaller.wires(params["wires"])) if wires_sent else set()
+        if wires_sent:
+            for wire in plan_wires(
+                ctx.store, plan_operations(ctx.store, plan["id"]), both_ends=True
+            ):
+                if wire["id"] not in wire_ids:
+                    tx.delete("wires", wire["id"])
+        layout = rails_json(marshaller.layout(params.get("layout")))
+        plan = tx.update("plans", plan["id"], {"layout": layout})
+    except RubyError as exc:
+        tx.rollback()
+        return json_response({"errors": {"error": [str(exc)]}}, 422)
+    return json_response(serialize_plan(ctx.store, plan, ctx.base_url))
+
+
+def _remove_operation(tx: Transaction, plan: Row, operation: Row) -> None:
+    """Drop an operation from a plan: its plan associations go; the operation itself is
+    destroyed (with its field values) unless a job still refers to it."""
+    for pa in tx.store.lookup(
+        "plan_associations", plan_id=plan["id"], operation_id=operation["id"]
+    ):
+        tx.delete("plan_associations", pa["id"])
+    if tx.store.lookup("job_associations", operation_id=operation["id"]):
+        return
+    for fv in field_values(tx.store, operation["id"]):
+        tx.delete("field_values", fv["id"])
+    tx.delete("operations", operation["id"])
+
+
+def destroy(ctx: Context, id: str) -> Response:
+    """``DELETE /plans/:id.json``: wires, field values, operations and the plan, no callbacks."""
+    plan = ctx.store.get("plans", record_id(id))
+    if plan is None:
+        raise NotFound(not_found_message("Plan", id))
+    tx = Transaction(ctx.store)
+    operations = plan_operations(ctx.store, plan["id"])
+    for op in operations:
+        for fv in field_values(ctx.store, op["id"]):
+            tx.delete("field_values", fv["id"])
+        tx.delete("operations", op["id"])
+    tx.delete("plans", plan["id"])
+    return json_response({})
+
+
+# -- GET /plans/start/:id and GET /plans/replan/:id ----------------------------------------------
+
+
+def start(ctx: Context, id: str) -> Response:
+    """Submit a plan: charge it to ``budget_id`` and move each ``planning`` operation to
+    primed / pending / delayed / waiting; the plan's status becomes NULL ("active")."""
+    store = ctx.store
+    plan = store.get("plans", record_id(id))
+    if plan is None:
+        raise NotFound(not_found_message("Plan", id))
+    tx = Transaction(store)
+    tx.update("plans", plan["id"], {"budget_id": ctx.request.query.get("budget_id") or None})
+    for op in plan_operations(store, plan["id"]):
+        if op["status"] != "planning":
+            continue
+        preds = predecessors(store, op)
+        if all(on_the_fly(store, pred) for pred in preds):
+            status = "primed" if on_the_fly(store, op) else None
+            if status is None:
+                status = "pending" if precondition_passes(tx, op) else "delayed"
+        else:
+            status = "waiting"
+        tx.update("operations", op["id"], {"status": status})
+    tx.update("plans", plan["id"], {"status": None})
+    return json_response({"result": "ok"})
+
+
+def replan(ctx: Context, id: str) -> Response:
+    """Copy a plan for editing (Aquarium's PlanCopier); answers the new plan's plain JSON."""
+    store = ctx.store
+    plan = store.get("plans", record_id(id))
+    if plan is None:
+        raise NotFound(not_found_message("Plan", id))
+    tx = Transaction(store)
+    copy = {k: v for k, v in plan.items() if k not in ("id", "created_at", "updated_at")}
+    copy["status"] = "planning"
+    copy["name"] = (
+        f"{plan['name']} (copy)" if plan["name"] is not None else f"Copy of plan {plan['id']}"
+    )
+    new_plan = tx.insert("plans", copy)
+    today = store.clock().astimezone(PACIFIC).date().isoformat()
+    associate(
+        tx, "Plan", new_plan["id"], "replan", f"Based on plan {plan['id']}. Replanned {today}."
+    )
+    rng = Random(plan["id"])
+    op_map: dict[int, int] = {}
+    fv_map: dict[int, int] = {}
+    y = 16
+    operations = plan_operations(store, plan["id"])
+    for op in operations:
+        values = {k: v for k, v in op.items() if k not in ("id", "created_at", "updated_at")}
+        values["status"] = "planning"
+        if op["x"] is None:
+            values["x"] = 500 * rng.random()
+        if op["y"] is None:
+            values["y"], y = y, y + 64
+        new_op = tx.insert("operations", values)
+        op_map[op["id"]] = new_op["id"]
+        tx.insert("plan_associations", {"plan_id": new_plan["id"], "operation_id": new_op["id"]})
+        for fv in field_values(store, op["id"]):
+            fv_values = {k: v for k, v in fv.items() if k not in ("id", "created_at", "updated_at")}
+            fv_values.update(parent_id=new_op["id"], child_item_id=None)
+            fv_map[fv["id"]] = tx.insert("field_values", fv_values)["id"]
+    for wire in plan_wires(store, operations, both_ends=True):
+        tx.insert(
+            "wires", {"from_id": fv_map.get(wire["from_id"]), "to_id": fv_map.get(wire["to_id"])}
+        )
+    layout = layout_json(plan["layout"])
+    _port_layout(layout, fv_map, op_map)
+    new_plan = tx.update("plans", new_plan["id"], {"layout": rails_json(layout)})
+    return json_response(Renderer(store, ctx.base_url).columns("Plan", new_plan))
+
+
+def _port_layout(module: dict[str, Any], fv_map: dict[int, int], op_map: dict[int, int]) -> None:
+    for wire in module.get("wires") or []:
+        if not isinstance(wire, dict):
+            continue
+        for key, ids in (("from", fv_map), ("to", fv_map), ("from_op", op_map), ("to_op", op_map)):
+            end = wire.get(key)
+            if isinstance(end, dict) and (
+                key.endswith("_op") or end.get("record_type") == "FieldValue"
+            ):
+                end["id"] = ids.get(end.get("id"))  # type: ignore[arg-type]
+    for child in module.get("children") or []:
+        if isinstance(child, dict):
+            _port_layout(child, fv_map, op_map)
+
+
+# -- POST /launcher/estimate -------------------------------------------------------------------
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_COST_HASH = re.compile(r"\{([^{}]*)\}")
+_COST_ENTRY = re.compile(rf"(?::(labor|materials)\s*=>|\b(labor|materials):)\s*({_NUMBER})")
+
+
+def parse_cost_model(content: str) -> dict[str, float | int] | None:
+    """``{labor:, materials:}`` of the last hash literal in a cost model that gives both.
+
+    The fake never runs Ruby: a cost model counts only when it ends by returning a literal hash
+    such as ``{ labor: 2.0, materials: 0.5 }``.
+    """
+    for body in reversed(_COST_HASH.findall(content)):
+        found: dict[str, float | int] = {}
+        for match in _COST_ENTRY.finditer(body):
+            key = match.group(1) or match.group(2)
+            text = match.group(3)
+            found[key] = float(text) if any(c in text for c in ".eE") else int(text)
+        if "labor" in found and "materials" in found:
+            return found
+    return None
+
+
+def _rate(tx: Transaction, key: str) -> float:
+    """``Parameter.get_float(key)``: the parameter's value, created as ``"0.0"`` if absent."""
+    row = tx.store.first("parameters", key=key)
+    if row is None:
+        row = tx.insert("parameters", {"key": key, "value": "0.0"})
+    return to_double(row["value"] or "")
+
+
+def estimate(ctx: Context) -> Response:
+    """Per-operation labor and materials from each type's cost model, with the lab's rates;
+    every database change made on the way is rolled back."""
+    store = ctx.store
+    raw_id = ctx.params.get("id")
+    plan = store.get("plans", record_id(raw_id))
+    if plan is None:
+        return json_response({"errors": not_found_message("Plan", raw_id)})
+    tx = Transaction(store)
+    try:
+        labor_rate, markup_rate = _rate(tx, "labor rate"), _rate(tx, "markup rate")
+        costs: list[dict[str, Any]] = []
+        for op in plan_operations(store, plan["id"]):
+            code = current_code(store, "OperationType", op["operation_type_id"], "cost_model")
+            if code is None:
+                costs.append({"error": str(nil_error("content"))})
+                continue
+            parsed = parse_cost_model(code["content"] or "")
+            if parsed is None:
+                costs.append(
+                    {
+                        "error": f"aqfake cannot evaluate the cost model of operation {op['id']}: "
+                        "it must end by returning a literal { labor: <n>, materials: <n> }"
+                    }
+                )
+                continue
+            costs.append(
+                {
+                    "materials": parsed["materials"],
+                    "labor": parsed["labor"],
+                    "labor_rate": labor_rate,
+                    "markup_rate": markup_rate,
+                    "id": op["id"],
+                }
+            )
+    finally:
+        tx.rollback()
+    return json_response({"costs": costs, "messages": []})
+
+
+ROUTES: list[Route] = [
+    Route("GET", "/plans/start/:id", start),
+    Route("GET", "/plans/replan/:id", replan),
+    Route("GET", "/plans/:id", show),
+    Route("POST", "/plans", create),
+    Route("PUT", "/plans/:id", update),
+    Route("DELETE", "/plans/:id", destroy),
+    Route("POST", "/launcher/estimate", estimate, Auth.UP_TO_DATE),
+]
