@@ -17,7 +17,6 @@ S, U = Auth.SIGNED_IN, Auth.UP_TO_DATE
 
 #: (method, path pattern, Aquarium's before-filters), in protocol section 2 order.
 UNIMPLEMENTED: tuple[tuple[str, str, Auth], ...] = (
-    ("POST", "/json/upload", S),
     ("POST", "/browser/create_samples", U),
     ("GET", "/sample_list", S),
     ("GET", "/sample_list/:sample_type_id", S),
@@ -32,26 +31,6 @@ UNIMPLEMENTED: tuple[tuple[str, str, Auth], ...] = (
     ("PUT", "/object_types/:id", S),
     ("GET", "/sample_types", U),
     ("POST", "/sample_types", U),
-    ("GET", "/operation_types", U),
-    ("POST", "/operation_types", U),
-    ("PUT", "/operation_types/:id", U),
-    ("POST", "/operation_types/code", U),
-    ("POST", "/libraries/code", U),
-    ("POST", "/libraries", U),
-    ("GET", "/plans/start/:id", S),
-    ("GET", "/plans/replan/:id", S),
-    ("GET", "/plans/:id", S),
-    ("POST", "/plans", S),
-    ("PUT", "/plans/:id", S),
-    ("DELETE", "/plans/:id", S),
-    ("POST", "/krill/upload", S),
-    ("GET", "/krill/uploads", S),
-    ("GET", "/krill/start", S),
-    ("GET", "/krill/debug/:id", S),
-    ("POST", "/launcher/estimate", U),
-    ("GET", "/operations/step", U),
-    ("POST", "/operations/batch", U),
-    ("GET", "/operations/:id/status/:status", U),
 )
 
 
