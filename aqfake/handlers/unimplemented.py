@@ -17,20 +17,6 @@ S, U = Auth.SIGNED_IN, Auth.UP_TO_DATE
 
 #: (method, path pattern, Aquarium's before-filters), in protocol section 2 order.
 UNIMPLEMENTED: tuple[tuple[str, str, Auth], ...] = (
-    ("POST", "/browser/create_samples", U),
-    ("GET", "/sample_list", S),
-    ("GET", "/sample_list/:sample_type_id", S),
-    ("GET", "/items/make/:sample_id/:object_type_id", S),
-    ("GET", "/items/move/:id", S),
-    ("GET", "/items/store/:id", S),
-    ("PUT", "/collections/:object_type_id", S),
-    ("POST", "/collections/:id/assign_sample", S),
-    ("POST", "/collections/:id/delete_selection", S),
-    ("GET", "/collections/:id", S),
-    ("POST", "/object_types", S),
-    ("PUT", "/object_types/:id", S),
-    ("GET", "/sample_types", U),
-    ("POST", "/sample_types", U),
 )
 
 

@@ -1,0 +1,460 @@
+"""What Aquarium's inventory models do to rows: items, wizard slots, collections, undo.
+
+The inventory handlers (:mod:`.inventory_samples`, :mod:`.inventory_items`,
+:mod:`.inventory_types`) share this module; it declares no routes. It follows the model code of
+the real server (``Item#move_to``, ``Item.make``, ``Wizard#next``, ``Collection.new_collection``,
+``DataAssociator#associate``) step by step, so that odd inputs get the real answer.
+
+Writes go through an :class:`UndoLog`, which can roll a request back the way a database
+transaction would (auto-increment ids are not reused afterwards, as with InnoDB).
+
+Wizard slots (protocol section 5.8-5.10): an object type whose ``prefix`` names a wizard
+(``Wizard.find_by(name: prefix)``, case-insensitive) keeps its items in numbered locators. The
+next free slot is the lowest-id locator without an item, else a new locator numbered one past
+the most recently created one. One deliberate simplification: Aquarium creates a locator for
+every slot up to the highest one used, while labs built by :mod:`aqfake.lab` hold locators only
+for occupied slots; a move to a slot below the highest one therefore creates that slot's
+locator instead of failing, and a move far past the highest creates at most
+:data:`MAX_LOCATOR_BLOCK` intermediate empty locators.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..casting import ruby_class, ruby_inspect, ruby_to_i, ruby_to_s
+from ..render import wizard_location
+from ..store import Row, Store, coerce
+from ..tables import Column, Table
+from ..validations import foreign_key_violation
+from ..wire import dump_json
+
+#: A move past the highest slot creates at most this many empty locators on the way.
+MAX_LOCATOR_BLOCK = 10_000
+PART_TYPE = "__Part"
+DELETED = "deleted"
+BENCH = "Bench"
+
+Errors = list[tuple[str, str]]  # (attribute, message) in the order Rails adds them
+
+
+class RubyError(Exception):
+    """An exception the real server raises at this point (a 500, or an ``errors`` entry where
+    the controller rescues it). ``frames`` stand in for the first lines of its backtrace."""
+
+    def __init__(self, message: str, *frames: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.frames = frames or ("app/models/item.rb:in `move_to'",)
+
+    def backtrace(self) -> str:
+        return ", ".join(self.frames)
+
+
+def not_found_message(model: str, raw_id: Any) -> str:
+    """``ActiveRecord::RecordNotFound`` as ``Model.find(id)`` words it."""
+    return f"Couldn't find {model} with 'id'={'' if raw_id is None else ruby_to_s(raw_id)}"
+
+
+def record_id(value: Any) -> int | None:
+    """The id ``Model.find(value)`` looks up (Rails casts ``"5abc"`` to 5, ``"abc"`` to 0)."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        return ruby_to_i(value)
+    if isinstance(value, float):
+        return int(value)
+    return int(value)
+
+
+def humanize(attribute: str) -> str:
+    """``ActiveSupport#humanize`` of an attribute name: ``locator_taken`` -> ``Locator taken``,
+    ``user_id`` -> ``User``."""
+    text = attribute[:-3] if attribute.endswith("_id") else attribute
+    text = text.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def full_messages(errors: Errors) -> list[str]:
+    """``errors.full_messages``: each message prefixed with its humanized attribute."""
+    return [
+        f"{humanize(attr)} {message}" if attr != "base" else message for attr, message in errors
+    ]
+
+
+def errors_object(errors: Errors) -> dict[str, list[str]]:
+    """``errors.to_json``: messages grouped by attribute, in first-seen order."""
+    grouped: dict[str, list[str]] = {}
+    for attribute, message in errors:
+        grouped.setdefault(attribute, []).append(message)
+    return grouped
+
+
+def blank(value: Any) -> bool:
+    """Rails' ``blank?`` for a column value."""
+    return value is None or value is False or (isinstance(value, str) and not value.strip())
+
+
+def ruby_each(value: Any, *frames: str) -> list[Any]:
+    """``value.each``: an array's elements, a hash's ``[key, value]`` pairs, else the
+    NoMethodError Ruby raises (with ``frames`` as its backtrace)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, Mapping):
+        return [[k, v] for k, v in value.items()]
+    raise RubyError(
+        f"undefined method `each' for {ruby_inspect(value)}:{ruby_class(value)}", *frames
+    )
+
+
+def ruby_split(text: str, separator: str) -> list[str]:
+    """``String#split(sep)``: like ``str.split`` but trailing empty fields are dropped."""
+    parts = text.split(separator)
+    while parts and parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+# -- the undo log ------------------------------------------------------------------------------
+
+
+@dataclass
+class UndoLog:
+    """Writes to a store that can be rolled back together (a database transaction)."""
+
+    store: Store
+    _undo: list[tuple[str, str, int, Row | None]] = field(default_factory=list)
+
+    def insert(self, table: str, values: Mapping[str, Any]) -> Row:
+        row = self.store.insert(table, values)
+        self._undo.append(("insert", table, row["id"], None))
+        return row
+
+    def save(self, table: str, row: Row, changes: Mapping[str, Any]) -> Row:
+        """``record.save`` after assigning ``changes``: writes (and bumps ``updated_at``) only
+        when a value actually changes, as ActiveRecord's dirty tracking does."""
+        columns = self.store.table(table)
+        changed = {
+            name: value
+            for name, value in changes.items()
+            if coerce(_column(columns, name), value) != row.get(name)
+        }
+        if not changed:
+            return row
+        self._undo.append(("update", table, row["id"], dict(row)))
+        return self.store.update(table, row["id"], changed)
+
+    def delete(self, table: str, row_id: int) -> Row:
+        row = self.store.delete(table, row_id)
+        self._undo.append(("delete", table, row_id, dict(row)))
+        return row
+
+    def rollback(self) -> None:
+        """Undo every write, newest first; ids handed out stay used (InnoDB keeps them)."""
+        while self._undo:
+            action, table, row_id, before = self._undo.pop()
+            if action == "insert":
+                self.store.delete(table, row_id)
+            elif action == "update" and before is not None:
+                self.store.replace(table, row_id, before)
+            elif before is not None:
+                self.store.insert(table, before)
+
+
+def _column(table: Table, name: str) -> Column:
+    found = table.column(name)
+    if found is None:
+        raise KeyError(f"no column {name!r} in {table.name}")
+    return found
+
+
+# -- wizards and locators ----------------------------------------------------------------------
+
+
+def wizard_for(store: Store, object_type: Row | None) -> Row | None:
+    """``Wizard.find_by(name: object_type.prefix)`` (MySQL: case-insensitive, lowest id)."""
+    if object_type is None:
+        return None
+    return store.first("wizards", name=object_type.get("prefix"))
+
+
+def capacities(wizard: Row) -> list[int]:
+    """``Wizard#caps``: the capacity of each field, outermost first.
+
+    The specification's ``fields`` may be a list or an object keyed by position; a text that
+    is not JSON fails as ``JSON.parse`` does.
+    """
+    text = wizard.get("specification")
+    if not text or text == "null":
+        return []
+    try:
+        spec = json.loads(text)
+    except ValueError as exc:
+        raise RubyError(f"unexpected token in wizard specification: {exc}") from exc
+    fields = spec.get("fields") if isinstance(spec, Mapping) else None
+    if isinstance(fields, Mapping):
+        fields = [fields[key] for key in sorted(fields, key=lambda k: ruby_to_i(str(k)))]
+    if not isinstance(fields, list):
+        return []
+    return [
+        ruby_to_i(ruby_to_s(f.get("capacity"))) if isinstance(f, Mapping) else 0 for f in fields
+    ]
+
+
+def has_correct_form(wizard: Row, location: Any) -> bool:
+    """``Wizard#has_correct_form``: ``<name>.<n>...`` with one number per field, in range."""
+    if not isinstance(location, str):
+        return False
+    caps = capacities(wizard)
+    parts = ruby_split(location, ".")
+    if not parts or parts[0] != wizard.get("name") or len(parts) - 1 != len(caps):
+        return False
+    for i in range(1, len(caps) + 1):
+        number = ruby_to_i(parts[i])
+        if (i == 1 and number < 0) or (i > 1 and number >= caps[i - 1]):
+            return False
+    return True
+
+
+def location_to_int(wizard: Row, location: str) -> int:
+    """``Wizard#location_to_int`` (defined for one to three fields; 0 otherwise)."""
+    caps = capacities(wizard)
+    digits = [ruby_to_i(p) for p in ruby_split(location, ".")[1:]] + [0, 0, 0]
+    x, y, z = digits[:3]
+    if len(caps) == 3:
+        return z + caps[2] * y + caps[1] * caps[2] * x
+    if len(caps) == 2:
+        return y + caps[1] * x
+    return x if len(caps) == 1 else 0
+
+
+def locator_text(store: Store, locator: Row) -> str:
+    """``Locator#to_s``: the slot as ``<wizard>.<a>.<b>.<c>``."""
+    wizard = store.get("wizards", locator.get("wizard_id"))
+    if wizard is None:
+        return "ERROR"
+    return wizard_location(store, locator) or str(wizard.get("name"))
+
+
+def locators_of(store: Store, wizard: Row) -> list[Row]:
+    return store.lookup("locators", wizard_id=wizard["id"])
+
+
+def locator_holding(store: Store, item: Row) -> Row | None:
+    """``item.locator`` (``has_one``: the lowest-id locator whose ``item_id`` is the item)."""
+    return store.first("locators", item_id=item["id"])
+
+
+def _new_locator(log: UndoLog, wizard: Row, number: int) -> Row:
+    """``Locator.new(...).save``: unsaved (no id) when the wizard already has that number."""
+    if any(loc["number"] == number for loc in locators_of(log.store, wizard)):
+        return {"id": None, "wizard_id": wizard["id"], "item_id": None, "number": number}
+    return log.insert("locators", {"wizard_id": wizard["id"], "number": number})
+
+
+def _largest(store: Store, wizard: Row) -> Row | None:
+    """``Locator.largest``: the most recently created locator of the wizard (highest id)."""
+    found = locators_of(store, wizard)
+    return found[-1] if found else None
+
+
+def next_locator(log: UndoLog, wizard: Row) -> Row:
+    """``Wizard#next``: the lowest-id empty locator, else a new one past the newest."""
+    for locator in locators_of(log.store, wizard):
+        if locator["item_id"] is None:
+            return locator
+    newest = _largest(log.store, wizard)
+    return _new_locator(log, wizard, newest["number"] + 1 if newest else 0)
+
+
+def _add_new(log: UndoLog, wizard: Row, number: int) -> Row:
+    """``Wizard#addnew``: fill the locators up to ``number`` and return its locator.
+
+    Aquarium creates only locator 0 when the wizard has none yet, whatever slot was asked for
+    (the item then shows slot 0) -- reproduced. See the module docstring for slots below the
+    newest locator.
+    """
+    newest = _largest(log.store, wizard)
+    if newest is None:
+        return _new_locator(log, wizard, 0)
+    start = newest["number"] + 1
+    if number < start or number - start > MAX_LOCATOR_BLOCK:
+        return _new_locator(log, wizard, number)
+    taken = {loc["number"] for loc in locators_of(log.store, wizard)}
+    made: Row | None = None
+    for n in range(start, number + 1):
+        if n not in taken:
+            made = log.insert("locators", {"wizard_id": wizard["id"], "number": n})
+    assert made is not None
+    return made
+
+
+# -- items -------------------------------------------------------------------------------------
+
+
+def item_errors(row: Mapping[str, Any]) -> Errors:
+    """``Item`` validations with the server's own messages."""
+    quantity, inuse = row.get("quantity"), row.get("inuse")
+    errors: Errors = []
+    if quantity is None:
+        errors.append(("quantity", "can't be blank"))
+    if quantity is None or quantity < -1:
+        errors.append(("quantity", "Must be non-negative."))
+    if inuse is None:
+        errors.append(("inuse", "can't be blank"))
+    if quantity is None or inuse is None or not -1 <= inuse <= quantity:
+        errors.append(("inuse", "must non-negative and not greater than the quantity."))
+    return errors
+
+
+def _check_item(store: Store, row: Mapping[str, Any]) -> None:
+    """Foreign keys MySQL enforces on ``items``: a dangling one raises (a 500)."""
+    violation = foreign_key_violation(store, "items", row)
+    if violation is not None:
+        raise RubyError(f"ActiveRecord::InvalidForeignKey: {violation}", "app/models/item.rb")
+
+
+def make_item(
+    log: UndoLog, object_type: Row, sample_id: Any = None, *, data: str | None = None
+) -> Row:
+    """``Item.make``: a new item of ``object_type`` (quantity 1), in the next wizard slot when
+    the type's prefix names a wizard (the location string is kept even if the slot could not
+    be recorded), else with no location."""
+    values = {
+        "quantity": 1,
+        "inuse": 0,
+        "object_type_id": object_type["id"],
+        "sample_id": record_id(sample_id) if sample_id is not None else None,
+        "data": data,
+    }
+    _check_item(log.store, values)
+    item = log.insert("items", values)
+    wizard = wizard_for(log.store, object_type)
+    if wizard is None:
+        return item
+    locator = next_locator(log, wizard)
+    changes: dict[str, Any] = {"location": locator_text(log.store, locator)}
+    if locator["id"] is not None:
+        log.save("locators", locator, {"item_id": item["id"]})
+        changes["locator_id"] = locator["id"]
+    return log.save("items", item, changes)
+
+
+def move_to(log: UndoLog, item: Row, location: Any) -> Errors:
+    """``Item#move_to``: into a wizard slot when the location has the wizard's form, else a
+    free-text location. Returns the errors Aquarium records (the item is then unchanged);
+    raises :class:`RubyError` where Aquarium raises (an invalid item after a free-text move)."""
+    store = log.store
+    object_type = store.get("object_types", item.get("object_type_id"))
+    wizard = wizard_for(store, object_type)
+    if wizard is not None and has_correct_form(wizard, location):
+        return _move_to_slot(log, item, wizard, str(location))
+    old = store.get("locators", item["locator_id"]) if item.get("locator_id") else None
+    text = None if location is None else ruby_to_s(location)
+    errors = item_errors({**item, "location": text, "locator_id": None})
+    if old is not None:
+        log.save("locators", old, {"item_id": None})
+    if errors:
+        raise RubyError(",".join(full_messages(errors)))
+    log.save("items", item, {"location": text, "locator_id": None})
+    return []
+
+
+def _move_to_slot(log: UndoLog, item: Row, wizard: Row, location: str) -> Errors:
+    store = log.store
+    number = location_to_int(wizard, location)
+    found = [loc for loc in locators_of(store, wizard) if loc["number"] == number]
+    if len(found) > 1:
+        return [("too_many_locators", f"There are multiple items at {location}.")]
+    target = found[0] if found else _add_new(log, wizard, number)
+    current = locator_holding(store, item)
+    same = target["id"] is not None and current is not None and current["id"] == target["id"]
+    if same:
+        return [("already_there", f"Item is already at {location}.")]
+    if target["item_id"] is not None:
+        return [("locator_taken", f"Location taken by item {target['item_id']}.")]
+    old = store.get("locators", item["locator_id"]) if item.get("locator_id") else None
+    log.save(
+        "items",
+        item,
+        {"locator_id": target["id"], "location": location, "quantity": 1, "inuse": 0},
+    )
+    if old is not None:
+        log.save("locators", old, {"item_id": None})
+    if target["id"] is not None:
+        log.save("locators", store.get("locators", target["id"]) or target, {"item_id": item["id"]})
+    return []
+
+
+def store_item(log: UndoLog, item: Row) -> Errors:
+    """``Item#store``: the next wizard slot, or ``Bench`` when the type has no wizard."""
+    object_type = log.store.get("object_types", item.get("object_type_id"))
+    if object_type is None:
+        raise RubyError("undefined method `prefix' for nil:NilClass", "app/models/item.rb")
+    wizard = wizard_for(log.store, object_type)
+    if wizard is None:
+        return move_to(log, item, BENCH)
+    locator = next_locator(log, wizard)
+    return move_to(log, item, locator_text(log.store, locator))
+
+
+def mark_as_deleted(log: UndoLog, item: Row) -> Row:
+    """``Item#mark_as_deleted``: location ``deleted``, quantity and inuse -1, slot freed."""
+    locator = locator_holding(log.store, item)
+    if locator is not None:
+        log.save("locators", locator, {"item_id": None})
+    changes = {"location": DELETED, "quantity": -1, "inuse": -1, "locator_id": None}
+    return log.save("items", item, changes)
+
+
+def new_collection(log: UndoLog, object_type: Row) -> Row:
+    """``Collection.new_collection``: quantity 1 in the next wizard slot, else at ``Bench``."""
+    if wizard_for(log.store, object_type) is not None:
+        return make_item(log, object_type)
+    values = {"quantity": 1, "inuse": 0, "object_type_id": object_type["id"], "location": BENCH}
+    return log.insert("items", values)
+
+
+def part_type(store: Store) -> Row:
+    """The ``__Part`` object type; Aquarium fails (``nil.id``) without it."""
+    found = store.first("object_types", name=PART_TYPE)
+    if found is None:
+        raise RubyError("undefined method `id' for nil:NilClass", "app/models/collection.rb")
+    return found
+
+
+def associate(log: UndoLog, parent_class: str, parent_id: int, key: str, value: Any) -> Row:
+    """``DataAssociator#associate(key, value, nil, duplicates: true)``: always a new row."""
+    return log.insert(
+        "data_associations",
+        {
+            "parent_id": parent_id,
+            "parent_class": parent_class,
+            "key": key,
+            "upload_id": None,
+            "object": dump_json({key: value}).decode("utf-8"),
+        },
+    )
+
+
+def dimensions(store: Store, collection: Row) -> tuple[int, int]:
+    """``Collection#dimensions``: the object type's rows/columns, ``[12, 1]`` when absent."""
+    object_type = store.get("object_types", collection.get("object_type_id"))
+    if object_type is None:
+        raise RubyError("undefined method `rows' for nil:NilClass", "app/models/collection.rb")
+    if object_type.get("handler") != "collection":
+        return (12, 1)
+    rows, columns = object_type.get("rows"), object_type.get("columns")
+    return (1 if rows is None else rows, 12 if columns is None else columns)
+
+
+def ruby_index(items: Sequence[Any], index: int) -> Any:
+    """``array[index]``: negative indexes count from the end; out of range is nil."""
+    if -len(items) <= index < len(items):
+        return items[index]
+    return None

@@ -1,0 +1,244 @@
+"""Samples: ``POST /browser/create_samples`` and ``GET /sample_list[/:sample_type_id]``.
+
+``create_samples`` follows ``BrowserController#create_samples`` and ``Sample.creator`` /
+``Sample#updater`` (protocol section 5.6): every sample of the request is created inside one
+transaction; the first sample that fails validation rolls everything back and the answer is
+still **200**, with ``{"errors": ["<full messages>"]}``; an exception (an unknown sample type,
+a field value id that does not exist, a body of the wrong shape) rolls back too and answers 200
+``{"errors": [message, backtrace]}``. Field values are created with only ``parent_class``,
+``parent_id`` and ``name`` -- ``field_type_id`` and ``role`` stay NULL, as on the real server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..casting import from_user, ruby_class, ruby_float_to_s, ruby_inspect, ruby_to_s, to_double
+from ..render import Renderer
+from ..routing import Auth, Context, Route
+from ..store import Row, Store
+from ..wire import Response, json_response
+from .inventory_records import (
+    Errors,
+    RubyError,
+    UndoLog,
+    blank,
+    full_messages,
+    not_found_message,
+    record_id,
+    ruby_each,
+    ruby_split,
+)
+
+_CREATOR = "app/models/sample.rb:in `creator'"
+_UPDATER = "app/models/sample.rb:in `block in updater'"
+_CONTROLLER = "app/controllers/browser_controller.rb:in `block (2 levels) in create_samples'"
+#: What Ruby says when a non-Hash is indexed with a symbol (``raw[:name]``).
+_NOT_A_HASH = "no implicit conversion of Symbol into Integer"
+
+
+class _Invalid(Exception):
+    """A sample failed validation: the transaction is rolled back, the errors reported."""
+
+    def __init__(self, errors: Errors) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _field(raw: Any, key: str) -> Any:
+    """``raw[:key]`` in Ruby: a Hash lookup, a TypeError for anything else."""
+    if not isinstance(raw, Mapping):
+        raise RubyError(_NOT_A_HASH, _UPDATER, _CREATOR, _CONTROLLER)
+    return raw.get(key)
+
+
+def _truthy(value: Any) -> bool:
+    return value is not None and value is not False
+
+
+class SampleCreator:
+    """``Sample.creator`` for one request: creates samples through one :class:`UndoLog`."""
+
+    def __init__(self, log: UndoLog, user: Row) -> None:
+        self.log = log
+        self.store: Store = log.store
+        self.user = user
+
+    def create(self, raw: Any) -> Row:
+        """One sample and its field values; raises :class:`_Invalid` or :class:`RubyError`."""
+        columns = self.store.table("samples")
+        values: dict[str, Any] = {"user_id": self.user["id"]}
+        for name in ("sample_type_id", "name", "description", "project"):
+            values[name] = from_user(_column(columns, name), _field(raw, name))
+        errors = self._validate(values)
+        if errors:
+            raise _Invalid(errors)
+        sample = self.log.insert("samples", values)
+        sample_type = self.store.get("sample_types", record_id(_field(raw, "sample_type_id")))
+        if sample_type is None:
+            raise RubyError(
+                not_found_message("SampleType", _field(raw, "sample_type_id")),
+                "activerecord/lib/active_record/core.rb:in `find'",
+                _UPDATER,
+                _CREATOR,
+                _CONTROLLER,
+            )
+        field_values = _field(raw, "field_values")
+        if _truthy(field_values):
+            for raw_fv in ruby_each(field_values, _UPDATER, _CREATOR, _CONTROLLER):
+                self._field_value(sample, sample_type, raw_fv)
+        return sample
+
+    def _validate(self, values: Mapping[str, Any]) -> Errors:
+        """Sample validations in declaration order, with the server's uniqueness message."""
+        errors: Errors = []
+        name = values["name"]
+        if any(row["name"] == name for row in self.store.lookup("samples", name=name)):
+            shown = "" if name is None else name
+            errors.append(("name", f"The sample name '{shown}' is the name of an existing sample"))
+        for column in ("name", "project", "user_id"):
+            if blank(values[column]):
+                errors.append((column, "can't be blank"))
+        return errors
+
+    def _field_value(self, sample: Row, sample_type: Row, raw_fv: Any) -> None:
+        name = _field(raw_fv, "name")
+        field_type = next(
+            (
+                ft
+                for ft in self.store.lookup(
+                    "field_types", parent_class="SampleType", parent_id=sample_type["id"]
+                )
+                if ft["name"] == name
+            ),
+            None,
+        )
+        if field_type is None:
+            return
+        fv_id, deleted = _field(raw_fv, "id"), _field(raw_fv, "deleted")
+        if _truthy(fv_id) and _truthy(deleted):
+            doomed = self.store.get("field_values", record_id(fv_id))
+            if doomed is not None:
+                self.log.delete("field_values", doomed["id"])
+            return
+        if _truthy(deleted):
+            return
+        if _truthy(fv_id):
+            found = self.store.get("field_values", record_id(fv_id))
+            if found is None:
+                raise _Invalid(
+                    [
+                        ("missing_field_value", f"Field value {ruby_to_s(fv_id)} not found in db."),
+                        ("missing_field_value", not_found_message("FieldValue", fv_id)),
+                    ]
+                )
+            fv = found
+        else:
+            text = from_user(_column(self.store.table("field_values"), "name"), name)
+            fv = self.log.insert(
+                "field_values", {"parent_class": "Sample", "parent_id": sample["id"], "name": text}
+            )
+        self.log.save("field_values", fv, self._value_changes(field_type, raw_fv))
+
+    def _value_changes(self, field_type: Row, raw_fv: Any) -> dict[str, Any]:
+        ftype = field_type["ftype"]
+        if ftype == "sample":
+            return self._child_sample(field_type, raw_fv)
+        value = _field(raw_fv, "value")
+        if ftype == "number":
+            return {"value": ruby_float_to_s(_to_f(value))}
+        return {"value": from_user(_column(self.store.table("field_values"), "value"), value)}
+
+    def _child_sample(self, field_type: Row, raw_fv: Any) -> dict[str, Any]:
+        nested = _field(raw_fv, "new_child_sample")
+        name = _field(raw_fv, "child_sample_name")
+        if _truthy(nested):
+            try:
+                child: Row | None = self.create(nested)
+            except _Invalid as invalid:
+                messages = ",".join(full_messages(invalid.errors))
+                raise _Invalid([("child_error", f"{field_type['name']}: {messages}")]) from None
+        else:
+            child = _sample_from_identifier(self.store, name)
+        if child is not None:
+            return {"child_sample_id": child["id"]}
+        if field_type["required"] and name != "":
+            raise _Invalid(
+                [
+                    (
+                        "required",
+                        f"Sample required for field '{field_type['name']}' not found or not "
+                        "specified.",
+                    )
+                ]
+            )
+        return {"child_sample_id": None} if name == "" else {}
+
+
+def _column(table: Any, name: str) -> Any:
+    found = table.column(name)
+    assert found is not None, f"no column {name} in {table.name}"
+    return found
+
+
+def _to_f(value: Any) -> float:
+    """Ruby's ``to_f`` for a JSON value (nil is 0.0; true, hashes and arrays have none)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, (bool, dict, list)):
+        raise RubyError(
+            f"undefined method `to_f' for {ruby_inspect(value)}:{ruby_class(value)}",
+            _UPDATER,
+            _CREATOR,
+            _CONTROLLER,
+        )
+    if isinstance(value, str):
+        return to_double(value)
+    return float(value)
+
+
+def _sample_from_identifier(store: Store, text: Any) -> Row | None:
+    """``Sample.sample_from_identifier``: the sample named after the first ``": "``."""
+    if not isinstance(text, str):
+        return None
+    parts = ruby_split(text, ": ")
+    if len(parts) < 2:
+        return None
+    return store.first("samples", name=": ".join(parts[1:]))
+
+
+def create_samples(ctx: Context) -> Response:
+    """``POST /browser/create_samples``: all samples or none, always answering 200."""
+    assert ctx.user is not None  # the route requires a signed-in user
+    log = UndoLog(ctx.store)
+    creator = SampleCreator(log, ctx.user)
+    created: list[Row] = []
+    try:
+        for raw in ruby_each(ctx.params.get("samples"), _CONTROLLER):
+            created.append(creator.create(raw))
+    except _Invalid as invalid:
+        log.rollback()
+        return json_response({"errors": [", ".join(full_messages(invalid.errors))]})
+    except RubyError as exc:
+        log.rollback()
+        return json_response({"errors": [exc.message, exc.backtrace()]})
+    renderer = Renderer(ctx.store, ctx.base_url)
+    return json_response({"samples": [renderer.record("Sample", row) for row in created]})
+
+
+def sample_list(ctx: Context, sample_type_id: str | None = None) -> Response:
+    """``GET /sample_list[/:sample_type_id]``: ``"<id>: <name>"`` for every (matching) sample."""
+    rows = (
+        ctx.store.rows("samples")
+        if sample_type_id is None
+        else ctx.store.lookup("samples", sample_type_id=record_id(sample_type_id))
+    )
+    return json_response([f"{row['id']}: {row['name'] or ''}" for row in rows])
+
+
+ROUTES: list[Route] = [
+    Route("POST", "/browser/create_samples", create_samples, Auth.UP_TO_DATE),
+    Route("GET", "/sample_list", sample_list),
+    Route("GET", "/sample_list/:sample_type_id", sample_list),
+]

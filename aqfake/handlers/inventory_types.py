@@ -1,0 +1,363 @@
+"""Object types and sample types: ``/object_types`` and ``/sample_types`` (protocol 5.12, 5.13).
+
+pydent posts an object type's bare dump; Rails' ``wrap_parameters`` copies the keys that are
+column names under ``object_type`` (and likewise ``sample_type`` for sample types), and mass
+assignment then keeps only the attributes the model whitelists (production drops the rest
+silently). ``POST /object_types.json`` answers 201 or 422 with the bare errors object;
+``PUT /object_types/:id.json`` answers **204 with no body** (pydent then fails to parse it).
+``POST /sample_types.json`` answers 200 ``{"sample_type": ...}`` or 200 ``{"errors": {...}}``;
+field types are saved after the sample type, without a transaction, so a failure among them
+(500 ``{"errors": "..."}``) leaves what was written before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from ..casting import CastError, from_user, ruby_class, ruby_inspect, ruby_truthy
+from ..errors import NotFound, server_error
+from ..render import Renderer, RenderError
+from ..routing import Auth, Context, Route
+from ..store import Row, Store
+from ..validations import FOREIGN_KEYS, foreign_key_violation, validate
+from ..wire import Response, deep_munge, html_response, json_response
+from .inventory_records import (
+    Errors,
+    RubyError,
+    UndoLog,
+    blank,
+    errors_object,
+    not_found_message,
+    record_id,
+    ruby_each,
+)
+
+#: ``attr_accessible`` of ObjectType (``rows``/``columns`` are set separately, for collections).
+OBJECT_TYPE_ATTRIBUTES = (
+    "cleanup",
+    "data",
+    "description",
+    "max",
+    "min",
+    "safety",
+    "vendor",
+    "unit",
+    "image",
+    "cost",
+    "release_method",
+    "release_description",
+    "sample_type_id",
+    "created_at",
+    "prefix",
+    "name",
+    "handler",
+)
+SAMPLE_TYPE_ATTRIBUTES = ("name", "description")
+#: What ``field_types.create(raw)`` may set on a new field type (parent comes from the scope).
+FIELD_TYPE_ATTRIBUTES = (
+    "name",
+    "ftype",
+    "choices",
+    "array",
+    "required",
+    "role",
+    "part",
+    "routing",
+    "preferred_operation_type_id",
+    "preferred_field_type_id",
+)
+FIELD_TYPE_UPDATES = ("name", "ftype", "required", "array", "choices")
+RELEASE_METHODS = ("return", "dispose", "query")
+PREFIX_LOCKED = (
+    "Cannot change location wizard to {prefix} because there are items associated with this "
+    "object type using the current wizard whose locations might get messed up. To change the "
+    "wizard, (a) write down all the item numbers; (b) delete all the items; (c) change the "
+    "location wizard; (d) undelete all the items by changing their locations to a location "
+    "that works with the new location wizard."
+)
+
+
+def wrapped(ctx: Context, key: str, table: str) -> Any:
+    """``params[key]`` after ``wrap_parameters``: the body's own ``key`` if it has one, else
+    the body's column-name keys (JSON bodies only)."""
+    body = deep_munge(ctx.request.raw_json())
+    if isinstance(body, Mapping) and ruby_truthy(body.get(key)):
+        return ctx.params.get(key)
+    if "json" not in ctx.request.header("Content-Type").lower():
+        return ctx.params.get(key)
+    fields = body if isinstance(body, Mapping) else {}
+    columns = ctx.store.table(table).column_names
+    return {name: value for name, value in fields.items() if name in columns}
+
+
+def assign(store: Store, table: str, attrs: Mapping[str, Any], names: tuple[str, ...]) -> Row:
+    """Mass assignment: the whitelisted keys present in ``attrs``, cast as Rails casts them."""
+    columns = store.table(table)
+    out: Row = {}
+    for name in names:
+        column = columns.column(name)
+        if name in attrs and column is not None:
+            out[name] = from_user(column, attrs[name])
+    return out
+
+
+def _no_hash(value: Any, method: str) -> RubyError:
+    return RubyError(f"undefined method `{method}' for {ruby_inspect(value)}:{ruby_class(value)}")
+
+
+# -- object types ------------------------------------------------------------------------------
+
+
+def object_type_errors(store: Store, row: Mapping[str, Any]) -> Errors:
+    """ObjectType validations in the model's order, with its own messages."""
+    errors: Errors = []
+    for column in ("name", "unit", "min", "max", "release_method", "description"):
+        if blank(row.get(column)):
+            errors.append((column, "can't be blank"))
+    low, high, cost = row.get("min"), row.get("max"), row.get("cost")
+    if low is None or high is None or not 0 <= low <= high:
+        errors.append(("min", "min must be greater than zero and less than or equal to max"))
+    if cost is None:
+        errors.append(("cost", "can't be blank"))
+    if cost is None or cost < 0.01:
+        errors.append(("cost", "must be at least $0.01"))
+    if row.get("release_method") not in RELEASE_METHODS:
+        errors.append(("release_method", "must be either return, dispose, or query"))
+    name = row.get("name")
+    clash = [r for r in store.lookup("object_types", name=name) if r["name"] == name]
+    if any(r["id"] != row.get("id") for r in clash):
+        errors.append(("name", "has already been taken"))
+    return errors
+
+
+def _object_type_values(store: Store, attrs: Mapping[str, Any]) -> Row:
+    values = assign(store, "object_types", attrs, OBJECT_TYPE_ATTRIBUTES)
+    if attrs.get("handler") == "collection":
+        values.update(assign(store, "object_types", attrs, ("rows", "columns")))
+    return values
+
+
+def create_object_type(ctx: Context) -> Response:
+    """``POST /object_types.json``: 201 with the object type, or 422 with its errors."""
+    store, path = ctx.store, ctx.request.path
+    attrs = wrapped(ctx, "object_type", "object_types")
+    if not isinstance(attrs, Mapping):
+        return server_error(path)
+    try:
+        values = _object_type_values(store, attrs)
+    except CastError:
+        return server_error(path)
+    candidate = {c.name: values.get(c.name) for c in store.table("object_types").columns}
+    errors = object_type_errors(store, candidate)
+    if errors:
+        return json_response(errors_object(errors), 422)
+    if foreign_key_violation(store, "object_types", candidate):
+        return server_error(path)
+    row = UndoLog(store).insert("object_types", values)
+    rendered = Renderer(store, ctx.base_url).record("ObjectType", row)
+    return json_response(rendered, 201, [("Location", f"{ctx.base_url}/object_types/{row['id']}")])
+
+
+def _wizard_items(store: Store, object_type: Row) -> int:
+    """Items of the type that a locator holds (``Item.joins(:locator)``)."""
+    return sum(
+        1
+        for item in store.lookup("items", object_type_id=object_type["id"])
+        if store.first("locators", item_id=item["id"]) is not None
+    )
+
+
+def update_object_type(ctx: Context, id: str) -> Response:
+    """``PUT /object_types/:id.json``: 204 and no body, or 422 with the errors."""
+    store, path = ctx.store, ctx.request.path
+    object_type = store.get("object_types", record_id(id))
+    if object_type is None:
+        raise NotFound(not_found_message("ObjectType", id))
+    attrs = wrapped(ctx, "object_type", "object_types")
+    if not isinstance(attrs, Mapping):
+        return server_error(path)
+    prefix = attrs.get("prefix")
+    if prefix != object_type["prefix"] and _wizard_items(store, object_type):
+        return _edit_page(
+            object_type, PREFIX_LOCKED.format(prefix="" if prefix is None else prefix)
+        )
+    try:
+        changes = _object_type_values(store, attrs)
+    except CastError:
+        return server_error(path)
+    errors = object_type_errors(store, {**object_type, **changes})
+    if errors:
+        return json_response(errors_object(errors), 422)
+    if foreign_key_violation(store, "object_types", {**object_type, **changes}):
+        return server_error(path)
+    UndoLog(store).save("object_types", object_type, changes)
+    return Response(204)
+
+
+def _edit_page(object_type: Row, message: str) -> Response:
+    """The HTML edit form Aquarium renders when the prefix may not change."""
+    name = escape(str(object_type["name"]))
+    return html_response(
+        f"<!DOCTYPE html>\n<html>\n<head><title>Edit {name}</title></head>\n<body>\n"
+        f'<div class="alert alert-error">{escape(message)}</div>\n'
+        f"<h1>Editing object type {name}</h1>\n</body>\n</html>\n"
+    )
+
+
+# -- sample types ------------------------------------------------------------------------------
+
+
+def list_sample_types(ctx: Context, format: str | None = None) -> Response:
+    """``GET /sample_types.json``: every sample type by name, with field types and their AFTs."""
+    rows = ctx.store.rows("sample_types")
+    if any(row["name"] is None for row in rows):
+        return server_error(ctx.request.path)  # Ruby cannot compare nil names
+    rows.sort(key=lambda row: str(row["name"]).encode("utf-8"))
+    if format != "json":
+        items = "".join(f"<li>{escape(str(row['name']))}</li>" for row in rows)
+        return html_response(f"<!DOCTYPE html>\n<html><body><ul>{items}</ul></body></html>\n")
+    renderer = Renderer(ctx.store, ctx.base_url)
+    return json_response([renderer.record("SampleType", r, methods=("field_types",)) for r in rows])
+
+
+def create_sample_type(ctx: Context) -> Response:
+    """``POST /sample_types.json``: the sample type, then its field types."""
+    store = ctx.store
+    attrs = wrapped(ctx, "sample_type", "sample_types")
+    try:
+        if not isinstance(attrs, Mapping):
+            raise _no_hash(attrs, "except")
+        values = assign(store, "sample_types", attrs, SAMPLE_TYPE_ATTRIBUTES)
+        errors = validate(store, "SampleType", values)
+        if errors:
+            return json_response({"errors": errors})
+        log = UndoLog(store)
+        row = log.insert("sample_types", values)
+        FieldTypeSaver(log, row).save(attrs.get("field_types"))
+        rendered = Renderer(store, ctx.base_url).record("SampleType", row)
+    except (RubyError, CastError, RenderError) as exc:
+        return json_response({"errors": str(exc)}, 500)
+    return json_response({"sample_type": rendered})
+
+
+def update_sample_type(ctx: Context, id: str) -> Response:
+    """``PUT /sample_types/:id``: the record named by the body's ``id`` (not the URL's)."""
+    store, path = ctx.store, ctx.request.path
+    raw = wrapped(ctx, "sample_type", "sample_types")
+    if not isinstance(raw, Mapping):
+        return server_error(path)
+    sample_type = store.get("sample_types", record_id(raw.get("id")))
+    if sample_type is None:
+        raise NotFound(not_found_message("SampleType", raw.get("id")))
+    try:
+        changes = assign(
+            store,
+            "sample_types",
+            {"name": None, "description": None, **raw},
+            SAMPLE_TYPE_ATTRIBUTES,
+        )
+        log = UndoLog(store)
+        if not validate(store, "SampleType", {**sample_type, **changes}):
+            log.save("sample_types", sample_type, changes)
+        FieldTypeSaver(log, sample_type).save(raw.get("field_types"))
+        current = store.get("sample_types", sample_type["id"]) or sample_type
+        rendered = Renderer(store, ctx.base_url).record("SampleType", {**current, **changes})
+    except (RubyError, CastError, RenderError):
+        return server_error(path)
+    return json_response({"sample_type": rendered})
+
+
+class FieldTypeSaver:
+    """``FieldTyper#save_field_types``: create, update or destroy field types and their AFTs."""
+
+    def __init__(self, log: UndoLog, parent: Row, parent_class: str = "SampleType") -> None:
+        self.log = log
+        self.store = log.store
+        self.parent = parent
+        self.parent_class = parent_class
+
+    def save(self, raw_field_types: Any) -> None:
+        if not ruby_truthy(raw_field_types):
+            return
+        for raw_ft in ruby_each(raw_field_types):
+            if not isinstance(raw_ft, Mapping):
+                raise RubyError("no implicit conversion of Symbol into Integer")
+            field_type = self._field_type(raw_ft)
+            afts = raw_ft.get("allowable_field_types")
+            if ruby_truthy(raw_ft.get("deleted")) or not ruby_truthy(afts):
+                continue
+            for raw_aft in ruby_each(afts):
+                if not isinstance(raw_aft, Mapping):
+                    raise RubyError("no implicit conversion of Symbol into Integer")
+                self._allowable(field_type, raw_aft)
+
+    def _field_type(self, raw_ft: Mapping[str, Any]) -> Row | None:
+        if ruby_truthy(raw_ft.get("id")):
+            if ruby_truthy(raw_ft.get("deleted")):
+                found = self.store.get("field_types", record_id(raw_ft["id"]))
+                if found is not None:
+                    destroy(self.log, "field_types", found["id"])
+                return None
+            existing = self._find("field_types", "FieldType", raw_ft["id"])
+            changes = assign(self.store, "field_types", raw_ft, FIELD_TYPE_UPDATES)
+            if not validate(self.store, "FieldType", {**existing, **changes}):
+                return self.log.save("field_types", existing, changes)
+            return existing
+        values = assign(self.store, "field_types", raw_ft, FIELD_TYPE_ATTRIBUTES)
+        values.update(parent_class=self.parent_class, parent_id=self.parent["id"])
+        if validate(self.store, "FieldType", values):
+            return None  # not saved: creating its AFTs then fails
+        return self.log.insert("field_types", values)
+
+    def _allowable(self, field_type: Row | None, raw_aft: Mapping[str, Any]) -> None:
+        if ruby_truthy(raw_aft.get("id")):
+            aft = self._find("allowable_field_types", "AllowableFieldType", raw_aft["id"])
+            if ruby_truthy(raw_aft.get("deleted")):
+                destroy(self.log, "allowable_field_types", aft["id"])
+                return
+            changes = assign(
+                self.store, "allowable_field_types", raw_aft, ("sample_type_id", "object_type_id")
+            )
+            self._check({**aft, **changes})
+            self.log.save("allowable_field_types", aft, changes)
+            return
+        if field_type is None:
+            raise RubyError("You cannot call create unless the parent is saved")
+        values = assign(
+            self.store, "allowable_field_types", raw_aft, ("sample_type_id", "object_type_id")
+        )
+        values["field_type_id"] = field_type["id"]
+        self._check(values)
+        self.log.insert("allowable_field_types", values)
+
+    def _find(self, table: str, model: str, raw_id: Any) -> Row:
+        found = self.store.get(table, record_id(raw_id))
+        if found is None:
+            raise RubyError(not_found_message(model, raw_id))
+        return found
+
+    def _check(self, row: Mapping[str, Any]) -> None:
+        violation = foreign_key_violation(self.store, "allowable_field_types", row)
+        if violation is not None:
+            raise RubyError(violation)
+
+
+def destroy(log: UndoLog, table: str, row_id: int) -> None:
+    """Delete a row and, as MySQL's ``ON DELETE CASCADE`` does, every row referring to it."""
+    for child_table, keys in FOREIGN_KEYS.items():
+        for column, target in keys.items():
+            if target == table:
+                for child in log.store.lookup(child_table, **{column: row_id}):
+                    destroy(log, child_table, child["id"])
+    log.delete(table, row_id)
+
+
+ROUTES: list[Route] = [
+    Route("POST", "/object_types", create_object_type),
+    Route("PUT", "/object_types/:id", update_object_type),
+    Route("GET", "/sample_types", list_sample_types, Auth.UP_TO_DATE),
+    Route("POST", "/sample_types", create_sample_type, Auth.UP_TO_DATE),
+    Route("PUT", "/sample_types/:id", update_sample_type, Auth.UP_TO_DATE),
+]
