@@ -16,8 +16,7 @@ from ..wire import Response, json_response
 S, U = Auth.SIGNED_IN, Auth.UP_TO_DATE
 
 #: (method, path pattern, Aquarium's before-filters), in protocol section 2 order.
-UNIMPLEMENTED: tuple[tuple[str, str, Auth], ...] = (
-)
+UNIMPLEMENTED: tuple[tuple[str, str, Auth], ...] = ()
 
 
 @dataclass(frozen=True)
