@@ -40,6 +40,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from .conditions import _RESERVED as MYSQL_RESERVED
 from .lab import Field, LabBuilder, empty_lab
 from .lab.fields import FTYPES
 from .store import Store, index_key
@@ -603,7 +604,10 @@ def _keyword(word: str) -> st.SearchStrategy[str]:
 
 
 def _column_ref(table: str, column: str) -> st.SearchStrategy[str]:
-    return st.sampled_from([column, f"`{column}`", f"{table}.{column}", f"`{table}`.`{column}`"])
+    quoted = [f"`{column}`", f"{table}.{column}", f"`{table}`.`{column}`"]
+    if column.upper() in MYSQL_RESERVED:  # a bare reserved word is a syntax error in MySQL
+        return st.sampled_from(quoted)
+    return st.sampled_from([column, *quoted])
 
 
 @st.composite
