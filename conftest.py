@@ -26,7 +26,9 @@ def _plugin_autoloaded() -> bool:
     return any(ep.value == PLUGIN_MODULE for ep in entry_points(group="pytest11"))
 
 
-pytest_plugins = [] if _plugin_autoloaded() else [PLUGIN_MODULE]
+#: ``pytester`` runs pytest inside tests (the plugin's own tests need it); pytest accepts
+#: ``pytest_plugins`` only in the root conftest.
+pytest_plugins = ["pytester"] + ([] if _plugin_autoloaded() else [PLUGIN_MODULE])
 
 #: This repository keeps its own recorded sessions in the top-level ``cassettes/`` folder, not
 #: beside each test file (the plugin's default for downstream projects).
@@ -37,3 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Point ``aq_cassette`` at ``cassettes/`` unless the command line or ini chose a folder."""
     if not config.getoption("aq_cassette_dir", None) and not config.getini("aq_cassette_dir"):
         config.option.aq_cassette_dir = str(REPO_CASSETTES)
+    config.addinivalue_line(
+        "markers",
+        "downstream: builds this repository's wheel and uses the plugin from a fresh venv",
+    )
