@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -164,3 +165,28 @@ def hours_window(store: Any, table: str, now: datetime | None = None) -> int:
 def created_within(store: Any, table: str, hours: int) -> list[int]:
     since = datetime.now(timezone.utc) - timedelta(hours=hours)
     return [r["id"] for r in store.rows(table) if r["created_at"] > since]
+
+
+# -- planning -------------------------------------------------------------------------------
+
+_COST_LITERAL = re.compile(r"\b(labor|materials):\s*(-?\d+(?:\.\d+)?)")
+
+
+def operation_cost(store: Any, operation_type_id: int) -> dict[str, float]:
+    """labor and materials of a demo cost model, which returns a literal hash."""
+    code = newest_code(store, "OperationType", operation_type_id, "cost_model")
+    assert code is not None, f"operation type {operation_type_id} has no cost model"
+    found = {k: float(v) for k, v in _COST_LITERAL.findall(code["content"])}
+    assert set(found) == {"labor", "materials"}, f"unexpected cost model: {code['content']!r}"
+    return found
+
+
+def rate(store: Any, key: str) -> float:
+    """A lab-wide rate parameter (``labor rate``, ``markup rate``); Aquarium's default is 0."""
+    found = rows(store, "parameters", key=key)
+    return float(found[0]["value"]) if found else 0.0
+
+
+def precondition_passes(store: Any, operation_type_id: int) -> bool:
+    code = newest_code(store, "OperationType", operation_type_id, "precondition")
+    return code is not None and "def precondition" in (code["content"] or "")
