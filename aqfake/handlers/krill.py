@@ -84,7 +84,7 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str
         filename = part.get_filename()
         if filename is None:
             fields[name] = data.decode("utf-8", "replace")
-        else:
+        elif filename:  # Rack drops a file part whose file name is empty (nothing chosen)
             kind = (
                 part.get_content_type() if part.get("Content-Type") else "application/octet-stream"
             )

@@ -34,6 +34,18 @@ def nil_error(method: str = "[]", value: Any = None) -> RubyError:
     return RubyError(f"undefined method `{method}' for {shown}:{ruby_class(value)}")
 
 
+def each(value: Any) -> list[Any]:
+    """The elements ``value.each`` visits: nil (an emptied array after deep munge) none, a hash
+    its pairs; anything else has no ``each`` (:class:`RubyError`)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [list(pair) for pair in value.items()]
+    raise nil_error("each", value)
+
+
 def not_found_message(model_name: str, raw_id: Any) -> str:
     """``ActiveRecord::RecordNotFound``'s message for ``Model.find(raw_id)``."""
     if raw_id is None:

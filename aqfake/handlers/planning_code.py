@@ -19,7 +19,7 @@ from ..routing import Auth, Context, Route
 from ..store import Row, Store, index_key
 from ..validations import validate
 from ..wire import Response, html_response, json_response
-from .planning import RubyError, Transaction, not_found_message, record_id
+from .planning import RubyError, Transaction, attributes, each, not_found_message, record_id
 
 CODE_NAMES = ("protocol", "precondition", "cost_model", "documentation", "test")
 #: What an operation type renders with, by action (update leaves out ``test``).
@@ -140,8 +140,10 @@ def _sync_afts(tx: Transaction, field_type: Row, specs: Any) -> None:
             tx.delete("allowable_field_types", aft["id"])
 
 
-def _ot_values(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: params.get(k) for k in ("name", "category", "deployed", "on_the_fly")}
+def _ot_values(store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The operation type's columns from the body, cast as Rails casts attribute writes."""
+    names = ("name", "category", "deployed", "on_the_fly")
+    return attributes(store, "operation_types", {k: params.get(k) for k in names})
 
 
 def create_operation_type(ctx: Context) -> Response:
@@ -155,13 +157,13 @@ def create_operation_type(ctx: Context) -> Response:
         if isinstance(name, str) and index_key(other["name"] or "") == index_key(name):
             return json_response({"error": f"An operation type named {name} already exists."}, 422)
     tx = Transaction(store)
-    values = _ot_values(params)
+    values = _ot_values(store, params)
     candidate = {c.name: None for c in store.table("operation_types").columns}
     if validate(store, "OperationType", {**candidate, **values}):
         return json_response({"error": "invalid operation type"}, 422)
     try:
         ot = tx.insert("operation_types", values)
-        for spec in params.get("field_types") or []:
+        for spec in each(params.get("field_types")):
             _add_field_type(tx, ot, spec)
         for code_name in CODE_NAMES:
             given = params.get(code_name)
@@ -178,7 +180,7 @@ def update_operation_type(ctx: Context, id: str) -> Response:
     ot = store.get("operation_types", record_id(id))
     if ot is None:
         raise NotFound(not_found_message("OperationType", id))
-    values = _ot_values(params)
+    values = _ot_values(store, params)
     errors = validate(store, "OperationType", {**ot, **values})
     if errors:
         return json_response({"error": _full_messages(errors)}, 422)
@@ -187,9 +189,9 @@ def update_operation_type(ctx: Context, id: str) -> Response:
         ot = tx.update("operation_types", ot["id"], values)
         existing = store.lookup("field_types", parent_class="OperationType", parent_id=ot["id"])
         kept: set[int] = set()
-        for spec in params.get("field_types") or []:
+        for spec in each(params.get("field_types")):
             if not isinstance(spec, Mapping):
-                continue
+                raise RubyError("no implicit conversion of Symbol into Integer")
             match = next(
                 (
                     ft
@@ -207,8 +209,8 @@ def update_operation_type(ctx: Context, id: str) -> Response:
         for ft in existing:
             if ft["id"] not in kept:
                 tx.delete("field_types", ft["id"])
-    except RubyError as exc:
-        return json_response({"error": [str(exc)]}, 422)
+    except RubyError:
+        return server_error(ctx.request.path)  # an exception, not a validation: no rollback
     return json_response(_render(ctx, ot, INDEX_METHODS))
 
 
@@ -268,7 +270,7 @@ def create_library(ctx: Context) -> Response:
     fails after the library was saved)."""
     store, params = ctx.store, ctx.params
     assert ctx.user is not None
-    values = {"name": params.get("name"), "category": params.get("category")}
+    values = attributes(store, "libraries", {k: params.get(k) for k in ("name", "category")})
     candidate = {c.name: None for c in store.table("libraries").columns}
     if validate(store, "Library", {**candidate, **values}):
         return server_error(ctx.request.path)

@@ -14,7 +14,7 @@ from random import Random
 from typing import Any
 
 from ..casting import ruby_class, ruby_truthy, to_double
-from ..errors import NotFound, redirect
+from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
@@ -25,6 +25,7 @@ from .planning import (
     Transaction,
     associate,
     current_code,
+    each,
     field_values,
     find,
     layout_json,
@@ -121,7 +122,7 @@ class Marshaller:
 
     def operations(self, plan: Row, entries: Any) -> list[int]:
         ids: list[int] = []
-        for entry in _list(entries):
+        for entry in each(entries):
             if not isinstance(entry, dict):
                 raise nil_error("[]", entry)
             try:
@@ -154,7 +155,7 @@ class Marshaller:
                 "parent_id": entry.get("parent_id"),
             },
         )
-        for fv in _list(entry.get("field_values")):
+        for fv in each(entry.get("field_values")):
             self.field_value(operation, fv, entry.get("routing"))
         return operation
 
@@ -164,7 +165,7 @@ class Marshaller:
         operation = self.tx.update("operations", operation["id"], values)
         kept = {
             self.field_value(operation, fv, entry.get("routing"))["id"]
-            for fv in _list(entry.get("field_values"))
+            for fv in each(entry.get("field_values"))
         }
         for fv in field_values(self.store, operation["id"]):
             if fv["id"] not in kept:
@@ -234,7 +235,7 @@ class Marshaller:
 
     def wires(self, entries: Any) -> list[int]:
         ids: list[int] = []
-        for entry in _list(entries):
+        for entry in each(entries):
             if not isinstance(entry, dict):
                 raise nil_error("[]", entry)
             if ruby_truthy(entry.get("id")):
@@ -263,9 +264,9 @@ class Marshaller:
             raise nil_error("[]", module)
         out = dict(module)
         if out.get("wires") is not None:
-            out["wires"] = [self._layout_wire(w) for w in _list(out["wires"])]
+            out["wires"] = [self._layout_wire(w) for w in each(out["wires"])]
         if out.get("children") is not None:
-            out["children"] = [self.layout(child) for child in _list(out["children"])]
+            out["children"] = [self.layout(child) for child in each(out["children"])]
         return out
 
     def _layout_wire(self, wire: Any) -> Any:
@@ -288,17 +289,6 @@ def _get(value: Any, key: str) -> Any:
     if isinstance(value, (str, list)):
         raise RubyError("no implicit conversion of Symbol into Integer")
     raise nil_error("[]", value)
-
-
-def _list(value: Any) -> list[Any]:
-    """``value.each``: nil (an emptied array after deep munge) iterates nothing."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return [list(pair) for pair in value.items()]
-    raise nil_error("each", value)
 
 
 def _owner(ctx: Context) -> Row:
@@ -419,7 +409,10 @@ def start(ctx: Context, id: str) -> Response:
     if plan is None:
         raise NotFound(not_found_message("Plan", id))
     tx = Transaction(store)
-    tx.update("plans", plan["id"], {"budget_id": ctx.request.query.get("budget_id") or None})
+    try:
+        tx.update("plans", plan["id"], {"budget_id": ctx.request.query.get("budget_id") or None})
+    except RubyError:  # an unknown budget: MySQL's foreign key error escapes the controller
+        return server_error(ctx.request.path)
     for op in plan_operations(store, plan["id"]):
         if op["status"] != "planning":
             continue

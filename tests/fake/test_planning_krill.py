@@ -160,3 +160,7 @@ def test_json_upload_without_files_is_500_with_errors(client: Client) -> None:
     response = post_form(client, "/json/upload", {"jobid": "1"})
     assert response.status == 500
     assert response.json() == {"errors": "undefined method `[]' for nil:NilClass"}
+
+
+def test_file_part_with_empty_name_counts_as_no_file(client: Client) -> None:
+    assert post_form(client, "/json/upload", {"files[]": ("", b"")}).status == 500
