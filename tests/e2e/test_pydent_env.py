@@ -5,8 +5,11 @@ The failure cases run pip against loopback or an empty local index, never the ne
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,30 @@ def test_ready_venv_is_reused(pydent_python: Path) -> None:
     again = ensure_pydent_env()
     assert again.python == pydent_python
     assert again.build_seconds == 0.0
+
+
+def test_concurrent_callers_build_once(tmp_path: Path, pydent_python: Path) -> None:
+    """Two processes racing on an empty root: one builds under the lock, the other reuses it."""
+    probe = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import pydent_env; "
+        "env = pydent_env.ensure_pydent_env(root=pydent_env.Path(sys.argv[2])); "
+        "print(json.dumps({'python': str(env.python), 'built': env.build_seconds > 0}))"
+    )
+    root = tmp_path / "shared-root"
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", probe, str(Path(__file__).parent), str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outcomes = []
+    for racer in racers:
+        out, err = racer.communicate(timeout=600)
+        assert racer.returncode == 0, err
+        outcomes.append(json.loads(out))
+    assert sorted(o["built"] for o in outcomes) == [False, True]
+    assert {o["python"] for o in outcomes} == {str(root / "venv" / "bin" / "python")}
+    assert json.loads((root / "ready").read_text())["pydent"] == "1.0.11"
