@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -85,6 +86,9 @@ def attributes(store: Store, table: str, values: Mapping[str, Any]) -> dict[str,
         column = store.table(table).column(name)
         if column is None:
             raise RubyError(f"unknown attribute '{name}' for {table}")
+        if isinstance(value, datetime):  # already a stored time (e.g. the store's clock)
+            out[name] = value
+            continue
         try:
             out[name] = from_user(column, value)
         except CastError as exc:
@@ -118,7 +122,11 @@ class Transaction:
         before = self.store.get(table, row_id)
         if before is None:
             raise RubyError(f"Couldn't find {table} row {row_id}")
-        self._check_keys(table, {**before, **fields})
+        changed = {k: v for k, v in fields.items() if k != "id" and before.get(k) != v}
+        if not changed:  # Rails saves nothing (and keeps updated_at) when nothing changed
+            return before
+        self._check_keys(table, {**before, **changed})
+        fields = changed
         saved = dict(before)
         row = self.store.update(table, row_id, fields)
         self._undo.append(("replace", table, saved))

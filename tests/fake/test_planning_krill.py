@@ -164,3 +164,8 @@ def test_json_upload_without_files_is_500_with_errors(client: Client) -> None:
 
 def test_file_part_with_empty_name_counts_as_no_file(client: Client) -> None:
     assert post_form(client, "/json/upload", {"files[]": ("", b"")}).status == 500
+
+
+def test_upload_records_when_the_file_was_stored(client: Client, job: Any) -> None:
+    data = post_form(client, f"/krill/upload?job={job['id']}", {"file": ("t.txt", b"t")}).json()
+    assert data["upload_updated_at"] == data["created_at"]

@@ -182,3 +182,17 @@ def test_operations_unbatch_cancels_the_emptied_job_and_steps(
 def test_operations_routes_need_an_up_to_date_user(fake: FakeAquarium) -> None:
     fake.store.insert("users", {"name": "New", "login": "newbie", "remember_token": "tok-newbie"})
     assert Client(fake, "newbie").call("GET", "/operations/step").status == 302
+
+
+def test_batch_job_start_window_is_now_to_an_hour_later(fake: FakeAquarium, client: Client) -> None:
+    set_statuses(fake.store, o1="pending")
+    client.call("POST", "/operations/batch", {"operation_ids": [1]})
+    (job,) = fake.store.rows("jobs")
+    assert job["desired_start_time"] is not None
+    assert (job["latest_start_time"] - job["desired_start_time"]).total_seconds() == 3600
+
+
+def test_setting_the_same_status_keeps_updated_at(fake: FakeAquarium, client: Client) -> None:
+    before = fake.store.get("operations", 1)["updated_at"]  # type: ignore[index]
+    client.call("GET", "/operations/1/status/planning")
+    assert fake.store.get("operations", 1)["updated_at"] == before  # type: ignore[index]
