@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 from ..casting import CastError, from_user, ruby_class, ruby_inspect, ruby_truthy
-from ..errors import NotFound, server_error
+from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, RenderError
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
@@ -29,6 +29,7 @@ from .inventory_records import (
     UndoLog,
     blank,
     errors_object,
+    full_messages,
     not_found_message,
     record_id,
     ruby_each,
@@ -139,8 +140,9 @@ def _object_type_values(store: Store, attrs: Mapping[str, Any]) -> Row:
     return values
 
 
-def create_object_type(ctx: Context) -> Response:
-    """``POST /object_types.json``: 201 with the object type, or 422 with its errors."""
+def create_object_type(ctx: Context, format: str | None = None) -> Response:
+    """``POST /object_types.json``: 201 with the object type, or 422 with its errors (the HTML
+    format redirects to the list, or shows the form again)."""
     store, path = ctx.store, ctx.request.path
     attrs = wrapped(ctx, "object_type", "object_types")
     if not isinstance(attrs, Mapping):
@@ -152,10 +154,14 @@ def create_object_type(ctx: Context) -> Response:
     candidate = {c.name: values.get(c.name) for c in store.table("object_types").columns}
     errors = object_type_errors(store, candidate)
     if errors:
+        if format != "json":
+            return _form_page("New object type", errors)
         return json_response(errors_object(errors), 422)
     if foreign_key_violation(store, "object_types", candidate):
         return server_error(path)
     row = UndoLog(store).insert("object_types", values)
+    if format != "json":
+        return redirect(f"{ctx.base_url}/object_types")
     rendered = Renderer(store, ctx.base_url).record("ObjectType", row)
     return json_response(rendered, 201, [("Location", f"{ctx.base_url}/object_types/{row['id']}")])
 
@@ -169,8 +175,9 @@ def _wizard_items(store: Store, object_type: Row) -> int:
     )
 
 
-def update_object_type(ctx: Context, id: str) -> Response:
-    """``PUT /object_types/:id.json``: 204 and no body, or 422 with the errors."""
+def update_object_type(ctx: Context, id: str, format: str | None = None) -> Response:
+    """``PUT /object_types/:id.json``: 204 and no body, or 422 with the errors (the HTML format
+    redirects to the list, or back to the edit form)."""
     store, path = ctx.store, ctx.request.path
     object_type = store.get("object_types", record_id(id))
     if object_type is None:
@@ -189,11 +196,24 @@ def update_object_type(ctx: Context, id: str) -> Response:
         return server_error(path)
     errors = object_type_errors(store, {**object_type, **changes})
     if errors:
+        if format != "json":
+            return redirect(f"{ctx.base_url}/object_types/{object_type['id']}/edit")
         return json_response(errors_object(errors), 422)
     if foreign_key_violation(store, "object_types", {**object_type, **changes}):
         return server_error(path)
     UndoLog(store).save("object_types", object_type, changes)
+    if format != "json":
+        return redirect(f"{ctx.base_url}/object_types")
     return Response(204)
+
+
+def _form_page(title: str, errors: Errors) -> Response:
+    """The object type form again, listing what is wrong (the HTML ``render action: 'new'``)."""
+    items = "".join(f"<li>{escape(m)}</li>" for m in full_messages(errors))
+    return html_response(
+        f"<!DOCTYPE html>\n<html>\n<head><title>{title}</title></head>\n<body>\n"
+        f'<ul class="errors">{items}</ul>\n<h1>{title}</h1>\n</body>\n</html>\n'
+    )
 
 
 def _edit_page(object_type: Row, message: str) -> Response:

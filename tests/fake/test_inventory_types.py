@@ -246,3 +246,16 @@ def test_sample_type_update_uses_body_id_and_saves_field_types(fake):
     ]
     assert names == ["Length"]
     assert fake.store.lookup("allowable_field_types", field_type_id=parent["id"]) == []
+
+
+def test_object_type_create_html_redirects_to_list(fake):
+    response = call(fake, "POST", "/object_types", object_type(name="Html Tube"))
+    assert response.status == 302
+    assert response.header("Location") == "http://aquarium.test/object_types"
+    assert fake.store.first("object_types", name="Html Tube") is not None
+
+
+def test_object_type_create_html_invalid_shows_form(fake):
+    response = call(fake, "POST", "/object_types", object_type(cost=0))
+    assert response.status == 200
+    assert "Cost must be at least $0.01" in response.body.decode()
