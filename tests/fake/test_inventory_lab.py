@@ -18,10 +18,9 @@ from aqfake.lab import Field, seed_lab
 from aqfake.store import Row, Store
 from aqfake.wire import Request, Response
 
-IDS: dict[str, int] = {}
 
-
-def inventory_lab(store: Store) -> None:
+def inventory_lab(store: Store) -> dict[str, int]:
+    """Build the lab into ``store``; returns the ids of the rows above by label."""
     b = seed_lab(store)
     b.wizard("M20", (("Hotel", -1), ("Box", 16), ("Slot", 81)))
     primer = b.sample_type(
@@ -39,7 +38,7 @@ def inventory_lab(store: Store) -> None:
     held = b.item(fwd, aliquot, "M20.0.0.0")
     loose = b.item(rev, stock, "Shelf 2")
     collection = b.collection(rack, {(0, 1): fwd})
-    IDS.update(
+    return dict(
         primer=primer["id"],
         plasmid=plasmid["id"],
         aliquot=aliquot["id"],
@@ -52,6 +51,10 @@ def inventory_lab(store: Store) -> None:
         loose=loose["id"],
         collection=collection["id"],
     )
+
+
+#: The ids every fake built from :func:`inventory_lab` has (the build is deterministic).
+IDS: dict[str, int] = inventory_lab(Store())
 
 
 def new_fake() -> FakeAquarium:
