@@ -35,6 +35,20 @@ def nil_error(method: str = "[]", value: Any = None) -> RubyError:
     return RubyError(f"undefined method `{method}' for {shown}:{ruby_class(value)}")
 
 
+def index_error(value: Any) -> RubyError:
+    """What ``value[:key]`` raises when ``value`` is not a hash."""
+    if isinstance(value, (str, list)) or (isinstance(value, int) and not isinstance(value, bool)):
+        return RubyError("no implicit conversion of Symbol into Integer")
+    return nil_error("[]", value)
+
+
+def dig(value: Any, key: str) -> Any:
+    """``value[:key]`` as Ruby evaluates it on a params value (see :func:`index_error`)."""
+    if isinstance(value, dict):
+        return value.get(key)
+    raise index_error(value)
+
+
 def each(value: Any) -> list[Any]:
     """The elements ``value.each`` visits: nil (an emptied array after deep munge) none, a hash
     its pairs; anything else has no ``each`` (:class:`RubyError`)."""

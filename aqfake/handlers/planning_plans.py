@@ -25,9 +25,11 @@ from .planning import (
     Transaction,
     associate,
     current_code,
+    dig,
     each,
     field_values,
     find,
+    index_error,
     layout_json,
     nil_error,
     not_found_message,
@@ -124,7 +126,7 @@ class Marshaller:
         ids: list[int] = []
         for entry in each(entries):
             if not isinstance(entry, dict):
-                raise nil_error("[]", entry)
+                raise index_error(entry)
             try:
                 if ruby_truthy(entry.get("id")):
                     operation = self.update_operation(entry)
@@ -134,10 +136,10 @@ class Marshaller:
                         "plan_associations",
                         {"plan_id": plan["id"], "operation_id": operation["id"]},
                     )
+                self.map_id(entry.get("rid"), operation["id"])
             except RubyError as exc:
                 raise RubyError(f"Marshalling error: {exc}") from exc
             ids.append(operation["id"])
-            self.map_id(entry.get("rid"), operation["id"])
         return ids
 
     def create_operation(self, entry: dict[str, Any]) -> Row:
@@ -174,12 +176,13 @@ class Marshaller:
 
     def field_value(self, operation: Row, fv: Any, routing: Any) -> Row:
         if not isinstance(fv, dict):
-            raise nil_error("[]", fv)
+            raise index_error(fv)
         sid: Any = None
         if not ruby_truthy(fv.get("array")):
             if not isinstance(routing, dict):
-                raise nil_error("[]", routing)
-            route = routing.get(fv.get("routing")) if isinstance(fv.get("routing"), str) else None
+                raise index_error(routing)
+            key = fv.get("routing")
+            route = routing.get(key) if isinstance(key, str) else None
             if route is not None:
                 if not isinstance(route, str):
                     raise nil_error("split", route)
@@ -237,21 +240,14 @@ class Marshaller:
         ids: list[int] = []
         for entry in each(entries):
             if not isinstance(entry, dict):
-                raise nil_error("[]", entry)
+                raise index_error(entry)
             if ruby_truthy(entry.get("id")):
                 ids.append(record_id(entry["id"]) or 0)
                 continue
-            ends = [entry.get("from"), entry.get("to")]
-            for end in ends:
-                if not isinstance(end, dict):
-                    raise nil_error("[]", end)
+            from_rid, to_rid = dig(entry.get("from"), "rid"), dig(entry.get("to"), "rid")
             wire = self.tx.insert(
                 "wires",
-                {
-                    "from_id": self.mapped(ends[0].get("rid")),  # type: ignore[union-attr]
-                    "to_id": self.mapped(ends[1].get("rid")),  # type: ignore[union-attr]
-                    "active": True,
-                },
+                {"from_id": self.mapped(from_rid), "to_id": self.mapped(to_rid), "active": True},
             )
             ids.append(wire["id"])
         return ids
@@ -259,9 +255,7 @@ class Marshaller:
     def layout(self, module: Any) -> dict[str, Any]:
         """``mod``: the layout with wire ends' ``rid``s turned into saved ids, recursively."""
         if not isinstance(module, dict):
-            if isinstance(module, (str, list)):
-                raise RubyError("no implicit conversion of Symbol into Integer")
-            raise nil_error("[]", module)
+            raise index_error(module)
         out = dict(module)
         if out.get("wires") is not None:
             out["wires"] = [self._layout_wire(w) for w in each(out["wires"])]
@@ -271,24 +265,15 @@ class Marshaller:
 
     def _layout_wire(self, wire: Any) -> Any:
         if not isinstance(wire, dict):
-            raise nil_error("[]", wire)
+            raise index_error(wire)
         out = dict(wire)
         for key in ("from_op", "to_op"):
             if ruby_truthy(out.get(key)):
-                out[key] = {"id": self.mapped(_get(out[key], "rid"))}
+                out[key] = {"id": self.mapped(dig(out[key], "rid"))}
         for key in ("from", "to"):
-            if _get(out.get(key), "record_type") == "FieldValue":
+            if dig(out.get(key), "record_type") == "FieldValue":
                 out[key] = {"record_type": "FieldValue", "id": self.mapped(out[key].get("rid"))}
         return out
-
-
-def _get(value: Any, key: str) -> Any:
-    """``value[:key]`` in Ruby: nil raises NoMethodError, a string or array a TypeError."""
-    if isinstance(value, dict):
-        return value.get(key)
-    if isinstance(value, (str, list)):
-        raise RubyError("no implicit conversion of Symbol into Integer")
-    raise nil_error("[]", value)
 
 
 def _owner(ctx: Context) -> Row:

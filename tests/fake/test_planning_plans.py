@@ -513,3 +513,25 @@ def test_estimate_needs_an_up_to_date_user(fake: FakeAquarium) -> None:
 )
 def test_cost_model_parsing_never_executes_code(code: str, expected: Any) -> None:
     assert parse_cost_model(code) == expected
+
+
+@pytest.mark.parametrize(
+    ("operations", "message"),
+    [
+        (
+            [{"operation_type_id": 2, "routing": {}}],
+            "Marshalling error: no implicit conversion from nil to integer",
+        ),
+        ({"a": 1}, "no implicit conversion of Symbol into Integer"),
+        (
+            [{"operation_type_id": 2, "rid": 1, "field_values": [{"name": "Primer", "rid": 2}]}],
+            "Marshalling error: undefined method `[]' for nil:NilClass",
+        ),
+    ],
+)
+def test_plan_create_malformed_operations_are_ruby_errors(
+    client: Client, operations: Any, message: str
+) -> None:
+    body = new_plan_body(operations=operations, wires=None)
+    response = client.call("POST", "/plans.json", body)
+    assert (response.status, response.json()["errors"]["error"][-1]) == (422, message)
