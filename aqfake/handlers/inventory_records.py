@@ -48,7 +48,7 @@ class RubyError(Exception):
     def __init__(self, message: str, *frames: str) -> None:
         super().__init__(message)
         self.message = message
-        self.frames = frames or ("app/models/item.rb:in `move_to'",)
+        self.frames = frames
 
     def backtrace(self) -> str:
         return ", ".join(self.frames)
@@ -63,13 +63,7 @@ def record_id(value: Any) -> int | None:
     """The id ``Model.find(value)`` looks up (Rails casts ``"5abc"`` to 5, ``"abc"`` to 0)."""
     if value is None or isinstance(value, (dict, list)):
         return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str):
-        return ruby_to_i(value)
-    if isinstance(value, float):
-        return int(value)
-    return int(value)
+    return ruby_to_i(value) if isinstance(value, str) else int(value)
 
 
 def humanize(attribute: str) -> str:
