@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -31,13 +32,40 @@ def sample_ids(demo_store: Any) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def results(scenario: Any, sample_ids: list[int]) -> dict[str, Any]:
-    return scenario("browser", {"sample_ids": sample_ids})
+def params(demo_store: Any, sample_ids: list[int]) -> dict[str, Any]:
+    """Search for a name fragment shared by several samples; a network root with sample fields."""
+    store = demo_store
+    named = store.get("samples", sample_ids[0])
+    fragment = named["name"].split("-")[1] if "-" in named["name"] else named["name"]
+
+    # the deepest network, so the batched walk has several levels
+    root = max(
+        store.rows("samples"), key=lambda s: (len(truth.sample_network(store, s["id"])), -s["id"])
+    )
+    assert truth.sample_network(store, root["id"]), "the demo lab has no sample-valued fields"
+    return {
+        "sample_ids": sample_ids,
+        "pattern": re.escape(fragment.lower()),
+        "sample_type": store.get("sample_types", named["sample_type_id"])["name"],
+        "network_root": root["id"],
+    }
 
 
 @pytest.fixture(scope="module")
-def expected(demo_store: Any, sample_ids: list[int]) -> dict[str, Any]:
+def results(scenario: Any, params: dict[str, Any]) -> dict[str, Any]:
+    return scenario("browser", params)
+
+
+@pytest.fixture(scope="module")
+def expected(demo_store: Any, params: dict[str, Any]) -> dict[str, Any]:
     store = demo_store
+    sample_ids = params["sample_ids"]
+    found = [
+        s
+        for s in store.rows("samples")
+        if re.search(params["pattern"], f"{s['id']}: {s['name']}", re.IGNORECASE)
+    ]
+    type_id = truth.one(store, "sample_types", name=params["sample_type"])["id"]
     samples = [store.get("samples", i) for i in sample_ids]
     st_ids = sorted({s["sample_type_id"] for s in samples})
     items = [i for i in store.rows("items") if i["sample_id"] in sample_ids]
@@ -77,6 +105,9 @@ def expected(demo_store: Any, sample_ids: list[int]) -> dict[str, Any]:
         "cached_find": {"result": sample_ids[0], "requests": 0},
         "cached_sample_types": sorted(store.get("sample_types", i)["name"] for i in st_ids),
         "cached_where_ids": {"result": sorted(sample_ids), "requests": 0},
+        "search": truth.ids(found),
+        "search_in_type": truth.ids(s for s in found if s["sample_type_id"] == type_id),
+        "sample_network": truth.sample_network(store, params["network_root"]),
     }
 
 
@@ -87,6 +118,9 @@ CHECKS = [
     "cached_find",
     "cached_sample_types",
     "cached_where_ids",
+    "search",
+    "search_in_type",
+    "sample_network",
 ]
 
 

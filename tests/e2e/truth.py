@@ -105,6 +105,23 @@ def sample_properties(store: Any, sample: Row) -> dict[str, Any]:
     return props
 
 
+def sample_network(store: Any, root_id: int) -> list[list[Any]]:
+    """Edges ``[child sample, parent sample, field name]`` reachable through sample fields."""
+    edges: list[list[Any]] = []
+    seen, frontier = {root_id}, [root_id]
+    while frontier:
+        parent = frontier.pop()
+        for fv in field_values_of(store, "Sample", parent):
+            child = fv["child_sample_id"]
+            if child is None:
+                continue
+            edges.append([child, parent, fv["name"]])
+            if child not in seen:
+                seen.add(child)
+                frontier.append(child)
+    return sorted(edges)
+
+
 def item_location(store: Any, item: Row) -> str:
     """The computed ``location`` of an item without a locator."""
     object_type = store.get("object_types", item["object_type_id"])

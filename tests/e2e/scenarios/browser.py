@@ -1,11 +1,14 @@
 """Browser scenario: ``with_cache`` sessions and batched relationship loading (``browser.get``).
 
-Params: ``sample_ids`` (samples that all have items).
+Params: ``sample_ids`` (samples that all have items), ``pattern`` (a regex for ``search``),
+``sample_type`` (a name to narrow the search), ``network_root`` (a sample with sample-valued
+fields).
 """
 
 from __future__ import annotations
 
 from _common import Checks, counted, ids, login, read_input
+from pydent import Browser
 
 
 def main() -> None:
@@ -57,6 +60,22 @@ def main() -> None:
             "cached_where_ids",
             lambda: counted(sess, lambda: sorted(ids(sess.Sample.where({"id": sample_ids})) or [])),
         )
+    checks.run("search", lambda: sorted(ids(session.browser.search(p["pattern"])) or []))
+    checks.run(
+        "search_in_type",
+        lambda: sorted(
+            ids(session.browser.search(p["pattern"], sample_type=p["sample_type"])) or []
+        ),
+    )
+
+    def network() -> list[list[object]]:
+        graph = Browser.sample_network([session.Sample.find(p["network_root"])])
+        return sorted(
+            [src[1], dst[1], data["attr_dict"]["field_value_name"]]
+            for src, dst, data in graph.edges(data=True)
+        )
+
+    checks.run("sample_network", network)
     checks.emit()
 
 
