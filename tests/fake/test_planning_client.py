@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from aqfake.app import FakeAquarium
+from aqsession import AqSession
+from aqsession.exceptions import TridentRequestError
 
 
 def build_plan(session: Any, name: str = "e2e plan") -> Any:
@@ -168,3 +170,20 @@ def test_client_upload_roundtrip_and_job_uploads(aq_session: Any, aq_fake: FakeA
     fetched = aq_session.Upload.find(upload.id)
     assert fetched.data == b"\x89PNG fake bytes"
     assert upload.id in [u["id"] for u in job.uploads]
+
+
+def test_client_non_admin_operation_type_save_fails_after_creating_it(
+    aq_session: Any, aq_fake: FakeAquarium
+) -> None:
+    sara = AqSession("slindqvist", "lindqvist-3", aq_fake.base_url)
+    new_type = sara.OperationType.new(
+        name="Sara Type", category="E2E", deployed=False, on_the_fly=False
+    )
+    with pytest.raises(TridentRequestError):
+        new_type.save()
+    assert aq_fake.store.first("operation_types", name="Sara Type") is not None
+
+
+def test_client_status_of_missing_operation_raises(aq_session: Any) -> None:
+    with pytest.raises(TridentRequestError):
+        aq_session.utils.set_operation_status(999_999, "done")
