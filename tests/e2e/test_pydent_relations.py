@@ -95,6 +95,16 @@ def expected(demo_store: Any, params: dict[str, Any]) -> dict[str, Any]:
             for ft in truth.field_types_of(store, "OperationType", params["operation_type_id"])
         ),
         "operation_type.protocol": {k: protocol[k] for k in ("id", "name", "content")},
+        "nested_include": {
+            "result": {
+                "sample_type": st["name"],
+                "items": sorted(
+                    [i["id"], store.get("object_types", i["object_type_id"])["name"]]
+                    for i in truth.rows(store, "items", sample_id=sample["id"])
+                ),
+            },
+            "requests": 1,
+        },
     }
 
 
@@ -114,6 +124,7 @@ CHECKS = [
     "plan.wires",
     "operation_type.field_types",
     "operation_type.protocol",
+    "nested_include",
 ]
 
 

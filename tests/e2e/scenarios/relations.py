@@ -51,6 +51,17 @@ def main() -> None:
     checks.run("sample.items", lambda: sorted(ids(sample.items) or []))
     checks.run("sample.user", lambda: pick(sample.user, "id", "login"))
 
+    def nested_include() -> dict[str, object]:
+        found = session.Sample.where(
+            {"id": p["sample_id"]}, include=[{"items": {"include": "object_type"}}, "sample_type"]
+        )[0]
+        return {
+            "sample_type": found.sample_type.name,
+            "items": sorted([i.id, i.object_type.name] for i in found.items),
+        }
+
+    checks.run("nested_include", lambda: counted(session, nested_include))
+
     item = session.Item.find(p["item_id"])
     checks.run("item.object_type", lambda: pick(item.object_type, "id", "name"))
     checks.run("item.sample", lambda: pick(item.sample, "id", "name"))
