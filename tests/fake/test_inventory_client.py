@@ -151,3 +151,21 @@ def test_client_create_sample_type_with_field_types(aq_session, aq_fake):
     (field,) = aq_fake.store.lookup("field_types", parent_class="SampleType", parent_id=row["id"])
     assert field["name"] == "Mating Type"
     assert st.id == row["id"]
+
+
+def test_client_sample_fields_link_child_samples_by_name(aq_session, aq_fake):
+    fragment = aq_session.SampleType.find_by_name("Fragment")
+    fwd = aq_session.Sample.find_by_name("fwd-GFP-01")
+    rev = aq_session.Sample.find_by_name("rev-GFP-01")
+    sample = aq_session.Sample.new(
+        name="e2e-frag", project="e2e", description="x", sample_type_id=fragment.id
+    )
+    sample.update_properties({"Length": 700, "Forward Primer": fwd, "Reverse Primer": rev})
+    sample.save()
+    links = {
+        fv["name"]: fv["child_sample_id"]
+        for fv in aq_fake.store.lookup("field_values", parent_class="Sample", parent_id=sample.id)
+    }
+    assert links["Forward Primer"] == fwd.id and links["Reverse Primer"] == rev.id
+    assert links["Template"] is None
+    assert aq_session.Sample.find(sample.id).properties["Forward Primer"].id == fwd.id
