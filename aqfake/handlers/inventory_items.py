@@ -143,6 +143,8 @@ def part_grid(store: Store, collection: Row) -> list[list[Row | None]]:
     """``Collection#part_matrix``: parts by (row, column), assigned as Ruby assigns into nested
     arrays (a column past the end grows the row; a row past the end raises)."""
     rows, columns = dimensions(store, collection)
+    if rows < 0 or columns < 0:
+        raise RubyError("negative array size")
     grid: list[list[Row | None]] = [[None] * columns for _ in range(rows)]
     for link in store.lookup("part_associations", collection_id=collection["id"]):
         line = ruby_index(grid, _index(link["row"]))
