@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..casting import from_user, ruby_class, ruby_float_to_s, ruby_inspect, ruby_to_s, to_double
+from ..casting import (
+    CastError,
+    from_user,
+    ruby_class,
+    ruby_float_to_s,
+    ruby_inspect,
+    ruby_to_s,
+    to_double,
+)
 from ..render import Renderer
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
@@ -223,6 +231,9 @@ def create_samples(ctx: Context) -> Response:
     except RubyError as exc:
         log.rollback()
         return json_response({"errors": [exc.message, exc.backtrace()]})
+    except CastError as exc:  # ActiveModel::RangeError when the record is saved
+        log.rollback()
+        return json_response({"errors": [str(exc), _CONTROLLER]})
     renderer = Renderer(ctx.store, ctx.base_url)
     return json_response({"samples": [renderer.record("Sample", row) for row in created]})
 

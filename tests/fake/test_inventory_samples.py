@@ -253,3 +253,11 @@ def test_sample_list_by_sample_type(fake):
 
 def test_sample_list_non_numeric_type_matches_nothing(fake):
     assert call(fake, "GET", "/sample_list/abc").json() == []
+
+
+def test_create_samples_out_of_range_id_is_error_not_500(fake):
+    body = create(fake, {**primer("big"), "sample_type_id": 2**31})
+    assert (
+        body["errors"][0]
+        == "2147483648 is out of range for ActiveRecord::Type::Integer with limit 4"
+    )
