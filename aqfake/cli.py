@@ -9,6 +9,11 @@ against it) is the same whatever day it is built.
 ``aqfake verify CASSETTE...`` seeds a fake from the cassettes, replays every recorded request
 against it, prints the per-endpoint table and exits 1 when the share of reproduced answers is
 below ``--min-fidelity``.
+
+``aqfake record CASSETTE --url URL`` starts a recording proxy in front of a real server (see
+:mod:`aqfake.proxy`): point any client at the URL it prints, and the traffic is recorded,
+scrubbed, into the cassette, which is written when the proxy stops (SIGINT/SIGTERM).
+``aqfake replay CASSETTE`` serves a cassette over HTTP to any client, without a server.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from .app import FakeAquarium, LabSpec
+from .cassettes import RECORD_MODES, REPEAT_POLICIES, SecretLeakError
 from .transport import LiveServer
 
 LABS = ("demo", "empty")
 DEFAULT_MIN_FIDELITY = 0.95
+ENV_URL, ENV_PASSWORD = "AQ_URL", "AQ_PASSWORD"
 
 
 def anchor_date(text: str) -> dt.datetime:
@@ -80,6 +87,37 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MIN_FIDELITY,
         help=f"exit 1 below this share of reproduced answers (default {DEFAULT_MIN_FIDELITY})",
     )
+    record = commands.add_parser(
+        "record", help="record a session of any client through a proxy; prints its URL first"
+    )
+    record.add_argument("cassette", metavar="CASSETTE", help="the cassette file to write")
+    record.add_argument(
+        "--url",
+        default=os.environ.get(ENV_URL),
+        required=not os.environ.get(ENV_URL),
+        help=f"the Aquarium server to record from (default: ${ENV_URL})",
+    )
+    record.add_argument(
+        "--record-mode",
+        choices=[m for m in RECORD_MODES if m != "none"],
+        default="once",
+        help="once (default: new cassette; an existing one is replayed, nothing new recorded), "
+        "new_episodes, all or rewrite",
+    )
+    replay = commands.add_parser(
+        "replay", help="serve a cassette over HTTP without any server; prints its URL first"
+    )
+    replay.add_argument("cassette", metavar="CASSETTE", help="the cassette file to serve")
+    for command in (record, replay):
+        command.add_argument("--host", default="127.0.0.1", help="interface to bind")
+        command.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
+        command.add_argument(
+            "--repeats",
+            choices=REPEAT_POLICIES,
+            default="last",
+            help="a request asked more often than recorded gets the last answer again (last, "
+            "default) or fails (once)",
+        )
     return parser
 
 
@@ -99,6 +137,12 @@ def lab_spec(lab: str, seed: int, anchor: dt.datetime | None) -> LabSpec:
 def serve(host: str, port: int, lab: str, seed: int, anchor: dt.datetime | None = None) -> int:
     """Serve until SIGINT/SIGTERM; the first stdout line is the base URL."""
     fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
+    return run_until_signalled(LiveServer(fake, host=host, port=port))
+
+
+def run_until_signalled(server: Any) -> int:
+    """Start ``server`` (a context manager with a ``url``), print the URL as the first stdout
+    line, and stop it cleanly on SIGINT or SIGTERM."""
     stop = threading.Event()
 
     def request_stop(signum: int, frame: Any) -> None:
@@ -106,7 +150,7 @@ def serve(host: str, port: int, lab: str, seed: int, anchor: dt.datetime | None 
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with LiveServer(fake, host=host, port=port) as server:
+        with server:
             print(server.url, flush=True)
             while not stop.wait(1.0):
                 pass
@@ -114,6 +158,54 @@ def serve(host: str, port: int, lab: str, seed: int, anchor: dt.datetime | None 
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def record(args: argparse.Namespace) -> int:
+    """Record through a proxy until SIGINT/SIGTERM; then the cassette is written."""
+    from .proxy import CassetteProxy
+
+    try:
+        proxy = CassetteProxy(
+            args.cassette,
+            args.url,
+            record_mode=args.record_mode,
+            password=os.environ.get(ENV_PASSWORD) or None,
+            repeats=args.repeats,
+            host=args.host,
+            port=args.port,
+        )
+    except ValueError as exc:
+        print(f"aqfake record: {exc}", file=sys.stderr)
+        return 2
+    try:
+        run_until_signalled(proxy)
+    except SecretLeakError as exc:
+        print(f"aqfake record: {exc}", file=sys.stderr)
+        return 1
+    missed = _report_misses(proxy.misses)
+    print(f"aqfake record: cassette {args.cassette} is up to date", file=sys.stderr)
+    return missed
+
+
+def replay(args: argparse.Namespace) -> int:
+    """Serve a cassette until SIGINT/SIGTERM."""
+    from .proxy import CassetteProxy
+
+    if not os.path.isfile(args.cassette):
+        print(f"aqfake replay: no such cassette file: {args.cassette}", file=sys.stderr)
+        return 2
+    proxy = CassetteProxy(args.cassette, repeats=args.repeats, host=args.host, port=args.port)
+    run_until_signalled(proxy)
+    return _report_misses(proxy.misses)
+
+
+def _report_misses(misses: list[str]) -> int:
+    """Print what the cassette could not answer; 1 if anything, else 0."""
+    for miss in misses:
+        print(miss, file=sys.stderr)
+    if misses:
+        print(f"aqfake: {len(misses)} request(s) were not in the cassette", file=sys.stderr)
+    return 1 if misses else 0
 
 
 def demo(out: TextIO | None = None) -> int:
@@ -171,6 +263,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "verify":
         return verify(args.cassettes, args.min_fidelity)
+    if args.command in ("record", "replay"):
+        try:
+            return record(args) if args.command == "record" else replay(args)
+        except OSError as exc:
+            print(f"aqfake {args.command}: cannot serve on {args.host}:{args.port}: {exc}",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     if args.command == "serve":
         try:
             return serve(args.host, args.port, args.lab, args.seed, args.anchor)

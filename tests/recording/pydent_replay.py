@@ -1,7 +1,7 @@
 """Run one demo scenario under unmodified pydent (this file runs in pydent's venv).
 
 Reads ``{"url": ..., "login": ..., "scenario": ...}`` from stdin, logs in to ``url`` (a
-:class:`replay_server.CassetteServer`), runs :mod:`demo_scenarios` ``scenario`` and prints its
+:class:`aqfake.proxy.CassetteProxy`), runs :mod:`demo_scenarios` ``scenario`` and prints its
 summary as JSON, or ``{"error": ..., "message": ...}`` when pydent raised.
 """
 

@@ -2,8 +2,8 @@
 
 pydent 1.0.11 runs in its own venv (``tests/e2e/pydent_env.py``), with neither vcrpy nor this
 repository importable, so the cassette is served to it over loopback by
-:class:`~.replay_server.CassetteServer`. Both clients run the same scenario against the same
-cassette, with no server behind it, and must see the same thing.
+:class:`aqfake.proxy.CassetteProxy` (what ``aqfake replay`` runs). Both clients run the same
+scenario against the same cassette, with no server behind it, and must see the same thing.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from e2e.harness import child_env
 from e2e.pydent_env import PydentIndexUnreachable, ensure_pydent_env
 
 from aqfake.cassettes import use_cassette
+from aqfake.proxy import CassetteProxy
 from aqfake.pytest_plugin import recorded_login
 from aqsession import AqSession
 
 from . import demo_scenarios
-from .replay_server import CassetteServer
 
 HERE = Path(__file__).resolve().parent
 CASSETTES = HERE.parents[1] / "cassettes" / "test_demo_sessions"
@@ -90,7 +90,7 @@ def _scenario_params() -> list[Any]:
 def test_pydent_replays_our_cassette(pydent_python: Path, scenario: str) -> None:
     path = CASSETTES / f"test_{scenario}.yaml"
     login, ours = _ours(path)
-    with CassetteServer(path) as server:
+    with CassetteProxy(path) as server:
         theirs = _pydent(pydent_python, server.url, login, scenario)
         misses = server.misses
     assert not misses, "pydent asked what our client never recorded:\n" + "\n\n".join(misses)
@@ -98,9 +98,9 @@ def test_pydent_replays_our_cassette(pydent_python: Path, scenario: str) -> None
     assert theirs["value"] == ours
 
 
-def test_replay_server_reports_a_request_missing_from_the_cassette(pydent_python: Path) -> None:
+def test_replay_proxy_reports_a_request_missing_from_the_cassette(pydent_python: Path) -> None:
     path = CASSETTES / "test_login_and_queries.yaml"
-    with CassetteServer(path) as server:
+    with CassetteProxy(path) as server:
         theirs = _pydent(pydent_python, server.url, "neptune", "query_language")
         misses = server.misses
     assert "error" in theirs

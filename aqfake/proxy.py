@@ -1,0 +1,253 @@
+"""A loopback HTTP proxy in front of a cassette: record any client's traffic, or replay it.
+
+``CassetteProxy(path, upstream="https://aquarium.example.org")`` forwards every request it
+receives to ``upstream`` through ``requests`` inside :func:`aqfake.cassettes.use_cassette`, so
+each exchange lands in the cassette scrubbed and audited, written atomically when the proxy
+stops. A client in any process or language (a pydent script, a notebook, a Ruby tool) records
+a session just by using ``proxy.url`` as its Aquarium URL. ``CassetteProxy(path)`` without an
+upstream replays the cassette over HTTP and never touches the network.
+
+What the client sees is what the server sent, adapted to a plain-HTTP loopback address:
+redirects to the server point back at the proxy, and cookies lose their ``Domain`` and
+``Secure`` attributes (so the client sends them back to the proxy). The client gets the real
+cookies; only the cassette holds placeholders. A request that the cassette cannot answer and may
+not record gets status 599 with the cassette's near-miss explanation as its body (also kept in
+:attr:`CassetteProxy.misses`).
+
+The cassette is active through vcrpy, which intercepts HTTP clients in the whole process while
+the proxy runs: its clients belong in other processes (which is what a proxy is for), as with
+``aqfake record`` / ``aqfake replay``. A client in the proxy's own process would be recorded or
+replayed directly by vcrpy, without passing through the proxy.
+"""
+
+from __future__ import annotations
+
+import re
+import socketserver
+import threading
+from http.cookiejar import DefaultCookiePolicy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from .cassettes import use_cassette
+
+#: Where replayed requests are addressed; the cassette answers them, nothing resolves it.
+REPLAY_ORIGIN = "http://cassette.aqfake.invalid"
+#: Answer to a request the cassette cannot answer (not a real HTTP status, so never confused).
+MISS_STATUS = 599
+UPSTREAM_TIMEOUT_SECONDS = 60
+#: Headers that describe one connection or one encoding, never passed through.
+HOP_BY_HOP = frozenset(
+    {
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+        "trailer", "trailers", "transfer-encoding", "upgrade", "content-length",
+        "content-encoding", "host",
+    }
+)  # fmt: skip
+_COOKIE_ATTRIBUTE = re.compile(r";\s*(?:domain=[^;]*|secure)(?=;|$)", re.IGNORECASE)
+
+Answer = tuple[int, str, list[tuple[str, str]], bytes]
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise ValueError(f"{url!r} is not an absolute URL such as https://aquarium.example.org")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def loopback_cookie(value: str) -> str:
+    """A ``Set-Cookie`` value without ``Domain`` and ``Secure``, valid for a loopback proxy."""
+    return _COOKIE_ATTRIBUTE.sub("", value)
+
+
+class CassetteProxy:
+    """Serve ``path`` on a loopback port, recording from ``upstream`` or replaying only.
+
+    ``record_mode`` defaults to ``once`` with an upstream and must be ``none`` without one.
+    ``password`` is registered with the scrubber (passwords in JSON bodies are scrubbed
+    anyway). Use as a context manager, or call :meth:`start` / :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        path: Any,
+        upstream: str | None = None,
+        *,
+        record_mode: str | None = None,
+        password: str | None = None,
+        repeats: str = "last",
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        mode = record_mode or ("once" if upstream else "none")
+        if upstream is None and mode != "none":
+            raise ValueError(f"record_mode {mode!r} needs an upstream server to record from")
+        self.path = path
+        self.upstream = origin_of(upstream) if upstream else None
+        self.upstream_base = upstream.rstrip("/") if upstream else REPLAY_ORIGIN
+        self._prefix = urlsplit(self.upstream_base).path
+        self.record_mode = mode
+        self._context = use_cassette(path, record_mode=mode, password=password, repeats=repeats)
+        self._address = (host, port)
+        self._server: _ProxyHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._http = requests.Session()
+        self._http.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # keep none
+        self._http.trust_env = False
+        self._lock = threading.Lock()
+        self._misses: list[str] = []
+        self.cassette: Any = None
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the proxy has no URL until start() is called")
+        return self._server.origin
+
+    @property
+    def misses(self) -> list[str]:
+        """The near-miss explanation of every request the cassette could not answer."""
+        with self._lock:
+            return list(self._misses)
+
+    def start(self) -> CassetteProxy:
+        """Open the cassette and serve in a background thread; returns self."""
+        if self._server is not None:
+            return self
+        self.cassette = self._context.__enter__()
+        try:
+            self._server = _ProxyHTTPServer(self._address, self)
+        except BaseException as exc:
+            self._context.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="aqfake-proxy", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(
+        self,
+        kind: type[BaseException] | None = None,
+        error: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        """Stop serving, then close the cassette (which writes what was recorded)."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._server = self._thread = None
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join()
+        self._context.__exit__(kind, error, traceback)
+
+    def __enter__(self) -> CassetteProxy:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop(kind, error, traceback)
+
+    # -- one exchange ----------------------------------------------------------------------
+
+    def forward(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+        """Send one request on through the cassette and adapt the answer for the client.
+
+        Exchanges are serialised: the cassette records them in the order they happened.
+        """
+        sent = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP}
+        try:
+            with self._lock:
+                response = self._http.request(
+                    method,
+                    self.upstream_base + target,
+                    data=body or None,
+                    headers=sent,
+                    allow_redirects=False,
+                    timeout=UPSTREAM_TIMEOUT_SECONDS,
+                )
+        except CannotOverwriteExistingCassetteException as exc:
+            with self._lock:
+                self._misses.append(str(exc))
+            return _text(MISS_STATUS, "Not In Cassette", str(exc))
+        except requests.RequestException as exc:
+            return _text(502, "Bad Gateway", f"aqfake proxy: {self.upstream} did not answer: {exc}")
+        answer_headers = [
+            (name, self._adapt(name, value))
+            for name, value in response.raw.headers.items()
+            if name.lower() not in HOP_BY_HOP
+        ]
+        return response.status_code, response.reason or "", answer_headers, response.content
+
+    def _adapt(self, name: str, value: str) -> str:
+        lowered = name.lower()
+        if lowered == "set-cookie":
+            return loopback_cookie(value)
+        if lowered == "location" and self._server is not None:
+            parts = urlsplit(value)
+            recorded_elsewhere = self.upstream is None and parts.netloc
+            if recorded_elsewhere or (parts.netloc and origin_of(value) == self.upstream):
+                path = parts.path
+                if self._prefix and path.startswith(self._prefix):
+                    path = path[len(self._prefix) :]
+                rest = path + (f"?{parts.query}" if parts.query else "")
+                return self._server.origin + (rest or "/")
+        return value
+
+
+def _text(status: int, reason: str, text: str) -> Answer:
+    return status, reason, [("Content-Type", "text/plain; charset=utf-8")], text.encode("utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _ProxyHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the cassette is the record."""
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        status, reason, headers, data = self.server.proxy.forward(
+            self.command, self.path, dict(self.headers.items()), body
+        )
+        self.send_response(status, reason)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+
+class _ProxyHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], proxy: CassetteProxy) -> None:
+        self.proxy = proxy
+        super().__init__(address, _Handler)
+        host, port = self.server_address[:2]
+        shown = host.decode() if isinstance(host, bytes) else str(host)
+        self.origin = f"http://{shown}:{port}"
+
+    def server_bind(self) -> None:
+        # skip HTTPServer's reverse DNS lookup of the host name
+        socketserver.TCPServer.server_bind(self)
