@@ -7,8 +7,7 @@ the real server's message. ``POST /json/save`` is a full overwrite of every colu
 ``POST /json/delete`` deletes only DataAssociations its permission rules allow (5.2).
 
 Deliberate departures (safety): ``/json/save`` refuses User, Membership and Group (the real server
-lets anyone rewrite passwords or grant admin); the DataAssociation-on-Plan save does not "step" the
-plan's operations (the planner lives elsewhere); secrets are never rendered.
+lets anyone rewrite passwords or grant admin); secrets are never rendered.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from ..store import Row, Store, index_key
 from ..tables import MODELS, TABLES
 from ..validations import foreign_key_violation, not_null_violation, unique_violation, validate
 from ..wire import Response, errors_response, json_response
+from .planning import Transaction, plan_operations, step
 
 QUERY_METHODS = ("all", "where", "find", "find_by_name", "new")
 #: Models ``/json/save`` refuses: writing them would let any user take over accounts or admin.
@@ -314,7 +314,17 @@ def save(ctx: Context) -> Response:
             saved = store.replace(table, existing["id"], row)
         else:
             saved = existing
+        if model_name == "DataAssociation" and saved["parent_class"] == "Plan":
+            _step_plan(store, saved["parent_id"])
         return json_response(Renderer(store, ctx.base_url).record(model_name, saved))
+
+
+def _step_plan(store: Store, plan_id: int | None) -> None:
+    """Saving a Plan's data association steps its unsettled operations (protocol 5.1, step 6)."""
+    if plan_id is None:
+        return
+    ops = [op for op in plan_operations(store, plan_id) if op["status"] != "planning"]
+    step(Transaction(store), ops)
 
 
 def _stamp(store: Store, row: Row, existing: Row | None) -> None:

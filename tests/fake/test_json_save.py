@@ -308,3 +308,25 @@ def test_save_and_delete_through_the_app() -> None:
     assert found.json()["key"] == "a"
     assert send("/json/delete", {"model": model("DataAssociation"), "id": new_id}).status == 200
     assert send("/json/save", {"model": model("Sample"), "id": 424242}).status == 404
+
+
+def test_json_save_plan_data_association_steps_the_plan() -> None:
+    store = Store()
+    ot = store.insert("operation_types", name="Check", category="QC", on_the_fly=False)
+    store.insert(
+        "codes",
+        name="precondition",
+        content="def precondition(op)\n  true\nend",
+        parent_id=ot["id"],
+        parent_class="OperationType",
+    )
+    plan = store.insert("plans", name="p", status=None)
+    waiting = store.insert("operations", operation_type_id=ot["id"], status="waiting")
+    planning = store.insert("operations", operation_type_id=ot["id"], status="planning")
+    for op in (waiting, planning):
+        store.insert("plan_associations", plan_id=plan["id"], operation_id=op["id"])
+    body = {"model": model("DataAssociation"), "parent_id": plan["id"], "parent_class": "Plan"}
+    response = call(save, store, {**body, "key": "note", "object": '{"note": 1}'})
+    assert response.status == 200
+    assert store.get("operations", waiting["id"])["status"] == "pending"
+    assert store.get("operations", planning["id"])["status"] == "planning"
