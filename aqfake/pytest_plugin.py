@@ -300,7 +300,8 @@ def is_recording(cassette: AqCassette) -> bool:
 
 
 def recorded_login(cassette: AqCassette) -> tuple[str, str] | None:
-    """``(login, server origin)`` of the first recorded ``POST /sessions.json``, if any."""
+    """``(login, server URL)`` of the first recorded ``POST .../sessions.json``, if any (the URL
+    keeps a path prefix such as ``https://host/aquarium``, which replay matching compares)."""
     for recorded in cassette.requests:
         if recorded.method.upper() != "POST" or not recorded.path.endswith("/sessions.json"):
             continue
@@ -312,7 +313,8 @@ def recorded_login(cassette: AqCassette) -> tuple[str, str] | None:
         except (ValueError, KeyError, TypeError):
             continue
         parts = urlsplit(recorded.uri)
-        return str(login), f"{parts.scheme}://{parts.netloc}"
+        prefix = parts.path[: -len("/sessions.json")]
+        return str(login), f"{parts.scheme}://{parts.netloc}{prefix}"
     return None
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from vcr.request import Request
 
 from aqfake.app import FakeAquarium
+from aqfake.cassettes import AqCassette
+from aqfake.pytest_plugin import recorded_login
 
 RECORDED = """
 def test_primers(aq_recorded_session):
@@ -294,3 +297,19 @@ def test_primers(aq_recorded_session, n):
     pytester.runpytest_subprocess(*xdist, "--aq-record-mode=once").assert_outcomes(passed=4)
     assert len(list((pytester.path / "cassettes" / "test_lab").iterdir())) == 4
     pytester.runpytest_subprocess(*xdist).assert_outcomes(passed=4)
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("http://127.0.0.1:3000/sessions.json", "http://127.0.0.1:3000"),
+        ("https://lab.example.org/aquarium/sessions.json", "https://lab.example.org/aquarium"),
+    ],
+)
+def test_replay_logs_in_where_the_recording_did(tmp_path: Path, uri: str, expected: str) -> None:
+    cassette = AqCassette(str(tmp_path / "c.yaml"), match_on=[])
+    ok = {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": "{}"}}
+    cassette.append(Request("GET", expected + "/json/current", None, {}), ok)
+    body = '{"session": {"login": "Marie", "password": "<AQ:password>"}}'
+    cassette.append(Request("POST", uri, body, {}), ok)
+    assert recorded_login(cassette) == ("Marie", expected)
