@@ -22,7 +22,11 @@ SCALARS = st.one_of(
     st.booleans(),
     st.integers(-3, 40),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.sampled_from(["", "abc", "5", "M20.0.0.3", "M20.1.2", "1: fwd", "collection", "number"]),
+    st.just(2**31),
+    st.sampled_from(
+        ["", "abc", "5", "M20.0.0.3", "M20.1.2", "1: fwd", "collection", "number", "sample"]
+    ),
+    st.sampled_from(["T Anneal", "Overhang", "Parent", "fwd", "Primer Aliquot", "return"]),
 )
 JSON = st.recursive(
     SCALARS,
@@ -87,7 +91,7 @@ def _wrap(body: dict[str, Any]) -> Any:
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     endpoint=st.sampled_from(ENDPOINTS),
@@ -110,3 +114,70 @@ def test_inventory_endpoints_never_crash(shared_fake, caplog, endpoint, a, b, bo
 
 def test_fuzz_fixture_lab_has_the_expected_rows(shared_fake):
     assert shared_fake.store.get("items", IDS["collection"]) is not None
+
+
+FIELD_VALUES = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.sampled_from(["T Anneal", "Overhang", "Parent", "Other"])},
+        optional={
+            "id": st.one_of(st.none(), st.integers(0, 12), st.just("3")),
+            "deleted": st.one_of(st.none(), st.booleans()),
+            "value": SCALARS,
+            "child_sample_name": st.sampled_from(["", "1: fwd", "x: rev", "9: nope", "fwd"]),
+            "new_child_sample": st.fixed_dictionaries(
+                {"name": st.sampled_from(["kid", "fwd"]), "project": st.just("p")},
+                optional={"sample_type_id": st.sampled_from([IDS["primer"], 999])},
+            ),
+        },
+    ),
+    max_size=4,
+)
+SAMPLES = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.sampled_from(["s1", "s2", "fwd", ""]), "project": st.sampled_from(["p", ""])},
+        optional={
+            "sample_type_id": st.sampled_from([IDS["primer"], IDS["plasmid"], 999, None]),
+            "field_values": FIELD_VALUES,
+        },
+    ),
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(samples=SAMPLES)
+def test_create_samples_all_or_nothing(shared_fake, caplog, samples):
+    shared_fake.reset()
+    before = {t: shared_fake.store.count(t) for t in ("samples", "field_values")}
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="aqfake"):
+        response = call(shared_fake, "POST", "/browser/create_samples", {"samples": samples})
+    assert not [r for r in caplog.records if "raised inside" in r.getMessage()]
+    assert response.status == 200
+    body = response.json()
+    if "errors" in body:
+        assert shared_fake.store.count("samples") == before["samples"]
+        assert shared_fake.store.count("field_values") == before["field_values"]
+    else:
+        assert len(body["samples"]) == len(samples)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    action=st.sampled_from(["assign_sample", "delete_selection"]),
+    pairs=st.lists(st.lists(st.integers(-4, 4), max_size=3), max_size=4),
+)
+def test_collection_pairs_never_crash(shared_fake, caplog, action, pairs):
+    shared_fake.reset()
+    caplog.clear()
+    body = {"sample_id": IDS["rev"], "pairs": pairs}
+    with caplog.at_level(logging.ERROR, logger="aqfake"):
+        response = call(shared_fake, "POST", f"/collections/{IDS['collection']}/{action}", body)
+        shown = call(shared_fake, "GET", f"/collections/{IDS['collection']}")
+    assert not [r for r in caplog.records if "raised inside" in r.getMessage()]
+    assert response.status in (302, 500)
+    assert shown.status in (200, 500)
