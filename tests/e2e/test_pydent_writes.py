@@ -112,6 +112,11 @@ def test_moved_item_reads_back_at_its_new_location(results: dict[str, Any]) -> N
     assert value(results, "move_item") == LOCATION
 
 
+def test_item_save_loses_the_new_location_as_on_aquarium(results: dict[str, Any]) -> None:
+    """json/save nulls the absent ``location``; pydent then moves the item to "Unknown"."""
+    assert value(results, "update_item_location") == "Unknown"
+
+
 def test_saved_plan_reads_back_with_operations_and_wire(
     results: dict[str, Any], params: dict[str, Any]
 ) -> None:
@@ -170,7 +175,7 @@ def test_deleted_plan_is_gone(results: dict[str, Any]) -> None:
 
 def test_every_scenario_check_is_asserted(results: dict[str, Any]) -> None:
     checks = ["create_sample", "create_item", "move_item", "build_plan", "estimate", "submit"]
-    assert sorted(results) == sorted([*checks, "delete_plan"])
+    assert sorted(results) == sorted([*checks, "update_item_location", "delete_plan"])
 
 
 def test_plan_writes_carry_the_user_id_query(results: dict[str, Any], live_fake: LiveFake) -> None:

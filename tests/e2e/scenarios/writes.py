@@ -58,6 +58,16 @@ def main() -> None:
 
     checks.run("move_item", move_item)
 
+    def update_item_location() -> str:
+        """pydent's Item.save(): json/save without ``location`` (so the server nulls it), then
+        a move to the *reloaded* location -- the new location is lost on a real server."""
+        item = session.Item.find(state["item"].id)
+        item.location = "Shelf 3"
+        item.save()
+        return str(login(url).Item.find(item.id).location)
+
+    checks.run("update_item_location", update_item_location)
+
     def build_plan() -> dict[str, object]:
         up, down = p["upstream"], p["downstream"]
         first = session.OperationType.find_by_name(up["name"]).instance()
