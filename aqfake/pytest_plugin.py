@@ -30,7 +30,6 @@ its own cassette file, atomically, so ``pytest -n auto`` is safe.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -42,7 +41,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from vcr.record_mode import RecordMode
 
 from .app import FakeAquarium
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, AqCassette, key_of, use_cassette
@@ -344,35 +342,45 @@ def recording_credentials(config: pytest.Config, info: CassetteInfo) -> tuple[st
     return url, login, password
 
 
-@contextlib.contextmanager
-def _sent_to_server(cassette: AqCassette) -> Iterator[None]:
-    """Send requests to the server even if the cassette holds an answer (new_episodes login:
-    a replayed login would hand the client the scrubbed, useless token)."""
-    previous = cassette.record_mode
-    cassette.record_mode = RecordMode.ALL
-    try:
-        yield
-    finally:
-        cassette.record_mode = previous
+def _file_has_login(path: Path) -> bool:
+    """Whether the cassette file records a login (read without activating it)."""
+    from .cassettes.seed import load_exchanges
+
+    return path.exists() and any(
+        e.method.upper() == "POST" and urlsplit(e.uri).path.endswith("/sessions.json")
+        for e in load_exchanges([path])
+    )
 
 
 @pytest.fixture
-def aq_recorded_session(request: pytest.FixtureRequest, aq_cassette: AqCassette) -> Any:
+def aq_recorded_session(request: pytest.FixtureRequest) -> Any:
     """An ``AqSession`` whose traffic is recorded to / replayed from ``aq_cassette``."""
     from aqsession import AqSession
 
-    info = request.node.stash[_CASSETTE]
-    if is_recording(aq_cassette):
+    item = request.node
+    if request.config.getoption("aq_record_mode") == "new_episodes" and _file_has_login(
+        cassette_path(item)
+    ):
+        # The recorded login would replay a scrubbed, useless token: log in for real before
+        # the cassette is active, then drop the connections opened so far, so everything
+        # after the login goes through the cassette.
+        info = CassetteInfo(cassette_path(item), "new_episodes", item.nodeid)
         url, login, password = recording_credentials(request.config, info)
-        forced = info.record_mode == "new_episodes" and recorded_login(aq_cassette) is not None
-        with _sent_to_server(aq_cassette) if forced else contextlib.nullcontext():
-            return AqSession(login, password, url)
-    found = recorded_login(aq_cassette)
+        session = AqSession(login, password, url)
+        session.aqhttp.http_session.close()
+        request.getfixturevalue("aq_cassette")
+        return session
+    cassette: AqCassette = request.getfixturevalue("aq_cassette")
+    info = item.stash[_CASSETTE]
+    if is_recording(cassette):
+        url, login, password = recording_credentials(request.config, info)
+        return AqSession(login, password, url)
+    found = recorded_login(cassette)
     if found is None:
         pytest.fail(
             f"The cassette {info.path} holds no recorded login (POST /sessions.json), so "
             f"aq_recorded_session cannot replay it. {info.rerecord_hint()}",
             pytrace=False,
         )
-    login, origin = found
-    return AqSession(login, PASSWORD_PLACEHOLDER, origin)
+    login, url = found
+    return AqSession(login, PASSWORD_PLACEHOLDER, url)

@@ -161,6 +161,9 @@ def test_new_episodes_logs_in_for_real_and_adds_only_the_new_requests(
     sent = [(e.method, e.path, e.body) for e in aq_fake.journal.entries[before:]]
     assert [s[:2] for s in sent] == [("POST", "/sessions.json"), ("POST", "/json")]
     assert sent[1][2]["arguments"] == ["Fragment"]
+    text = (pytester.path / CASSETTE).read_text()
+    assert text.count("/sessions.json") == 1, "the real login is not added to the cassette"
+    assert '"Fragment"' in text
     run(pytester, "--aq-record-mode=none").assert_outcomes(passed=1)
 
 
