@@ -365,7 +365,7 @@ def _as_list(value: Any) -> list[Ref]:
 def upload_url(base_url: str, row: Row) -> str:
     """Where the fake serves an upload's bytes (Aquarium's pre-signed S3 URL; no cookie needed)."""
     name = quote(row.get("upload_file_name") or "upload", safe="")
-    return f"{base_url.rstrip('/')}/_fake/uploads/{row['id']}/{name}"
+    return f"{base_url.rstrip('/')}/_aqfake/uploads/{row['id']}/{name}"
 
 
 def wizard_location(store: Store, locator: Row) -> str | None:

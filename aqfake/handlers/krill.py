@@ -242,5 +242,5 @@ ROUTES: list[Route] = [
     Route("GET", "/krill/debug/:id", krill_debug),
     Route("GET", "/technician/:id", technician),
     Route("POST", "/json/upload", json_upload),
-    Route("GET", "/_fake/uploads/:id/:name", download, Auth.NONE),
+    Route("GET", "/_aqfake/uploads/:id/:name", download, Auth.NONE),
 ]

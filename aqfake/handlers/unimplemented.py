@@ -1,6 +1,9 @@
-"""Aquarium routes pydent can call that the fake does not serve yet: 501, never a silent 404.
+"""Aquarium routes the fake does not serve: 501, never a silent 404.
 
-The table below is data: protocol section 2's rows that no handler module implements. The app
+Every route pydent can call is served. The table below lists the other routes of Aquarium's
+``config/routes.rb`` that clients may reach (the web UI's pages and the resources behind them),
+so a script that strays there learns that the fake does not cover it instead of getting a 404
+that Aquarium would never give. The app
 matches these routes after every other module's, so implementing a route elsewhere takes over
 from its row here (and the row should then be deleted; a test checks for leftovers). Aquarium's
 before-filters still run first, so an anonymous caller gets the usual sign-in redirect.
@@ -15,8 +18,29 @@ from ..wire import Response, json_response
 
 S, U = Auth.SIGNED_IN, Auth.UP_TO_DATE
 
-#: (method, path pattern, Aquarium's before-filters), in protocol section 2 order.
-UNIMPLEMENTED: tuple[tuple[str, str, Auth], ...] = ()
+#: (method, path pattern, Aquarium's before-filters).
+UNIMPLEMENTED: tuple[tuple[str, str, Auth], ...] = (
+    ("GET", "/browser", U),
+    ("GET", "/launcher", U),
+    ("GET", "/dashboard", U),
+    ("GET", "/samples/:id", S),
+    ("GET", "/items/:id", S),
+    ("GET", "/object_types/:id", S),
+    ("GET", "/jobs", S),
+    ("GET", "/jobs/:id", S),
+    ("GET", "/groups", U),
+    ("GET", "/groups/:id", U),
+    ("GET", "/budgets", U),
+    ("GET", "/budgets/:id", U),
+    ("GET", "/invoices", U),
+    ("GET", "/invoices/:id", U),
+    ("GET", "/wizards", U),
+    ("GET", "/wizards/:id", U),
+    ("GET", "/parameters", U),
+    ("GET", "/logs", U),
+    ("GET", "/libraries", U),
+    ("GET", "/users", S),
+)
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,6 @@ def test_polymorphic_field_value_parents(aq_fake, aq_session):
     assert samples and operations
 
 
-@pytest.mark.xfail(strict=True, reason="aqfake does not implement GET /sample_list yet")
 def test_search_close_matches_and_descriptions(aq_fake, aq_session):
     browser = aq_session.browser
     primers = aq_session.Sample.where({"sample_type_id": 1})

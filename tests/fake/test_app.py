@@ -104,18 +104,18 @@ def test_head_is_routed_like_get(fake):
 
 
 def test_unimplemented_route_answers_501_naming_it(fake):
-    response = get(fake, "/browser/create_samples", "POST", b"{}")
+    response = get(fake, "/budgets.json")
     assert response.status == 501
     assert response.json() == {
-        "errors": "aqfake does not implement POST /browser/create_samples yet",
-        "route": "POST /browser/create_samples",
+        "errors": "aqfake does not implement GET /budgets yet",
+        "route": "GET /budgets",
     }
-    made = get(fake, "/items/make/1/2.json")
-    assert made.json()["route"] == "GET /items/make/:sample_id/:object_type_id"
+    shown = get(fake, "/wizards/3")
+    assert shown.json()["route"] == "GET /wizards/:id"
 
 
 def test_unimplemented_routes_still_run_aquarium_filters(fake):
-    anonymous = fake.handle(Request("POST", "/plans.json", headers={"Host": "aquarium.test"}))
+    anonymous = fake.handle(Request("GET", "/budgets.json", headers={"Host": "aquarium.test"}))
     assert anonymous.status == 302
     assert anonymous.header("Location") == "http://aquarium.test/signin"
 

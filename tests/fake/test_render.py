@@ -259,7 +259,7 @@ def test_fixed_serializers_ignore_include_and_methods(lab: tuple[Store, Lab]) ->
     da = render(store, "DataAssociation", ids["da_gel"], include="upload", methods=["key"])
     assert list(da)[-2:] == ["upload", "url"]
     assert da["upload"]["upload_file_name"] == "gel.jpg"
-    assert da["url"] == f"http://aq.test/_fake/uploads/{ids['upload']}/gel.jpg"
+    assert da["url"] == f"http://aq.test/_aqfake/uploads/{ids['upload']}/gel.jpg"
 
 
 def test_data_association_without_upload_has_no_upload_keys(lab: tuple[Store, Lab]) -> None:
