@@ -64,19 +64,34 @@ def utcnow() -> datetime:
 def resolve_time(spec: Mapping[str, Any], now: datetime) -> str:
     """Text of ``now`` shifted by the amounts of a ``__time__`` body, to the second, UTC."""
     unknown = sorted(set(spec) - set(TIME_UNITS))
-    if unknown or not spec:
+    if unknown:
         raise AquariumQueryLanguageValidationError(
-            f"a __time__ object needs at least one of {sorted(TIME_UNITS)} "
-            f"and nothing else (got {sorted(spec)})"
+            f"a __time__ object takes only the amounts {sorted(TIME_UNITS)} (got {sorted(spec)})"
         )
     delta = timedelta(**{TIME_UNITS[key]: amount for key, amount in spec.items()})
     moment = now.astimezone(timezone.utc) if now.tzinfo else now
     return (moment + delta).strftime(TIME_FORMAT)
 
 
+def _time_amounts(value: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The amounts of a time value: inside ``__time__`` and, as pydent 1.0.11 reads them,
+    beside it (``{"__time__": {}, "__days__": -7}``); both places add up. None if not a time."""
+    if TIME_KEY not in value or not set(value) <= {TIME_KEY, *TIME_UNITS}:
+        return None
+    inner = value[TIME_KEY]
+    if not isinstance(inner, Mapping):
+        return None
+    amounts = dict(inner)
+    for key, amount in value.items():
+        if key != TIME_KEY:
+            amounts[key] = amounts.get(key, 0) + amount
+    return amounts
+
+
 def _parse_single(value: Any, now: datetime, where: str) -> Scalar:
-    if isinstance(value, Mapping) and set(value) == {TIME_KEY}:
-        return resolve_time(value[TIME_KEY], now)
+    amounts = _time_amounts(value) if isinstance(value, Mapping) else None
+    if amounts is not None:
+        return resolve_time(amounts, now)
     if isinstance(value, _SCALARS):
         return value
     raise AquariumQueryLanguageValidationError(

@@ -148,10 +148,18 @@ def test_default_reference_time_is_now_in_utc() -> None:
     assert before <= stamp <= after
 
 
-@pytest.mark.parametrize("spec", [{}, {"__day__": 1}, {"__days__": 1, "x": 2}])
+@pytest.mark.parametrize("spec", [{"__day__": 1}, {"__days__": 1, "x": 2}])
 def test_bad_time_objects(spec: dict[str, Any]) -> None:
     with pytest.raises(AquariumQueryLanguageValidationError, match="__time__"):
         resolve_time(spec, NOW)
+
+
+def test_time_amounts_beside_time_are_added_as_pydent_reads_them() -> None:
+    assert resolve_time({}, NOW) == "2026-11-26 23:01:51"
+    beside = {"__time__": {}, "__days__": 1}
+    assert parse_value({"__gt__": beside}, NOW).value == "2026-11-27 23:01:51"
+    both = {"__time__": {"__hours__": 1}, "__hours__": 1}
+    assert parse_value(both, NOW) == "2026-11-27 01:01:51"
 
 
 def test_parse_value() -> None:
