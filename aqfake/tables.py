@@ -542,3 +542,68 @@ def record_target(model_name: str, key: str) -> str | None:
             return record_target(via.target, assoc.source) if via else None
         return assoc.target if assoc.target in MODELS else None
     return METHOD_TARGETS.get(key)
+
+
+# -- database constraints ----------------------------------------------------------------------
+
+#: Foreign keys MySQL enforces (section 6.5), by table: column -> referenced table.
+FOREIGN_KEYS: dict[str, dict[str, str]] = {
+    "samples": {"sample_type_id": "sample_types", "user_id": "users"},
+    "items": {"object_type_id": "object_types", "sample_id": "samples", "locator_id": "locators"},
+    "field_values": {
+        "child_item_id": "items",
+        "child_sample_id": "samples",
+        "allowable_field_type_id": "allowable_field_types",
+        "field_type_id": "field_types",
+    },
+    "allowable_field_types": {
+        "field_type_id": "field_types",
+        "sample_type_id": "sample_types",
+        "object_type_id": "object_types",
+    },
+    "data_associations": {"upload_id": "uploads"},
+    "operations": {"operation_type_id": "operation_types", "user_id": "users"},
+    "plans": {"budget_id": "budgets", "user_id": "users"},
+    "plan_associations": {"plan_id": "plans", "operation_id": "operations"},
+    "job_associations": {"job_id": "jobs", "operation_id": "operations"},
+    "jobs": {"group_id": "groups", "user_id": "users"},
+    "uploads": {"job_id": "jobs"},
+    "wires": {"from_id": "field_values", "to_id": "field_values"},
+    "part_associations": {"part_id": "items", "collection_id": "items"},
+    "memberships": {"user_id": "users", "group_id": "groups"},
+    "user_budget_associations": {"user_id": "users", "budget_id": "budgets"},
+    "accounts": {
+        "budget_id": "budgets",
+        "job_id": "jobs",
+        "operation_id": "operations",
+        "user_id": "users",
+    },
+    "invoices": {"budget_id": "budgets", "user_id": "users"},
+}
+
+#: Unique indexes not covered by a validation, by table: (index name, columns).
+UNIQUE_INDEXES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "part_associations": (
+        (
+            "index_part_associations_on_collection_id_and_row_and_column",
+            ("collection_id", "row", "column"),
+        ),
+    ),
+}
+
+
+def referencing(table: str) -> tuple[tuple[str, str], ...]:
+    """``(child table, column)`` pairs whose foreign key references ``table``: the rows an
+    ``ON DELETE CASCADE`` reaches (every key of section 6.5 cascades)."""
+    return _REFERENCING.get(table, ())
+
+
+_REFERENCING: dict[str, tuple[tuple[str, str], ...]] = {
+    target: tuple(
+        (child, column)
+        for child, keys in FOREIGN_KEYS.items()
+        for column, referenced in keys.items()
+        if referenced == target
+    )
+    for target in {t for keys in FOREIGN_KEYS.values() for t in keys.values()}
+}

@@ -22,11 +22,12 @@ from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, RenderError, parse_include
 from ..routing import Context, Route
 from ..store import Row, Store
+from ..transaction import Transaction
 from ..wire import Response, json_response
 from .inventory_records import (
     RubyError,
-    UndoLog,
     associate,
+    begin,
     dimensions,
     full_messages,
     make_item,
@@ -66,7 +67,7 @@ def items_make(ctx: Context, sample_id: str, object_type_id: str) -> Response:
     """``GET /items/make/:sid/:oid``: a new item of the type (in the next wizard slot)."""
     store = ctx.store
     object_type = _find(store, "object_types", "ObjectType", object_type_id)
-    log = UndoLog(store)
+    log = begin(store)
     try:
         if object_type.get("handler") == "collection":
             item = make_item(log, object_type, data=COLLECTION_DATA)
@@ -86,7 +87,7 @@ def items_move(ctx: Context, id: str) -> Response:
     item = _find(store, "items", "Item", id)
     location = ctx.params.get("location")
     try:
-        errors = move_to(UndoLog(store), item, location)
+        errors = move_to(begin(store), item, location)
         fresh = store.get("items", item["id"]) or item
         where = Renderer(store, ctx.base_url).item_location(fresh)
     except (RubyError, RenderError):
@@ -103,7 +104,7 @@ def items_store(ctx: Context, id: str) -> Response:
     """``GET /items/store/:id``: the item in its next wizard slot (or ``Bench``), or 422."""
     item = _find(ctx.store, "items", "Item", id)
     try:
-        errors = store_item(UndoLog(ctx.store), item)
+        errors = store_item(begin(ctx.store), item)
         fresh = ctx.store.get("items", item["id"]) or item
         rendered = Renderer(ctx.store, ctx.base_url).record("Item", fresh)
     except (RubyError, RenderError):
@@ -124,7 +125,7 @@ def collections_new(ctx: Context, object_type_id: str) -> Response:
     """``PUT /collections/:object_type_id``: a new, empty collection (body ignored)."""
     object_type = _find(ctx.store, "object_types", "ObjectType", object_type_id)
     try:
-        row = new_collection(UndoLog(ctx.store), object_type)
+        row = new_collection(begin(ctx.store), object_type)
         fresh = ctx.store.get("items", row["id"]) or row
         return json_response(Renderer(ctx.store, ctx.base_url).record("Collection", fresh))
     except (RubyError, RenderError):
@@ -204,7 +205,7 @@ def assign_sample(ctx: Context, id: str) -> Response:
     store = ctx.store
     collection = _find(store, "items", "Collection", id)
     sample = _find(store, "samples", "Sample", ctx.params.get("sample_id"))
-    log = UndoLog(store)
+    log = begin(store)
     try:
         grid = part_grid(store, collection)
         for r, c in _pairs(ctx.params.get("pairs")):
@@ -216,7 +217,7 @@ def assign_sample(ctx: Context, id: str) -> Response:
                 _set_part(log, collection, r, c, sample)
                 continue
             old = part["sample_id"]
-            log.save("items", store.get("items", part["id"]) or part, {"sample_id": sample["id"]})
+            log.update("items", part["id"], {"sample_id": sample["id"]})
             message = (
                 f"The sample at {_text(r)}, {_text(c)} was changed from {_text(old)} "
                 f"to {sample['id']}."
@@ -227,7 +228,7 @@ def assign_sample(ctx: Context, id: str) -> Response:
     return redirect(f"{ctx.base_url}/collections/{id}")
 
 
-def _set_part(log: UndoLog, collection: Row, r: Any, c: Any, sample: Row) -> None:
+def _set_part(log: Transaction, collection: Row, r: Any, c: Any, sample: Row) -> None:
     """``Collection#set``: a new ``__Part`` item for the sample at (r, c)."""
     part = make_item(log, part_type(log.store), sample["id"])
     row, column = record_id(r), record_id(c)
@@ -235,7 +236,7 @@ def _set_part(log: UndoLog, collection: Row, r: Any, c: Any, sample: Row) -> Non
         "part_associations", collection_id=collection["id"], row=row, column=column
     )
     if len(links) == 1:
-        log.save("part_associations", links[0], {"part_id": part["id"]})
+        log.update("part_associations", links[0]["id"], {"part_id": part["id"]})
         return
     values = {"collection_id": collection["id"], "part_id": part["id"], "row": row}
     log.insert("part_associations", {**values, "column": column})
@@ -245,7 +246,7 @@ def delete_selection(ctx: Context, id: str) -> Response:
     """``POST /collections/:id/delete_selection``: mark the parts deleted, then 302 to show."""
     store = ctx.store
     collection = _find(store, "items", "Collection", id)
-    log = UndoLog(store)
+    log = begin(store)
     try:
         for r, c in _pairs(ctx.params.get("pairs")):
             if isinstance(r, (dict, list)) or isinstance(c, (dict, list)):

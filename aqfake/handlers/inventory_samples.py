@@ -26,11 +26,12 @@ from ..casting import (
 from ..render import Renderer
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
+from ..transaction import Transaction
 from ..wire import Response, json_response
 from .inventory_records import (
     Errors,
     RubyError,
-    UndoLog,
+    begin,
     blank,
     full_messages,
     not_found_message,
@@ -66,9 +67,9 @@ def _truthy(value: Any) -> bool:
 
 
 class SampleCreator:
-    """``Sample.creator`` for one request: creates samples through one :class:`UndoLog`."""
+    """``Sample.creator`` for one request: creates samples through one :class:`Transaction`."""
 
-    def __init__(self, log: UndoLog, user: Row) -> None:
+    def __init__(self, log: Transaction, user: Row) -> None:
         self.log = log
         self.store: Store = log.store
         self.user = user
@@ -147,7 +148,7 @@ class SampleCreator:
             fv = self.log.insert(
                 "field_values", {"parent_class": "Sample", "parent_id": sample["id"], "name": text}
             )
-        self.log.save("field_values", fv, self._value_changes(field_type, raw_fv))
+        self.log.update("field_values", fv["id"], self._value_changes(field_type, raw_fv))
 
     def _value_changes(self, field_type: Row, raw_fv: Any) -> dict[str, Any]:
         ftype = field_type["ftype"]
@@ -219,7 +220,7 @@ def _sample_from_identifier(store: Store, text: Any) -> Row | None:
 def create_samples(ctx: Context) -> Response:
     """``POST /browser/create_samples``: all samples or none, always answering 200."""
     assert ctx.user is not None  # the route requires a signed-in user
-    log = UndoLog(ctx.store)
+    log = begin(ctx.store)
     creator = SampleCreator(log, ctx.user)
     created: list[Row] = []
     try:

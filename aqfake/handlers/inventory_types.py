@@ -21,12 +21,13 @@ from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, RenderError
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
-from ..validations import FOREIGN_KEYS, foreign_key_violation, validate
+from ..transaction import Transaction
+from ..validations import foreign_key_violation, validate
 from ..wire import Response, deep_munge, html_response, json_response
 from .inventory_records import (
     Errors,
     RubyError,
-    UndoLog,
+    begin,
     blank,
     errors_object,
     full_messages,
@@ -159,7 +160,7 @@ def create_object_type(ctx: Context, format: str | None = None) -> Response:
         return json_response(errors_object(errors), 422)
     if foreign_key_violation(store, "object_types", candidate):
         return server_error(path)
-    row = UndoLog(store).insert("object_types", values)
+    row = begin(store).insert("object_types", values)
     if format != "json":
         return redirect(f"{ctx.base_url}/object_types")
     rendered = Renderer(store, ctx.base_url).record("ObjectType", row)
@@ -201,7 +202,7 @@ def update_object_type(ctx: Context, id: str, format: str | None = None) -> Resp
         return json_response(errors_object(errors), 422)
     if foreign_key_violation(store, "object_types", {**object_type, **changes}):
         return server_error(path)
-    UndoLog(store).save("object_types", object_type, changes)
+    begin(store).update("object_types", object_type["id"], changes)
     if format != "json":
         return redirect(f"{ctx.base_url}/object_types")
     return Response(204)
@@ -253,7 +254,7 @@ def create_sample_type(ctx: Context) -> Response:
         errors = validate(store, "SampleType", values)
         if errors:
             return json_response({"errors": errors})
-        log = UndoLog(store)
+        log = begin(store)
         row = log.insert("sample_types", values)
         FieldTypeSaver(log, row).save(attrs.get("field_types"))
         rendered = Renderer(store, ctx.base_url).record("SampleType", row)
@@ -278,9 +279,9 @@ def update_sample_type(ctx: Context, id: str) -> Response:
             {"name": None, "description": None, **raw},
             SAMPLE_TYPE_ATTRIBUTES,
         )
-        log = UndoLog(store)
+        log = begin(store)
         if not validate(store, "SampleType", {**sample_type, **changes}):
-            log.save("sample_types", sample_type, changes)
+            log.update("sample_types", sample_type["id"], changes)
         FieldTypeSaver(log, sample_type).save(raw.get("field_types"))
         current = store.get("sample_types", sample_type["id"]) or sample_type
         rendered = Renderer(store, ctx.base_url).record("SampleType", {**current, **changes})
@@ -292,7 +293,7 @@ def update_sample_type(ctx: Context, id: str) -> Response:
 class FieldTypeSaver:
     """``FieldTyper#save_field_types``: create, update or destroy field types and their AFTs."""
 
-    def __init__(self, log: UndoLog, parent: Row, parent_class: str = "SampleType") -> None:
+    def __init__(self, log: Transaction, parent: Row, parent_class: str = "SampleType") -> None:
         self.log = log
         self.store = log.store
         self.parent = parent
@@ -318,12 +319,12 @@ class FieldTypeSaver:
             if ruby_truthy(raw_ft.get("deleted")):
                 found = self.store.get("field_types", record_id(raw_ft["id"]))
                 if found is not None:
-                    destroy(self.log, "field_types", found["id"])
+                    self.log.delete("field_types", found["id"])
                 return None
             existing = self._find("field_types", "FieldType", raw_ft["id"])
             changes = assign(self.store, "field_types", raw_ft, FIELD_TYPE_UPDATES)
             if not validate(self.store, "FieldType", {**existing, **changes}):
-                return self.log.save("field_types", existing, changes)
+                return self.log.update("field_types", existing["id"], changes)
             return existing
         values = assign(self.store, "field_types", raw_ft, FIELD_TYPE_ATTRIBUTES)
         values.update(parent_class=self.parent_class, parent_id=self.parent["id"])
@@ -335,13 +336,13 @@ class FieldTypeSaver:
         if ruby_truthy(raw_aft.get("id")):
             aft = self._find("allowable_field_types", "AllowableFieldType", raw_aft["id"])
             if ruby_truthy(raw_aft.get("deleted")):
-                destroy(self.log, "allowable_field_types", aft["id"])
+                self.log.delete("allowable_field_types", aft["id"])
                 return
             changes = assign(
                 self.store, "allowable_field_types", raw_aft, ("sample_type_id", "object_type_id")
             )
             self._check({**aft, **changes})
-            self.log.save("allowable_field_types", aft, changes)
+            self.log.update("allowable_field_types", aft["id"], changes)
             return
         if field_type is None:
             raise RubyError("You cannot call create unless the parent is saved")
@@ -362,16 +363,6 @@ class FieldTypeSaver:
         violation = foreign_key_violation(self.store, "allowable_field_types", row)
         if violation is not None:
             raise RubyError(violation)
-
-
-def destroy(log: UndoLog, table: str, row_id: int) -> None:
-    """Delete a row and, as MySQL's ``ON DELETE CASCADE`` does, every row referring to it."""
-    for child_table, keys in FOREIGN_KEYS.items():
-        for column, target in keys.items():
-            if target == table:
-                for child in log.store.lookup(child_table, **{column: row_id}):
-                    destroy(log, child_table, child["id"])
-    log.delete(table, row_id)
 
 
 ROUTES: list[Route] = [

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from functools import cache
 from typing import Any
 
+from .. import transaction
 from ..casting import CastError, from_user, ruby_class, ruby_inspect, ruby_to_i
-from ..store import Row, Store
-from ..validations import FOREIGN_KEYS, foreign_key_violation
+from ..store import Row, Store, StoreError
 from ..wire import dump_json
 
 #: Operation statuses the planner never moves (section 5.19).
@@ -113,74 +112,24 @@ def attributes(store: Store, table: str, values: Mapping[str, Any]) -> dict[str,
 # -- writes that can be undone ------------------------------------------------------------------
 
 
-class Transaction:
-    """Store writes with an undo log: :meth:`rollback` puts every touched row back.
-
-    Foreign keys are checked as MySQL would (:class:`RubyError` with the database message), and
-    :meth:`delete` cascades like the ``ON DELETE CASCADE`` keys of protocol section 6.5.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._undo: list[tuple[str, str, Any]] = []
+class Transaction(transaction.Transaction):
+    """The store transaction as Rails drives it: values are cast as attribute writes, and a
+    database refusal (a foreign key pointing nowhere) is a :class:`RubyError` with MySQL's
+    message. Deletes cascade like the ``ON DELETE CASCADE`` keys of protocol section 6.5."""
 
     def insert(self, table: str, values: Mapping[str, Any]) -> Row:
         fields = attributes(self.store, table, values)
-        self._check_keys(table, fields)
-        row = self.store.insert(table, fields)
-        self._undo.append(("delete", table, row["id"]))
-        return row
+        try:
+            return super().insert(table, fields)
+        except transaction.ConstraintError as exc:
+            raise RubyError(str(exc)) from exc
 
     def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> Row:
         fields = attributes(self.store, table, values)
-        before = self.store.get(table, row_id)
-        if before is None:
-            raise RubyError(f"Couldn't find {table} row {row_id}")
-        changed = {k: v for k, v in fields.items() if k != "id" and before.get(k) != v}
-        if not changed:  # Rails saves nothing (and keeps updated_at) when nothing changed
-            return before
-        self._check_keys(table, {**before, **changed})
-        fields = changed
-        saved = dict(before)
-        row = self.store.update(table, row_id, fields)
-        self._undo.append(("replace", table, saved))
-        return row
-
-    def delete(self, table: str, row_id: int) -> None:
-        """Delete a row and, first, every row whose foreign key points at it (recursively)."""
-        for child_table, column in _referencing(table):
-            for child in self.store.lookup(child_table, **{column: row_id}):
-                self.delete(child_table, child["id"])
-        if self.store.get(table, row_id) is not None:
-            row = self.store.delete(table, row_id)
-            self._undo.append(("insert", table, dict(row)))
-
-    def rollback(self) -> None:
-        """Undo every write of this transaction, newest first."""
-        for action, table, payload in reversed(self._undo):
-            if action == "delete":
-                self.store.delete(table, payload)
-            elif action == "replace":
-                self.store.replace(table, payload["id"], payload)
-            else:
-                self.store.insert(table, payload)
-        self._undo.clear()
-
-    def _check_keys(self, table: str, row: Mapping[str, Any]) -> None:
-        problem = foreign_key_violation(self.store, table, row)
-        if problem is not None:
-            raise RubyError(problem)
-
-
-@cache
-def _referencing(table: str) -> tuple[tuple[str, str], ...]:
-    """``(child table, column)`` pairs whose foreign key references ``table``."""
-    return tuple(
-        (child, column)
-        for child, keys in FOREIGN_KEYS.items()
-        for column, target in keys.items()
-        if target == table
-    )
+        try:
+            return super().update(table, row_id, fields)
+        except StoreError as exc:
+            raise RubyError(str(exc)) from exc
 
 
 # -- reading the plan graph ---------------------------------------------------------------------
