@@ -230,7 +230,8 @@ def _track_misses(cassette: AqCassette, misses: list[str]) -> None:
 
     def find_and_remember(request: Any) -> list[tuple[Any, list[str], Any]]:
         found = find(request)
-        lines = [key_of(request).describe()[:200]]
+        scrubbed = cassette.filter_request(request)  # never print a password typed at replay
+        lines = [key_of(scrubbed).describe()[:200] if scrubbed else str(request)]
         lines += [f"    closest: {line}" for line in _near_miss_lines(found)]
         misses.append("\n".join(lines))
         return found

@@ -316,3 +316,26 @@ def test_replay_logs_in_where_the_recording_did(tmp_path: Path, uri: str, expect
     body = '{"session": {"login": "Marie", "password": "<AQ:password>"}}'
     cassette.append(Request("POST", uri, body, {}), ok)
     assert recorded_login(cassette) == ("Marie", expected)
+
+
+def test_unmatched_login_is_reported_without_the_password(
+    pytester: pytest.Pytester, credentials: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(pytester).assert_outcomes(passed=1)
+    no_credentials(monkeypatch)
+    other_user = """
+import requests
+
+def test_login(aq_cassette):
+    requests.post(
+        "http://anywhere.test/sessions.json",
+        json={"session": {"login": "someone", "password": "hunter2-typed-at-replay"}},
+    )
+"""
+    pytester.makepyfile(test_lab=other_user.replace("test_login", "test_primers"))
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    section = out[out.index("aq_cassette: unmatched requests") :].split("=====")[0]
+    assert '"login":"someone","password":"<AQ:password>"' in section
+    assert "hunter2" not in section
