@@ -365,6 +365,14 @@ def aq_recorded_session(request: pytest.FixtureRequest) -> Any:
         # The recorded login would replay a scrubbed, useless token: log in for real before
         # the cassette is active, then drop the connections opened so far, so everything
         # after the login goes through the cassette.
+        if _CASSETTE in item.stash:
+            pytest.fail(
+                "With --aq-record-mode=new_episodes, aq_recorded_session logs in before the "
+                "cassette starts, but aq_cassette was set up first. Name aq_recorded_session "
+                "before aq_cassette in the test's arguments (or drop aq_cassette: "
+                "aq_recorded_session activates it).",
+                pytrace=False,
+            )
         info = CassetteInfo(cassette_path(item), "new_episodes", item.nodeid)
         url, login, password = recording_credentials(request.config, info)
         session = AqSession(login, password, url)

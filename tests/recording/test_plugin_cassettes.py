@@ -339,3 +339,19 @@ def test_login(aq_cassette):
     section = out[out.index("aq_cassette: unmatched requests") :].split("=====")[0]
     assert '"login":"someone","password":"<AQ:password>"' in section
     assert "hunter2" not in section
+
+
+def test_new_episodes_needs_the_session_before_the_bare_cassette(
+    pytester: pytest.Pytester, credentials: str
+) -> None:
+    record(pytester).assert_outcomes(passed=1)
+    pytester.makepyfile(
+        test_lab=RECORDED.replace("(aq_recorded_session)", "(aq_cassette, aq_recorded_session)")
+    )
+    result = run(pytester, "--aq-record-mode=new_episodes")
+    result.assert_outcomes(errors=1)
+    assert "Name aq_recorded_session before aq_cassette" in result.stdout.str()
+    pytester.makepyfile(
+        test_lab=RECORDED.replace("(aq_recorded_session)", "(aq_recorded_session, aq_cassette)")
+    )
+    run(pytester, "--aq-record-mode=new_episodes").assert_outcomes(passed=1)
