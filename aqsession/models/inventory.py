@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -37,6 +38,19 @@ ITEM_COLUMNS = (
 )
 DELETED_LOCATION = "deleted"
 PART_OBJECT_TYPE = "__Part"
+
+
+def _property_value(field_type: Any, field_value: Any) -> Any:
+    """A field value as ``Sample.properties`` shows it: number fields decoded from the JSON text
+    Aquarium stores (``"1015.0"`` -> ``1015.0``), as pydent does; text that is not JSON stays
+    as it is rather than failing the whole dictionary."""
+    value = field_value.val
+    if field_type.ftype == "number" and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 class Sample(FieldValueInterface, ModelBase):
@@ -99,7 +113,7 @@ class Sample(FieldValueInterface, ModelBase):
         """``{field name: value}`` (a Sample for sample fields, a list for array fields)."""
         result: dict[str, Any] = {}
         for ft in self._field_types():
-            values = [fv.val for fv in self.get_field_value_array(ft.name)]
+            values = [_property_value(ft, fv) for fv in self.get_field_value_array(ft.name)]
             result[ft.name] = values if ft.array else (values[0] if values else None)
         return result
 

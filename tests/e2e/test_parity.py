@@ -1,0 +1,246 @@
+"""Parity: the same lab script, run by pydent 1.0.11 and by aqsession, gives the same answers.
+
+Each script under ``parity/`` is written against pydent's public session API and picks its
+client from ``AQ_CLIENT``; nothing else differs between the two runs. Both run as subprocesses
+(pydent in its own venv, aqsession in ours) against one live ``aqfake serve``, reset to the
+seeded demo lab before each run, so writes land on identical state and get identical ids.
+The request counts come from the fake's journal, i.e. what the server actually received.
+The tour also runs in-process (aqsession over ``FakeAquarium.mock()``) to show the in-process
+transport and the live server agree.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import truth
+from .harness import SCENARIO_SECONDS, LiveFake, child_env
+
+# One worker for the module under `--dist loadgroup`: its fake serves both clients in turn.
+pytestmark = [pytest.mark.pydent, pytest.mark.xdist_group("parity")]
+
+PARITY = Path(__file__).with_name("parity")
+Summary = dict[str, Any]
+
+
+def reset(fake: LiveFake) -> None:
+    """Put the served lab back to its seed, so every run starts from the same rows and ids."""
+    request = urllib.request.Request(f"{fake.url}/_aqfake/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.load(response) == {"status": "reset"}
+
+
+def run_script(
+    python: Path, client: str, fake: LiveFake, name: str, params: dict[str, Any]
+) -> Summary:
+    """Run ``parity/<name>.py`` with ``client`` on a freshly reset fake; return its summary.
+
+    ``total`` is added: every request the fake journaled during the run (control requests
+    are not journaled), which the per-phase counts of the script must add up to.
+    """
+    reset(fake)
+    before = fake.control("journal?since=999999999")["next"]
+    done = subprocess.run(
+        [str(python), str(PARITY / f"{name}.py")],
+        input=json.dumps({"url": fake.url, "params": params}),
+        capture_output=True,
+        text=True,
+        env={**child_env(), "AQ_CLIENT": client},
+        cwd=PARITY,
+        timeout=SCENARIO_SECONDS,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(
+            f"{name} with {client} crashed (exit {done.returncode}):\n{done.stderr}"
+        )
+    summary: Summary = json.loads(done.stdout)
+    summary["total"] = fake.control("journal?since=999999999")["next"] - before
+    return summary
+
+
+@pytest.fixture(scope="module")
+def both(pydent_python: Path, live_fake: LiveFake) -> Any:
+    """``both(name, params)`` -> ``{"pydent": summary, "aqsession": summary}``."""
+
+    def run(name: str, params: dict[str, Any]) -> dict[str, Summary]:
+        return {
+            "pydent": run_script(pydent_python, "pydent", live_fake, name, params),
+            "aqsession": run_script(Path(sys.executable), "aqsession", live_fake, name, params),
+        }
+
+    return run
+
+
+def differing(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The checks whose outcomes differ, as ``{check: (pydent's, aqsession's)}``."""
+    return {k: (a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
+
+
+# -- script (a): the session API tour ---------------------------------------------------------
+
+
+def tour_params_of(store: Any) -> dict[str, Any]:
+    """A sample with a sample-valued field and items, one of its items, a plan with wires,
+    an operation type with a protocol, and an AQL target (its type, its item's object type)."""
+
+    def has_sample_field_and_items(sample: dict[str, Any]) -> bool:
+        return bool(truth.rows(store, "items", sample_id=sample["id"])) and any(
+            fv["child_sample_id"] is not None
+            for fv in truth.field_values_of(store, "Sample", sample["id"])
+        )
+
+    sample = truth.first_where(
+        store, "samples", has_sample_field_and_items, "sample with a sample field and items"
+    )
+    item = truth.rows(store, "items", sample_id=sample["id"])[0]
+    st = store.get("sample_types", sample["sample_type_id"])
+    plan = truth.first_where(
+        store, "plans", lambda p: truth.plan_wires(store, p["id"]) != [], "plan with wires"
+    )
+    ot = truth.first_where(
+        store,
+        "operation_types",
+        lambda o: (
+            truth.newest_code(store, "OperationType", o["id"], "protocol") is not None
+            and truth.field_types_of(store, "OperationType", o["id"]) != []
+        ),
+        "operation type with field types and a protocol",
+    )
+    return {
+        "sample": {"id": sample["id"], "name": sample["name"]},
+        "other_id": next(s["id"] for s in store.rows("samples") if s["id"] != sample["id"]),
+        "sample_type": {"id": st["id"], "name": st["name"]},
+        "item_id": item["id"],
+        "plan_id": plan["id"],
+        "operation_type_id": ot["id"],
+        "missing_id": max(truth.ids(store.rows("samples"))) + 1000,
+        "user_id": sample["user_id"],
+        "key": "parity_note",
+        "object_type": store.get("object_types", item["object_type_id"])["name"],
+        "exclude_name": sample["name"],
+    }
+
+
+@pytest.fixture(scope="module")
+def tour_params(demo_store: Any) -> dict[str, Any]:
+    return tour_params_of(demo_store)
+
+
+@pytest.fixture(scope="module")
+def tour(both: Any, tour_params: dict[str, Any]) -> dict[str, Summary]:
+    return both("session_tour", tour_params)
+
+
+def test_tour_answers_are_identical(tour: dict[str, Summary]) -> None:
+    """Every answer of the tour is the same with aqsession as with pydent."""
+    assert differing(tour["pydent"]["same"], tour["aqsession"]["same"]) == {}
+
+
+def test_tour_answers_are_not_all_errors(tour: dict[str, Summary]) -> None:
+    """Guard against two clients agreeing only because both failed everywhere."""
+    same = tour["pydent"]["same"]
+    errors = {k for k, v in same.items() if "error" in v}
+    assert errors == {"query_invalid", "unknown_model"}
+
+
+def test_tour_requests_off_get(tour: dict[str, Summary]) -> None:
+    """A GET with requests off: pydent's documented KeyError (§10.1), aqsession's proper error."""
+    assert tour["pydent"]["own"]["off.get"] == {"error": "KeyError"}
+    assert tour["aqsession"]["own"]["off.get"] == {"value": "ForbiddenRequestError"}
+
+
+def test_tour_request_counts_add_up(tour: dict[str, Summary]) -> None:
+    """The per-phase counts account for every request the fake received, for both clients."""
+    for summary in tour.values():
+        assert sum(summary["requests"].values()) == summary["total"]
+
+
+def test_tour_in_process_matches_live(
+    tour: dict[str, Summary], tour_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aqsession over the in-process transport gives the live run's answers and counts."""
+    import aqsession
+    from aqfake.app import FakeAquarium
+
+    monkeypatch.syspath_prepend(str(PARITY))
+    script = importlib.import_module("session_tour")
+    fake = FakeAquarium("demo")
+    with fake.mock():
+        summary = script.run(aqsession, fake.base_url, tour_params, fake.journal.mark)
+    summary = json.loads(json.dumps(summary, default=str))
+    live = tour["aqsession"]
+    assert differing(summary["same"], live["same"]) == {}
+    assert summary["own"] == live["own"]
+    assert summary["requests"] == live["requests"]
+
+
+# -- script (b): cache, browser.get, requests off, the context manager -------------------------
+
+
+def cache_params_of(store: Any) -> dict[str, Any]:
+    """Three samples of three sample types, each with items and field types; one other sample."""
+    chosen: dict[int, int] = {}
+    for s in store.rows("samples"):
+        if (
+            s["sample_type_id"] not in chosen
+            and truth.rows(store, "items", sample_id=s["id"])
+            and truth.field_types_of(store, "SampleType", s["sample_type_id"])
+        ):
+            chosen[s["sample_type_id"]] = s["id"]
+    picked = list(chosen.values())[:3]
+    assert len(picked) == 3, "the demo lab needs samples with items of three sample types"
+    uncached = next(s["id"] for s in store.rows("samples") if s["id"] not in picked)
+    return {"sample_ids": picked, "uncached_id": uncached}
+
+
+@pytest.fixture(scope="module")
+def cache_walk(both: Any, demo_store: Any) -> dict[str, Summary]:
+    return both("cache_walk", cache_params_of(demo_store))
+
+
+def test_cache_walk_answers_are_identical(cache_walk: dict[str, Summary]) -> None:
+    assert differing(cache_walk["pydent"]["same"], cache_walk["aqsession"]["same"]) == {}
+
+
+def test_cache_walk_keeps_relationships_after_requests_off(
+    cache_walk: dict[str, Summary],
+) -> None:
+    """pydent loses loaded relationships when a with_requests_off block merges its cache back
+    (§10.9, §10.25), so walking with requests off fails; aqsession walks the same graph."""
+    assert cache_walk["pydent"]["own"] == {"strict.walk": {"error": "ForbiddenRequestError"}}
+    assert cache_walk["aqsession"]["own"] == {
+        "strict.walk": cache_walk["aqsession"]["same"]["walk_in_s"]
+    }
+
+
+def test_cache_walk_reads_the_graph_offline(cache_walk: dict[str, Summary]) -> None:
+    """After one browser.get (4 requests: SampleType, FieldType, Item, ObjectType) aqsession
+    walks, looks up cached samples and hands the models back without a single request."""
+    counts = cache_walk["aqsession"]["requests"]
+    assert counts["browser.get"] == 4
+    offline = ("walk_cached", "requests_off", "swapped_off", "handed_back", "parent_requests_off")
+    assert {k: counts[k] for k in offline} == dict.fromkeys(offline, 0)
+    assert counts["lazy_after_handback"] == 1
+
+
+def test_cache_walk_makes_no_more_requests_than_pydent(cache_walk: dict[str, Summary]) -> None:
+    """Per phase and in total, aqsession sends at most as many requests as pydent."""
+    ours, theirs = cache_walk["aqsession"], cache_walk["pydent"]
+    assert ours["total"] <= theirs["total"]
+    more = {
+        k: (n, theirs["requests"][k])
+        for k, n in ours["requests"].items()
+        if n > theirs["requests"][k]
+    }
+    assert more == {}
+    for summary in cache_walk.values():
+        assert sum(summary["requests"].values()) == summary["total"]
