@@ -156,6 +156,33 @@ def test_tour_requests_off_get(tour: dict[str, Summary]) -> None:
     """A GET with requests off: pydent's documented KeyError (§10.1), aqsession's proper error."""
     assert tour["pydent"]["own"]["off.get"] == {"error": "KeyError"}
     assert tour["aqsession"]["own"]["off.get"] == {"value": "ForbiddenRequestError"}
+    assert (
+        set(tour["pydent"]["own"])
+        == set(tour["aqsession"]["own"])
+        == {
+            "off.get",
+            "paged_where_limit",
+        }
+    )
+
+
+def test_tour_paged_limit(tour: dict[str, Summary]) -> None:
+    """limit 5 with pages of 3: pydent returns 6 rows (§10.17), aqsession the first 5 of them."""
+    theirs = tour["pydent"]["own"]["paged_where_limit"]["value"]
+    ours = tour["aqsession"]["own"]["paged_where_limit"]["value"]
+    assert len(theirs) == 6
+    assert ours == theirs[:5]
+
+
+def test_tour_makes_no_more_requests_than_pydent(tour: dict[str, Summary]) -> None:
+    ours, theirs = tour["aqsession"], tour["pydent"]
+    assert ours["total"] <= theirs["total"]
+    more = {
+        k: (n, theirs["requests"][k])
+        for k, n in ours["requests"].items()
+        if n > theirs["requests"][k]
+    }
+    assert more == {}
 
 
 def test_tour_request_counts_add_up(tour: dict[str, Summary]) -> None:
@@ -227,7 +254,14 @@ def test_cache_walk_reads_the_graph_offline(cache_walk: dict[str, Summary]) -> N
     walks, looks up cached samples and hands the models back without a single request."""
     counts = cache_walk["aqsession"]["requests"]
     assert counts["browser.get"] == 4
-    offline = ("walk_cached", "requests_off", "swapped_off", "handed_back", "parent_requests_off")
+    offline = (
+        "walk_cached",
+        "requests_off",
+        "swapped_off",
+        "handed_back",
+        "parent_requests_off",
+        "aql_use_cache",
+    )
     assert {k: counts[k] for k in offline} == dict.fromkeys(offline, 0)
     assert counts["lazy_after_handback"] == 1
 

@@ -116,6 +116,14 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
             lambda: refused(client, lambda: off.Sample.find(p["sample_ids"][0]).name),
         )
 
+    out.phase("aql_use_cache")
+    query = {
+        "__model__": "Sample",
+        "__query__": {"id": p["sample_ids"]},
+        "__return__": {"items": "object_type"},
+    }
+    out.check("aql_use_cache", lambda: walk(session.query(query, use_cache=True)))
+
     out.phase("lazy_after_handback")
     out.check(
         "field_values",
