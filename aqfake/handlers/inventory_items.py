@@ -23,13 +23,13 @@ from ..render import Renderer, RenderError, parse_include
 from ..routing import Context, Route
 from ..store import Row, Store
 from ..transaction import Transaction
+from ..validations import full_messages
 from ..wire import Response, json_response
 from .inventory_records import (
     RubyError,
     associate,
     begin,
     dimensions,
-    full_messages,
     make_item,
     mark_as_deleted,
     move_to,

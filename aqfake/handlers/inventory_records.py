@@ -28,7 +28,7 @@ from ..casting import ruby_class, ruby_inspect, ruby_to_i, ruby_to_s
 from ..render import wizard_location
 from ..store import Row, Store
 from ..transaction import Transaction
-from ..validations import foreign_key_violation
+from ..validations import Errors, foreign_key_violation, full_messages, model_errors
 from ..wire import dump_json
 
 #: A move past the highest slot creates at most this many empty locators on the way.
@@ -36,8 +36,6 @@ MAX_LOCATOR_BLOCK = 10_000
 PART_TYPE = "__Part"
 DELETED = "deleted"
 BENCH = "Bench"
-
-Errors = list[tuple[str, str]]  # (attribute, message) in the order Rails adds them
 
 
 class RubyError(Exception):
@@ -63,34 +61,6 @@ def record_id(value: Any) -> int | None:
     if value is None or isinstance(value, (dict, list)):
         return None
     return ruby_to_i(value) if isinstance(value, str) else int(value)
-
-
-def humanize(attribute: str) -> str:
-    """``ActiveSupport#humanize`` of an attribute name: ``locator_taken`` -> ``Locator taken``,
-    ``user_id`` -> ``User``."""
-    text = attribute[:-3] if attribute.endswith("_id") else attribute
-    text = text.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def full_messages(errors: Errors) -> list[str]:
-    """``errors.full_messages``: each message prefixed with its humanized attribute."""
-    return [
-        f"{humanize(attr)} {message}" if attr != "base" else message for attr, message in errors
-    ]
-
-
-def errors_object(errors: Errors) -> dict[str, list[str]]:
-    """``errors.to_json``: messages grouped by attribute, in first-seen order."""
-    grouped: dict[str, list[str]] = {}
-    for attribute, message in errors:
-        grouped.setdefault(attribute, []).append(message)
-    return grouped
-
-
-def blank(value: Any) -> bool:
-    """Rails' ``blank?`` for a column value."""
-    return value is None or value is False or (isinstance(value, str) and not value.strip())
 
 
 def ruby_each(value: Any, *frames: str) -> list[Any]:
@@ -247,21 +217,6 @@ def _add_new(log: Transaction, wizard: Row, number: int) -> Row:
 # -- items -------------------------------------------------------------------------------------
 
 
-def item_errors(row: Mapping[str, Any]) -> Errors:
-    """``Item`` validations with the server's own messages."""
-    quantity, inuse = row.get("quantity"), row.get("inuse")
-    errors: Errors = []
-    if quantity is None:
-        errors.append(("quantity", "can't be blank"))
-    if quantity is None or quantity < -1:
-        errors.append(("quantity", "Must be non-negative."))
-    if inuse is None:
-        errors.append(("inuse", "can't be blank"))
-    if quantity is None or inuse is None or not -1 <= inuse <= quantity:
-        errors.append(("inuse", "must non-negative and not greater than the quantity."))
-    return errors
-
-
 def _check_item(store: Store, row: Mapping[str, Any]) -> None:
     """Foreign keys MySQL enforces on ``items``: a dangling one raises (a 500)."""
     violation = foreign_key_violation(store, "items", row)
@@ -306,7 +261,7 @@ def move_to(log: Transaction, item: Row, location: Any) -> Errors:
         return _move_to_slot(log, item, wizard, str(location))
     old = store.get("locators", item["locator_id"]) if item.get("locator_id") else None
     text = None if location is None else ruby_to_s(location)
-    errors = item_errors({**item, "location": text, "locator_id": None})
+    errors = model_errors(store, "Item", {**item, "location": text, "locator_id": None})
     if old is not None:
         log.update("locators", old["id"], {"item_id": None})
     if errors:

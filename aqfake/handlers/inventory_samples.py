@@ -27,13 +27,11 @@ from ..render import Renderer
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
 from ..transaction import Transaction
+from ..validations import Errors, full_messages, model_errors
 from ..wire import Response, json_response
 from .inventory_records import (
-    Errors,
     RubyError,
     begin,
-    blank,
-    full_messages,
     not_found_message,
     record_id,
     ruby_each,
@@ -80,7 +78,7 @@ class SampleCreator:
         values: dict[str, Any] = {"user_id": self.user["id"]}
         for name in ("sample_type_id", "name", "description", "project"):
             values[name] = from_user(_column(columns, name), _field(raw, name))
-        errors = self._validate(values)
+        errors = model_errors(self.store, "Sample", values)
         if errors:
             raise _Invalid(errors)
         sample = self.log.insert("samples", values)
@@ -98,18 +96,6 @@ class SampleCreator:
             for raw_fv in ruby_each(field_values, _UPDATER, _CREATOR, _CONTROLLER):
                 self._field_value(sample, sample_type, raw_fv)
         return sample
-
-    def _validate(self, values: Mapping[str, Any]) -> Errors:
-        """Sample validations in declaration order, with the server's uniqueness message."""
-        errors: Errors = []
-        name = values["name"]
-        if any(row["name"] == name for row in self.store.lookup("samples", name=name)):
-            shown = "" if name is None else name
-            errors.append(("name", f"The sample name '{shown}' is the name of an existing sample"))
-        for column in ("name", "project", "user_id"):
-            if blank(values[column]):
-                errors.append((column, "can't be blank"))
-        return errors
 
     def _field_value(self, sample: Row, sample_type: Row, raw_fv: Any) -> None:
         name = _field(raw_fv, "name")

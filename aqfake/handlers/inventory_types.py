@@ -22,15 +22,18 @@ from ..render import Renderer, RenderError
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
 from ..transaction import Transaction
-from ..validations import foreign_key_violation, validate
+from ..validations import (
+    Errors,
+    errors_object,
+    foreign_key_violation,
+    full_messages,
+    model_errors,
+    validate,
+)
 from ..wire import Response, deep_munge, html_response, json_response
 from .inventory_records import (
-    Errors,
     RubyError,
     begin,
-    blank,
-    errors_object,
-    full_messages,
     not_found_message,
     record_id,
     ruby_each,
@@ -71,7 +74,6 @@ FIELD_TYPE_ATTRIBUTES = (
     "preferred_field_type_id",
 )
 FIELD_TYPE_UPDATES = ("name", "ftype", "required", "array", "choices")
-RELEASE_METHODS = ("return", "dispose", "query")
 PREFIX_LOCKED = (
     "Cannot change location wizard to {prefix} because there are items associated with this "
     "object type using the current wizard whose locations might get messed up. To change the "
@@ -112,28 +114,6 @@ def _no_hash(value: Any, method: str) -> RubyError:
 # -- object types ------------------------------------------------------------------------------
 
 
-def object_type_errors(store: Store, row: Mapping[str, Any]) -> Errors:
-    """ObjectType validations in the model's order, with its own messages."""
-    errors: Errors = []
-    for column in ("name", "unit", "min", "max", "release_method", "description"):
-        if blank(row.get(column)):
-            errors.append((column, "can't be blank"))
-    low, high, cost = row.get("min"), row.get("max"), row.get("cost")
-    if low is None or high is None or not 0 <= low <= high:
-        errors.append(("min", "min must be greater than zero and less than or equal to max"))
-    if cost is None:
-        errors.append(("cost", "can't be blank"))
-    if cost is None or cost < 0.01:
-        errors.append(("cost", "must be at least $0.01"))
-    if row.get("release_method") not in RELEASE_METHODS:
-        errors.append(("release_method", "must be either return, dispose, or query"))
-    name = row.get("name")
-    clash = [r for r in store.lookup("object_types", name=name) if r["name"] == name]
-    if any(r["id"] != row.get("id") for r in clash):
-        errors.append(("name", "has already been taken"))
-    return errors
-
-
 def _object_type_values(store: Store, attrs: Mapping[str, Any]) -> Row:
     values = assign(store, "object_types", attrs, OBJECT_TYPE_ATTRIBUTES)
     if attrs.get("handler") == "collection":
@@ -153,7 +133,7 @@ def create_object_type(ctx: Context, format: str | None = None) -> Response:
     except CastError:
         return server_error(path)
     candidate = {c.name: values.get(c.name) for c in store.table("object_types").columns}
-    errors = object_type_errors(store, candidate)
+    errors = model_errors(store, "ObjectType", candidate)
     if errors:
         if format != "json":
             return _form_page("New object type", errors)
@@ -195,7 +175,7 @@ def update_object_type(ctx: Context, id: str, format: str | None = None) -> Resp
         changes = _object_type_values(store, attrs)
     except CastError:
         return server_error(path)
-    errors = object_type_errors(store, {**object_type, **changes})
+    errors = model_errors(store, "ObjectType", {**object_type, **changes})
     if errors:
         if format != "json":
             return redirect(f"{ctx.base_url}/object_types/{object_type['id']}/edit")

@@ -6,11 +6,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..store import Row
+from ..validations import RELEASE_METHODS
 from .base import BuilderBase, Ref
 from .codes import OPERATION_TYPE_CODE_NAMES, library_source, operation_type_code
 from .fields import FieldSpec, as_field
-
-RELEASE_METHODS: tuple[str, ...] = ("return", "dispose", "query")
 
 
 class TypesBuilder(BuilderBase):
