@@ -2,7 +2,9 @@
 
 Aquarium's behaviour at the edges (``{"id": "5"}`` finding record 5, ``"abc"`` meaning 0, a hash
 written into a text column being stored as ``{"k"=>1}``) comes from three layers of conversion.
-They are written down once here and used by the query conditions and by ``/json/save``.
+They are written down once here and used by the query conditions, ``/json/save`` and the
+handlers, together with how Ruby words the errors these conversions lead to (:class:`RubyError`,
+:func:`no_method`, :func:`not_found_message`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,20 @@ _DATETIME = re.compile(
 
 class CastError(ValueError):
     """A value Rails refuses to convert (e.g. an integer outside the 4-byte column range)."""
+
+
+class RubyError(Exception):
+    """An exception the real server raises at this point (a 500, or an ``errors`` entry where
+    the controller rescues it); its message is Ruby's. ``frames`` stand in for the first lines
+    of its backtrace, where an answer shows them."""
+
+    def __init__(self, message: str, *frames: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.frames = frames
+
+    def backtrace(self) -> str:
+        return ", ".join(self.frames)
 
 
 def ruby_truthy(value: Any) -> bool:
@@ -105,6 +121,35 @@ def ruby_to_s(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return ruby_inspect(value)
     return str(value)
+
+
+def interpolate(value: Any) -> str:
+    """``"#{value}"``: nil is empty, a string itself, anything else its ``to_s`` (``true``,
+    ``1.0``, ``{"k"=>1}``)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else ruby_inspect(value)
+
+
+def no_method(method: str, value: Any) -> str:
+    """``NoMethodError``'s message: ``undefined method `each' for 5:Integer``."""
+    return f"undefined method `{method}' for {ruby_inspect(value)}:{ruby_class(value)}"
+
+
+def record_id(value: Any) -> int | None:
+    """The id ``Model.find(value)`` looks up, cast as Rails casts an integer attribute
+    (``"5abc"`` -> 5, ``"abc"`` -> 0, ``true`` -> 1, ``2.7`` -> 2); None for nil, hashes and
+    arrays."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, str):
+        return ruby_to_i(value)
+    return int(value)
+
+
+def not_found_message(model_name: str, raw_id: Any) -> str:
+    """``ActiveRecord::RecordNotFound``'s message for ``Model.find(raw_id)``."""
+    return f"Couldn't find {model_name} with 'id'={interpolate(raw_id)}"
 
 
 def parse_mysql_datetime(text: str, naive_zone: Any = timezone.utc) -> datetime | None:

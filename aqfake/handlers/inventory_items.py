@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..casting import ruby_class, ruby_inspect, ruby_to_s
+from ..casting import RubyError, not_found_message, record_id, ruby_class, ruby_inspect, ruby_to_s
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, RenderError, parse_include
 from ..routing import Context, Route
@@ -26,7 +26,6 @@ from ..transaction import Transaction
 from ..validations import full_messages
 from ..wire import Response, json_response
 from .inventory_records import (
-    RubyError,
     associate,
     begin,
     dimensions,
@@ -34,13 +33,11 @@ from .inventory_records import (
     mark_as_deleted,
     move_to,
     new_collection,
-    not_found_message,
     part_type,
-    record_id,
     ruby_index,
     store_item,
 )
-from .json import _order_by_key
+from .json import order_by_key
 
 COLLECTION_DATA = '{"matrix":[]}'
 _PART_INCLUDE = parse_include([{"sample": {"include": "sample_type"}}, "object_type"])
@@ -180,7 +177,7 @@ def _part_json(renderer: Renderer, part: Row) -> dict[str, Any]:
     associations = renderer.store.lookup(
         "data_associations", parent_class="Item", parent_id=part["id"]
     )
-    ordered = _order_by_key(associations, keep_created_order=False)
+    ordered = order_by_key(associations, keep_created_order=False)
     out["data_associations"] = [renderer.record("DataAssociation", da) for da in ordered]
     return out
 

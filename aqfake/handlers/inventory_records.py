@@ -24,7 +24,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..casting import ruby_class, ruby_inspect, ruby_to_i, ruby_to_s
+from ..casting import RubyError, no_method, record_id, ruby_to_i, ruby_to_s
 from ..render import wizard_location
 from ..store import Row, Store
 from ..transaction import Transaction
@@ -38,31 +38,6 @@ DELETED = "deleted"
 BENCH = "Bench"
 
 
-class RubyError(Exception):
-    """An exception the real server raises at this point (a 500, or an ``errors`` entry where
-    the controller rescues it). ``frames`` stand in for the first lines of its backtrace."""
-
-    def __init__(self, message: str, *frames: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.frames = frames
-
-    def backtrace(self) -> str:
-        return ", ".join(self.frames)
-
-
-def not_found_message(model: str, raw_id: Any) -> str:
-    """``ActiveRecord::RecordNotFound`` as ``Model.find(id)`` words it."""
-    return f"Couldn't find {model} with 'id'={'' if raw_id is None else ruby_to_s(raw_id)}"
-
-
-def record_id(value: Any) -> int | None:
-    """The id ``Model.find(value)`` looks up (Rails casts ``"5abc"`` to 5, ``"abc"`` to 0)."""
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    return ruby_to_i(value) if isinstance(value, str) else int(value)
-
-
 def ruby_each(value: Any, *frames: str) -> list[Any]:
     """``value.each``: an array's elements, a hash's ``[key, value]`` pairs, else the
     NoMethodError Ruby raises (with ``frames`` as its backtrace)."""
@@ -70,9 +45,7 @@ def ruby_each(value: Any, *frames: str) -> list[Any]:
         return value
     if isinstance(value, Mapping):
         return [[k, v] for k, v in value.items()]
-    raise RubyError(
-        f"undefined method `each' for {ruby_inspect(value)}:{ruby_class(value)}", *frames
-    )
+    raise RubyError(no_method("each", value), *frames)
 
 
 def ruby_split(text: str, separator: str) -> list[str]:

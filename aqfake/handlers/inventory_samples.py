@@ -16,7 +16,10 @@ from typing import Any
 
 from ..casting import (
     CastError,
+    RubyError,
     from_user,
+    not_found_message,
+    record_id,
     ruby_class,
     ruby_float_to_s,
     ruby_inspect,
@@ -30,10 +33,7 @@ from ..transaction import Transaction
 from ..validations import Errors, full_messages, model_errors
 from ..wire import Response, json_response
 from .inventory_records import (
-    RubyError,
     begin,
-    not_found_message,
-    record_id,
     ruby_each,
     ruby_split,
 )

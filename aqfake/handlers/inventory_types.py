@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from ..casting import CastError, from_user, ruby_class, ruby_inspect, ruby_truthy
+from ..casting import (
+    CastError,
+    RubyError,
+    from_user,
+    not_found_message,
+    record_id,
+    ruby_class,
+    ruby_inspect,
+    ruby_truthy,
+)
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, RenderError
 from ..routing import Auth, Context, Route
@@ -32,10 +41,7 @@ from ..validations import (
 )
 from ..wire import Response, deep_munge, html_response, json_response
 from .inventory_records import (
-    RubyError,
     begin,
-    not_found_message,
-    record_id,
     ruby_each,
 )
 

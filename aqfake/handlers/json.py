@@ -17,7 +17,17 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from ..casting import CastError, from_user, ruby_class, ruby_inspect, ruby_to_i, ruby_truthy
+from ..casting import (
+    CastError,
+    from_user,
+    interpolate,
+    no_method,
+    not_found_message,
+    record_id,
+    ruby_inspect,
+    ruby_to_i,
+    ruby_truthy,
+)
 from ..conditions import QueryError, compile_where
 from ..errors import NotFound, server_error
 from ..render import (
@@ -64,7 +74,7 @@ def run_query(store: Store, params: Mapping[str, Any], base_url: str = "") -> An
     method = params.get("method")
     has_id = ruby_truthy(params.get("id"))
     if method is not None and method not in QUERY_METHODS:
-        raise JsonError(f"Illegal method {_to_s(method)} requested from front end.")
+        raise JsonError(f"Illegal method {interpolate(method)} requested from front end.")
     if method is None and not has_id:
         raise JsonError("Query method expected")
     with store.lock:
@@ -77,17 +87,11 @@ def run_query(store: Store, params: Mapping[str, Any], base_url: str = "") -> An
         return _serialise(store, model_name, result, include, params.get("methods"), base_url)
 
 
-def _to_s(value: Any) -> str:
-    return value if isinstance(value, str) else ruby_inspect(value)
-
-
 def _resolve_model(name: Any) -> str:
     if name is None:
         raise JsonError("Bad parameters: No model name given")
     if not isinstance(name, str):
-        raise JsonError(
-            f"undefined method `constantize' for {ruby_inspect(name)}:{ruby_class(name)}"
-        )
+        raise JsonError(no_method("constantize", name))
     if not _CONSTANT.match(name):
         raise JsonError(f"wrong constant name {name}")
     if name not in MODELS:
@@ -112,14 +116,14 @@ def _find(store: Store, model_name: str, args: list[Any]) -> Any:
     if not ids:
         raise JsonError(f"Couldn't find {model_name} without an ID")
     if len(ids) == 1:
-        row = store.get(table, _record_id(ids[0]))
+        row = store.get(table, record_id(ids[0]))
         if row is None:
-            raise JsonError(f"Couldn't find {model_name} with 'id'={_to_s(ids[0])}")
+            raise JsonError(not_found_message(model_name, ids[0]))
         return [row] if expects_array else row
-    found = {_record_id(i) for i in ids}
+    found = {record_id(i) for i in ids}
     rows = [r for r in (store.get(table, i) for i in sorted(k for k in found if k)) if r]
     if len(rows) != len(ids):
-        wanted = ", ".join(_to_s(i) for i in ids)
+        wanted = ", ".join(interpolate(i) for i in ids)
         raise JsonError(
             f"Couldn't find all {_plural(model_name)} with 'id': ({wanted}) "
             f"(found {len(rows)} results, but was looking for {len(ids)})"
@@ -133,16 +137,6 @@ def _flatten(values: list[Any]) -> list[Any]:
     for value in values:
         flat.extend(_flatten(value) if isinstance(value, list) else [value])
     return flat
-
-
-def _record_id(value: Any) -> int | None:
-    if isinstance(value, (bool, dict, list)):
-        return None
-    if isinstance(value, str):
-        return ruby_to_i(value)
-    if isinstance(value, float):
-        return int(value)
-    return value if isinstance(value, int) else None
 
 
 def _arguments(params: Mapping[str, Any]) -> list[Any]:
@@ -164,7 +158,7 @@ def _where(store: Store, model_name: str, params: Mapping[str, Any]) -> list[Row
         rows.sort(key=lambda r: r["id"], reverse=True)
         rows.sort(key=lambda r: _time_key(r.get("created_at")), reverse=True)
     if model_name == "DataAssociation" and "id" not in params:
-        rows = _order_by_key(rows, keep_created_order=ruby_truthy(options.get("reverse")))
+        rows = order_by_key(rows, keep_created_order=ruby_truthy(options.get("reverse")))
     offset = _positive(options.get("offset"))
     limit = _positive(options.get("limit"))
     if offset:
@@ -184,12 +178,12 @@ def _positive(value: Any) -> int:
     if value is None:
         return 0
     if isinstance(value, (bool, dict, list)):
-        raise JsonError(f"undefined method `to_i' for {ruby_inspect(value)}:{ruby_class(value)}")
+        raise JsonError(no_method("to_i", value))
     number = ruby_to_i(value) if isinstance(value, str) else int(value)
     return number if number > 0 else 0
 
 
-def _order_by_key(rows: list[Row], keep_created_order: bool) -> list[Row]:
+def order_by_key(rows: list[Row], keep_created_order: bool) -> list[Row]:
     """DataAssociation's extra ``ORDER BY key ASC, updated_at DESC, id DESC`` (after reverse)."""
     ordered = sorted(rows, key=lambda r: r["id"], reverse=True)
     ordered.sort(key=lambda r: _time_key(r.get("updated_at")), reverse=True)
@@ -205,7 +199,7 @@ def _most_recent_per_key(result: Any, method: Any) -> list[Row]:
         shown = "Array" if isinstance(result, list) else "#<DataAssociation>"
         raise JsonError(f"undefined method `order' for {shown}")
     if method == "all":
-        result = _order_by_key(result, keep_created_order=False)
+        result = order_by_key(result, keep_created_order=False)
     seen: set[Any] = set()
     kept: list[Row] = []
     for row in result:
@@ -292,9 +286,9 @@ def save(ctx: Context) -> Response:
     with store.lock:
         existing = None
         if ruby_truthy(params.get("id")):
-            existing = store.get(table, _record_id(params["id"]))
+            existing = store.get(table, record_id(params["id"]))
             if existing is None:
-                raise NotFound(f"Couldn't find {model_name} with 'id'={_to_s(params['id'])}")
+                raise NotFound(not_found_message(model_name, params["id"]))
         try:
             row = {c.name: from_user(c, params.get(c.name)) for c in TABLES[table].columns}
         except CastError:
@@ -349,9 +343,9 @@ def delete(ctx: Context) -> Response:
     if model_name is None:
         return server_error(path)
     with store.lock:
-        row = store.get(MODELS[model_name].table, _record_id(params.get("id")))
+        row = store.get(MODELS[model_name].table, record_id(params.get("id")))
         if row is None:
-            raise NotFound(f"Couldn't find {model_name} with 'id'={_to_s(params.get('id'))}")
+            raise NotFound(not_found_message(model_name, params.get("id")))
         denied = errors_response([f"Insufficient permission to delete {model_name}"])
         if model_name != "DataAssociation":
             return denied
@@ -360,7 +354,7 @@ def delete(ctx: Context) -> Response:
             return server_error(path)
         parent = store.get(MODELS[parent_class].table, row.get("parent_id"))
         if parent is None:
-            raise NotFound(f"Couldn't find {parent_class} with 'id'={row.get('parent_id')}")
+            raise NotFound(not_found_message(parent_class, row.get("parent_id")))
         if not _may_delete(store, parent_class, parent, ctx.user):
             return denied
         rendered = Renderer(store, ctx.base_url).record(model_name, row)
@@ -392,15 +386,15 @@ def items(ctx: Context) -> Response:
     """``POST /json/items``: items (or collection slots) of a sample with an object type."""
     params, store = ctx.params, ctx.store
     with store.lock:
-        sample = store.get("samples", _record_id(params.get("sid")))
-        object_type = store.get("object_types", _record_id(params.get("oid")))
+        sample = store.get("samples", record_id(params.get("sid")))
+        object_type = store.get("object_types", record_id(params.get("oid")))
         renderer = Renderer(store, ctx.base_url)
         try:
             if sample is None:
                 if object_type is None:
                     return errors_response(
                         "Could not find sample: "
-                        f"Couldn't find ObjectType with 'id'={_to_s(params.get('oid'))}"
+                        + not_found_message("ObjectType", params.get("oid"))
                     )
                 rows = [
                     r

@@ -20,12 +20,17 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
+from ..casting import RubyError, not_found_message, record_id
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, upload_url
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
 from ..wire import Response, html_response, json_response
-from .planning import RubyError, Transaction, associate, nil_error, not_found_message, record_id
+from .planning import (
+    Transaction,
+    associate,
+    nil_error,
+)
 
 #: ``job=`` values that mean "no job" (pydent formats a missing id as ``None``).
 NO_JOB = frozenset({"", "None", "none", "null", "nil"})

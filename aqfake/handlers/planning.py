@@ -15,7 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from .. import transaction
-from ..casting import CastError, from_user, ruby_class, ruby_inspect, ruby_to_i
+from ..casting import (
+    CastError,
+    RubyError,
+    from_user,
+    no_method,
+    not_found_message,
+    record_id,
+)
 from ..store import Row, Store, StoreError
 from ..wire import dump_json
 
@@ -24,14 +31,9 @@ SETTLED = frozenset({"scheduled", "running", "done", "error"})
 PRECONDITION_ERROR_KEY = "Precondition load error"
 
 
-class RubyError(Exception):
-    """A Ruby exception inside an action; its message is what Aquarium reports."""
-
-
 def nil_error(method: str = "[]", value: Any = None) -> RubyError:
     """``NoMethodError`` as Ruby words it: ``undefined method `[]' for nil:NilClass``."""
-    shown = "nil" if value is None else ruby_inspect(value)
-    return RubyError(f"undefined method `{method}' for {shown}:{ruby_class(value)}")
+    return RubyError(no_method(method, value))
 
 
 def index_error(value: Any) -> RubyError:
@@ -58,25 +60,6 @@ def each(value: Any) -> list[Any]:
     if isinstance(value, dict):
         return [list(pair) for pair in value.items()]
     raise nil_error("each", value)
-
-
-def not_found_message(model_name: str, raw_id: Any) -> str:
-    """``ActiveRecord::RecordNotFound``'s message for ``Model.find(raw_id)``."""
-    if raw_id is None:
-        return f"Couldn't find {model_name} without an ID"
-    shown = raw_id if isinstance(raw_id, str) else ruby_inspect(raw_id)
-    return f"Couldn't find {model_name} with 'id'={shown}"
-
-
-def record_id(value: Any) -> int | None:
-    """The id ``Model.find(value)`` looks up (``"5"`` -> 5, ``"abc"`` -> 0), or None."""
-    if value is None or isinstance(value, (bool, dict, list)):
-        return None
-    if isinstance(value, str):
-        return ruby_to_i(value)
-    if isinstance(value, float):
-        return int(value)
-    return value if isinstance(value, int) else None
 
 
 def find(store: Store, table: str, model_name: str, raw_id: Any) -> Row:

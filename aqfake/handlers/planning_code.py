@@ -12,14 +12,18 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..casting import ruby_truthy
+from ..casting import RubyError, not_found_message, record_id, ruby_truthy
 from ..errors import NotFound, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
 from ..store import Row, Store, index_key
 from ..validations import validate
 from ..wire import Response, html_response, json_response
-from .planning import RubyError, Transaction, attributes, each, not_found_message, record_id
+from .planning import (
+    Transaction,
+    attributes,
+    each,
+)
 
 CODE_NAMES = ("protocol", "precondition", "cost_model", "documentation", "test")
 #: What an operation type renders with, by action (update leaves out ``test``).

@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from ..casting import not_found_message, record_id
 from ..errors import NotFound, server_error
 from ..lab.planning import job_state
 from ..render import Renderer
@@ -22,11 +23,9 @@ from .planning import (
     Transaction,
     associate,
     field_values,
-    not_found_message,
     plan_operations,
     predecessors,
     rails_json,
-    record_id,
     step,
 )
 

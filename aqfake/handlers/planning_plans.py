@@ -13,7 +13,7 @@ import re
 from random import Random
 from typing import Any
 
-from ..casting import ruby_class, ruby_truthy, to_double
+from ..casting import RubyError, not_found_message, record_id, ruby_class, ruby_truthy, to_double
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
@@ -21,7 +21,6 @@ from ..store import Row, Store
 from ..timefmt import PACIFIC
 from ..wire import Response, json_response
 from .planning import (
-    RubyError,
     Transaction,
     associate,
     current_code,
@@ -32,14 +31,12 @@ from .planning import (
     index_error,
     layout_json,
     nil_error,
-    not_found_message,
     on_the_fly,
     plan_operations,
     plan_wires,
     precondition_passes,
     predecessors,
     rails_json,
-    record_id,
 )
 
 # -- GET /plans/:id.json -------------------------------------------------------------------------
