@@ -17,7 +17,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..casting import RubyError, not_found_message, record_id, ruby_class, ruby_inspect, ruby_to_s
+from ..casting import (
+    RubyError,
+    interpolate,
+    no_method,
+    not_found_message,
+    record_id,
+    ruby_class,
+)
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, RenderError, parse_include
 from ..routing import Context, Route
@@ -50,11 +57,6 @@ def _find(store: Store, table: str, model: str, raw_id: Any) -> Row:
     if row is None:
         raise NotFound(not_found_message(model, raw_id))
     return row
-
-
-def _text(value: Any) -> str:
-    """``"#{value}"`` in Ruby: nil interpolates as nothing."""
-    return "" if value is None else ruby_to_s(value)
 
 
 # -- items -------------------------------------------------------------------------------------
@@ -92,7 +94,7 @@ def items_move(ctx: Context, id: str) -> Response:
     if errors:
         reasons = ", ".join(full_messages(errors))
         return json_response(
-            {"error": f"Could not move item {item['id']} to {_text(location)}: {reasons}"}
+            {"error": f"Could not move item {item['id']} to {interpolate(location)}: {reasons}"}
         )
     return json_response({"message": f"Item {item['id']} successfully moved to {where}"})
 
@@ -107,7 +109,7 @@ def items_store(ctx: Context, id: str) -> Response:
     except (RubyError, RenderError):
         return server_error(ctx.request.path)
     if errors:
-        location = _text(ctx.params.get("location"))
+        location = interpolate(ctx.params.get("location"))
         reasons = ", ".join(full_messages(errors))
         return json_response(
             {"error": f"Could not move item {item['id']} to {location}: {reasons}"}, 422
@@ -187,7 +189,7 @@ def _pairs(raw: Any) -> list[tuple[Any, Any]]:
     if isinstance(raw, Mapping):
         return [(k, v) for k, v in raw.items()]
     if not isinstance(raw, list):
-        raise RubyError(f"undefined method `each' for {ruby_inspect(raw)}:{ruby_class(raw)}")
+        raise RubyError(no_method("each", raw))
     out = []
     for pair in raw:
         if isinstance(pair, list):
@@ -216,8 +218,8 @@ def assign_sample(ctx: Context, id: str) -> Response:
             old = part["sample_id"]
             log.update("items", part["id"], {"sample_id": sample["id"]})
             message = (
-                f"The sample at {_text(r)}, {_text(c)} was changed from {_text(old)} "
-                f"to {sample['id']}."
+                f"The sample at {interpolate(r)}, {interpolate(c)} was changed from "
+                f"{interpolate(old)} to {sample['id']}."
             )
             associate(log, "Collection", collection["id"], "Sample Reassigned", message)
     except RubyError:
@@ -263,8 +265,8 @@ def delete_selection(ctx: Context, id: str) -> Response:
             mark_as_deleted(log, part)
             log.delete("part_associations", link["id"])
             message = (
-                f"The sample at {_text(r)}, {_text(c)} was deleted. It used to be sample "
-                f"{_text(part['sample_id'])} via deleted part {part['id']}."
+                f"The sample at {interpolate(r)}, {interpolate(c)} was deleted. It used to be "
+                f"sample {interpolate(part['sample_id'])} via deleted part {part['id']}."
             )
             associate(log, "Collection", collection["id"], "Part Deleted", message)
     except RubyError:

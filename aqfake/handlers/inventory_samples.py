@@ -18,12 +18,12 @@ from ..casting import (
     CastError,
     RubyError,
     from_user,
+    no_method,
     not_found_message,
     record_id,
-    ruby_class,
     ruby_float_to_s,
-    ruby_inspect,
     ruby_to_s,
+    ruby_truthy,
     to_double,
 )
 from ..render import Renderer
@@ -60,10 +60,6 @@ def _field(raw: Any, key: str) -> Any:
     return raw.get(key)
 
 
-def _truthy(value: Any) -> bool:
-    return value is not None and value is not False
-
-
 class SampleCreator:
     """``Sample.creator`` for one request: creates samples through one :class:`Transaction`."""
 
@@ -92,7 +88,7 @@ class SampleCreator:
                 _CONTROLLER,
             )
         field_values = _field(raw, "field_values")
-        if _truthy(field_values):
+        if ruby_truthy(field_values):
             for raw_fv in ruby_each(field_values, _UPDATER, _CREATOR, _CONTROLLER):
                 self._field_value(sample, sample_type, raw_fv)
         return sample
@@ -112,14 +108,14 @@ class SampleCreator:
         if field_type is None:
             return
         fv_id, deleted = _field(raw_fv, "id"), _field(raw_fv, "deleted")
-        if _truthy(fv_id) and _truthy(deleted):
+        if ruby_truthy(fv_id) and ruby_truthy(deleted):
             doomed = self.store.get("field_values", record_id(fv_id))
             if doomed is not None:
                 self.log.delete("field_values", doomed["id"])
             return
-        if _truthy(deleted):
+        if ruby_truthy(deleted):
             return
-        if _truthy(fv_id):
+        if ruby_truthy(fv_id):
             found = self.store.get("field_values", record_id(fv_id))
             if found is None:
                 raise _Invalid(
@@ -148,7 +144,7 @@ class SampleCreator:
     def _child_sample(self, field_type: Row, raw_fv: Any) -> dict[str, Any]:
         nested = _field(raw_fv, "new_child_sample")
         name = _field(raw_fv, "child_sample_name")
-        if _truthy(nested):
+        if ruby_truthy(nested):
             try:
                 child: Row | None = self.create(nested)
             except _Invalid as invalid:
@@ -183,7 +179,7 @@ def _to_f(value: Any) -> float:
         return 0.0
     if isinstance(value, (bool, dict, list)):
         raise RubyError(
-            f"undefined method `to_f' for {ruby_inspect(value)}:{ruby_class(value)}",
+            no_method("to_f", value),
             _UPDATER,
             _CREATOR,
             _CONTROLLER,

@@ -20,10 +20,9 @@ from ..casting import (
     CastError,
     RubyError,
     from_user,
+    no_method,
     not_found_message,
     record_id,
-    ruby_class,
-    ruby_inspect,
     ruby_truthy,
 )
 from ..errors import NotFound, redirect, server_error
@@ -111,10 +110,6 @@ def assign(store: Store, table: str, attrs: Mapping[str, Any], names: tuple[str,
         if name in attrs and column is not None:
             out[name] = from_user(column, attrs[name])
     return out
-
-
-def _no_hash(value: Any, method: str) -> RubyError:
-    return RubyError(f"undefined method `{method}' for {ruby_inspect(value)}:{ruby_class(value)}")
 
 
 # -- object types ------------------------------------------------------------------------------
@@ -235,7 +230,7 @@ def create_sample_type(ctx: Context) -> Response:
     attrs = wrapped(ctx, "sample_type", "sample_types")
     try:
         if not isinstance(attrs, Mapping):
-            raise _no_hash(attrs, "except")
+            raise RubyError(no_method("except", attrs))
         values = assign(store, "sample_types", attrs, SAMPLE_TYPE_ATTRIBUTES)
         errors = validate(store, "SampleType", values)
         if errors:

@@ -17,7 +17,7 @@ from ..errors import NotFound, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
 from ..store import Row, Store, index_key
-from ..validations import validate
+from ..validations import full_messages, model_errors, validate
 from ..wire import Response, html_response, json_response
 from .planning import (
     Transaction,
@@ -70,10 +70,6 @@ def _is_admin(store: Store, user: Row) -> bool:
 
 def _render(ctx: Context, row: Row, methods: tuple[str, ...]) -> dict[str, Any]:
     return Renderer(ctx.store, ctx.base_url).record("OperationType", row, methods=methods)
-
-
-def _full_messages(errors: Mapping[str, list[str]]) -> list[str]:
-    return [f"{name.replace('_', ' ').capitalize()} {m}" for name, ms in errors.items() for m in ms]
 
 
 # -- operation types ----------------------------------------------------------------------------
@@ -185,9 +181,9 @@ def update_operation_type(ctx: Context, id: str) -> Response:
     if ot is None:
         raise NotFound(not_found_message("OperationType", id))
     values = _ot_values(store, params)
-    errors = validate(store, "OperationType", {**ot, **values})
+    errors = model_errors(store, "OperationType", {**ot, **values})
     if errors:
-        return json_response({"error": _full_messages(errors)}, 422)
+        return json_response({"error": full_messages(errors)}, 422)
     tx = Transaction(store)
     try:
         ot = tx.update("operation_types", ot["id"], values)
