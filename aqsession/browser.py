@@ -51,6 +51,7 @@ from aqsession.browser_loading import (
 )
 from aqsession.browser_matching import (
     SERVER_ONLY_MODELS,
+    UNIQUE_NAME_MODELS,
     CompletenessIndex,
     Condition,
     arrange,
@@ -243,8 +244,11 @@ class Browser:
     def find_by_name(self, name: str, model_class: Any = None, primary_key: str = "id") -> Any:
         """The lowest-id model with this name (case-insensitive, as the server matches).
 
-        ``primary_key`` is accepted for pydent compatibility; a name asked for once is
-        answered from the cache afterwards whatever its value.
+        A name asked for once is answered from the cache afterwards. With
+        ``primary_key="name"`` (how a caching session's ``find_by_name`` calls it, as in
+        pydent) a cached model of a unique-name model (Sample, SampleType, ObjectType) whose
+        name is exactly ``name`` is returned without a request, so a script that loaded it
+        with ``browser.get`` can look it up by name with requests off.
         """
         model_name = self._name(model_class)
         if name is None:
@@ -253,6 +257,10 @@ class Browser:
             return None
         if not self.use_cache:
             return self.interface(model_name).find_by_name(name)
+        if primary_key == "name" and model_name in UNIQUE_NAME_MODELS:
+            exact = [m for m in self._saved(model_name) if m.name == name]
+            if exact:
+                return min(exact, key=lambda m: m.id)
         found = self.cached_where({"name": name}, model_name)
         return found[0] if found else None
 

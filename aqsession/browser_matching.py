@@ -32,6 +32,10 @@ COMPUTED_COLUMNS: Mapping[str, frozenset[str]] = {
 # the most recent association per key across the whole result (aquarium-protocol.md §3.7).
 SERVER_ONLY_MODELS: frozenset[str] = frozenset({"DataAssociation"})
 
+# Models whose names Aquarium validates as unique (aquarium-protocol.md, data model), so a
+# cached model carrying exactly the asked name is the one ``find_by_name`` returns.
+UNIQUE_NAME_MODELS: frozenset[str] = frozenset({"Sample", "SampleType", "ObjectType"})
+
 _INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
 _TIMESTAMP_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 

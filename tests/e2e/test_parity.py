@@ -127,6 +127,11 @@ def tour_params_of(store: Any) -> dict[str, Any]:
         "key": "parity_note",
         "object_type": store.get("object_types", item["object_type_id"])["name"],
         "exclude_name": sample["name"],
+        "number_field": next(
+            ft["name"]
+            for ft in truth.field_types_of(store, "SampleType", st["id"])
+            if ft["ftype"] == "number"
+        ),
     }
 
 
@@ -214,7 +219,8 @@ def test_tour_in_process_matches_live(
 
 
 def cache_params_of(store: Any) -> dict[str, Any]:
-    """Three samples of three sample types, each with items and field types; one other sample."""
+    """Three samples of three sample types, each with items and field types; a sample the
+    script never loads (not one of them, not a sample-field child of one)."""
     chosen: dict[int, int] = {}
     for s in store.rows("samples"):
         if (
@@ -225,7 +231,12 @@ def cache_params_of(store: Any) -> dict[str, Any]:
             chosen[s["sample_type_id"]] = s["id"]
     picked = list(chosen.values())[:3]
     assert len(picked) == 3, "the demo lab needs samples with items of three sample types"
-    uncached = next(s["id"] for s in store.rows("samples") if s["id"] not in picked)
+    linked = {
+        fv["child_sample_id"]
+        for sample_id in picked
+        for fv in truth.field_values_of(store, "Sample", sample_id)
+    }
+    uncached = next(s["id"] for s in store.rows("samples") if s["id"] not in {*picked, *linked})
     return {"sample_ids": picked, "uncached_id": uncached}
 
 

@@ -6,8 +6,8 @@ requests switched off (``with_requests_off()`` and ``s(using_requests=False, ...
 forgotten relationship fails loudly instead of quietly costing a request. Leaving the blocks
 hands the cached models back to the parent session, which keeps using them.
 
-Params: ``sample_ids`` (samples with items and field types), ``uncached_id`` (a sample not
-among them).
+Params: ``sample_ids`` (samples with items and field types), ``uncached_id`` (a sample
+neither among them nor linked to them by a sample field).
 """
 
 from __future__ import annotations
@@ -64,6 +64,40 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
         out.check("walk_in_s", lambda: walk(samples))
         out.check("find_again", lambda: s.Sample.find(p["sample_ids"][0]).name)
 
+        out.phase("cached_lookups")
+        out.check(
+            "s.find_by_name",
+            lambda: s.SampleType.find_by_name(samples[0].sample_type.name).id,
+        )
+        out.check("s.where_ids", lambda: sorted(ids(s.Sample.where({"id": p["sample_ids"]})) or []))
+        out.check("s.find_ids", lambda: sorted(ids(s.Sample.find(p["sample_ids"])) or []))
+
+        out.phase("retrieve")
+        out.check(
+            "retrieve",
+            lambda: sorted(
+                [fv.name, fv.parent_id] for fv in s.browser.retrieve(samples, "field_values")
+            ),
+        )
+        out.check(
+            "recursive_retrieve",
+            lambda: {
+                name: sorted(ids(found) or [])
+                for name, found in sorted(
+                    s.browser.recursive_retrieve(samples, {"field_values": "sample"}).items()
+                )
+            },
+        )
+        out.check(
+            "children",
+            lambda: sorted(
+                [s_.name, fv.name, fv.sample.name]
+                for s_ in samples
+                for fv in s_.field_values
+                if fv.sample is not None
+            ),
+        )
+
         out.phase("requests_off")
         with s.with_requests_off() as off:
             out.check("off.using_cache", lambda: off.using_cache)
@@ -74,7 +108,7 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
             )
             out.check(
                 "off.find_uncached",
-                lambda: refused(client, lambda: off.Sample.find(p["uncached_id"])),
+                lambda: refused(client, lambda: off.Sample.find(p["uncached_id"]).name),
             )
             out.check(
                 "off.get_query",
@@ -94,7 +128,7 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
             out.check("strict.owns_models", lambda: all(m.session is strict for m in samples))
             out.check(
                 "strict.unloaded_relation",
-                lambda: refused(client, lambda: len(samples[0].field_values)),
+                lambda: refused(client, lambda: samples[0].user.login),
             )
         out.check("back_in_s", lambda: all(m.session is s for m in samples))
 
@@ -119,16 +153,12 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
     out.phase("aql_use_cache")
     query = {
         "__model__": "Sample",
-        "__query__": {"id": p["sample_ids"]},
-        "__return__": {"items": "object_type"},
+        "__query__": {"id": p["sample_ids"], "__return__": {"items": "object_type"}},
     }
     out.check("aql_use_cache", lambda: walk(session.query(query, use_cache=True)))
 
     out.phase("lazy_after_handback")
-    out.check(
-        "field_values",
-        lambda: sorted(fv.name for fv in samples[0].field_values if fv.name),
-    )
+    out.check("lazy_user", lambda: samples[0].user.login)
     return out.as_dict()
 
 

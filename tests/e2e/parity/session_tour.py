@@ -8,7 +8,7 @@ the two errors a script meets: requests switched off and a failed login.
 Params: ``sample`` {id, name}, ``other_id`` (another sample), ``sample_type`` {id, name},
 ``item_id``, ``plan_id``, ``operation_type_id``, ``missing_id``, ``user_id``, ``key`` (a data
 key new to the lab), ``object_type`` (name), ``exclude_name`` (a sample name of that type to
-leave out).
+leave out), ``number_field`` (a number field of the sample's type).
 """
 
 from __future__ import annotations
@@ -129,6 +129,71 @@ def relationships(session: Any, p: dict[str, Any], out: Summary) -> None:
         }
 
     out.check("include_nested", included)
+
+
+def operations(session: Any, p: dict[str, Any], out: Summary) -> None:
+    """What a script reads off a plan's operations: their types, inputs, outputs and jobs."""
+    plan = session.Plan.find(p["plan_id"])
+    ops = sorted(plan.operations, key=lambda op: op.id)
+    op = ops[0]
+    out.check("op.status", lambda: [o.status for o in ops])
+    out.check(
+        "op.field_values",
+        lambda: sorted(
+            [fv.name, fv.role, fv.child_sample_id, fv.child_item_id] for fv in op.field_values
+        ),
+    )
+    out.check("op.inputs", lambda: sorted(fv.name for fv in op.inputs))
+    out.check("op.outputs", lambda: sorted(fv.name for fv in op.outputs))
+    out.check("op.plan", lambda: op.plan.id)
+    out.check("op.jobs", lambda: sorted(ids(op.jobs) or []))
+    out.check(
+        "fv.sample_and_item",
+        lambda: sorted(
+            [fv.name, fv.sample.name if fv.sample else None, fv.item.id if fv.item else None]
+            for fv in op.field_values
+        ),
+    )
+    out.check("sample.dump_keys", lambda: sorted(session.Sample.find(p["sample"]["id"]).dump()))
+    out.check(
+        "sample.dump_values",
+        lambda: {
+            k: v
+            for k, v in session.Sample.find(p["sample"]["id"]).dump().items()
+            if k not in ("rid", "created_at", "updated_at")
+        },
+    )
+    out.check(
+        "sample.field_value",
+        lambda: [session.Sample.find(p["sample"]["id"]).field_value(p["number_field"]).value],
+    )
+
+
+def new_sample(session: Any, p: dict[str, Any], out: Summary) -> None:
+    """Clone a sample with one property changed, save it, read its properties back."""
+    st = session.SampleType.find(p["sample_type"]["id"])
+    template = session.Sample.find(p["sample"]["id"])
+
+    def make() -> dict[str, Any]:
+        properties = dict(template.properties)
+        properties[p["number_field"]] = 512
+        sample = session.Sample.new(
+            name="parity-clone-01",
+            project="parity",
+            description="made by the parity script",
+            sample_type=st,
+            properties=properties,
+        )
+        sample.save()
+        return {"saved": sample.id is not None, "name": sample.name}
+
+    out.check("new_sample.save", make)
+
+    def read_back() -> dict[str, Any]:
+        found = session.Sample.find_by_name("parity-clone-01")
+        return {k: _named(v) for k, v in sorted(found.properties.items())}
+
+    out.check("new_sample.properties", read_back)
 
 
 def associations(session: Any, p: dict[str, Any], out: Summary) -> None:
@@ -253,6 +318,10 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
     lookups(session, p, out)
     out.phase("relationships")
     relationships(session, p, out)
+    out.phase("operations")
+    operations(session, p, out)
+    out.phase("new_sample")
+    new_sample(session, p, out)
     out.phase("associations")
     associations(session, p, out)
     out.phase("aql")
