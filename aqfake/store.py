@@ -261,6 +261,12 @@ class Store:
             data.index_add(row)
             return row
 
+    def reserve_ids(self, table: str, next_id: int) -> None:
+        """Make the next auto-increment id of ``table`` at least ``next_id``."""
+        with self.lock:
+            data = self._table_data(table)
+            data.next_id = max(data.next_id, int(next_id))
+
     def delete(self, table: str, row_id: int) -> Row:
         """Remove a row and return it."""
         with self.lock:

@@ -116,15 +116,65 @@ def _row(model: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def seed_store(store: Store, exchanges: Iterable[RecordedExchange]) -> dict[str, int]:
-    """Merge every recorded record into ``store``; the number of rows per table afterwards."""
+    """Merge every recorded record into ``store``; the number of rows per table afterwards.
+
+    Records the recorded session created itself (saves without an id, created samples and
+    items) are left out, and each such table's id counter starts at the first id the server
+    handed out, so replaying the session creates them again with the same ids.
+    """
     exchanges = list(exchanges)
+    created = _created_in_session(exchanges)
     with store.lock:
         for exchange in exchanges:
             for model, record in records_of(exchange):
-                _merge(store, MODELS[model].table, _row(model, record))
-        _ensure_part_type(store)
+                table = MODELS[model].table
+                if (table, record.get("id")) not in created:
+                    _merge(store, table, _row(model, record))
+                if model == "User" and isinstance(record.get("groups"), list):
+                    _merge_memberships(store, record)
+        for table, first_id in _first_ids(created).items():
+            store.reserve_ids(table, first_id)
+        _ensure_part_type(store, exchanges)
         _accept_recorded_logins(store, exchanges)
         return {name: store.count(name) for name in store.tables if store.count(name)}
+
+
+def _created_in_session(exchanges: list[RecordedExchange]) -> set[tuple[str, Any]]:
+    """``(table, id)`` of the records that recorded requests created."""
+    created: set[tuple[str, Any]] = set()
+    for exchange in exchanges:
+        if exchange.status != 200 or not isinstance(exchange.response, dict):
+            continue
+        path = exchange.uri.split("?", 1)[0].rstrip("/")
+        body = exchange.body if isinstance(exchange.body, dict) else {}
+        answer = exchange.response
+        if path.endswith("/json/save") and not body.get("id"):
+            model = body.get("model")
+            name = model.get("model") if isinstance(model, dict) else None
+            if name in MODELS and "id" in answer:
+                created.add((MODELS[name].table, answer["id"]))
+        elif path.endswith("/browser/create_samples"):
+            created.update(("samples", s.get("id")) for s in answer.get("samples") or [])
+        elif "/items/make/" in path and isinstance(answer.get("item"), dict):
+            created.add(("items", answer["item"].get("id")))
+    return {(table, row_id) for table, row_id in created if isinstance(row_id, int)}
+
+
+def _first_ids(created: set[tuple[str, Any]]) -> dict[str, int]:
+    first: dict[str, int] = {}
+    for table, row_id in created:
+        first[table] = min(row_id, first.get(table, row_id))
+    return first
+
+
+def _merge_memberships(store: Store, user: dict[str, Any]) -> None:
+    """A user record's ``groups`` are its memberships (Aquarium renders them through them)."""
+    for group in user["groups"]:
+        group_id = group.get("id") if isinstance(group, dict) else None
+        if not isinstance(group_id, int):
+            continue
+        if not store.lookup("memberships", user_id=user["id"], group_id=group_id):
+            store.insert("memberships", user_id=user["id"], group_id=group_id)
 
 
 def _merge(store: Store, table: str, row: dict[str, Any]) -> None:
@@ -139,10 +189,29 @@ def _merge(store: Store, table: str, row: dict[str, Any]) -> None:
         return  # a malformed record in a recording is skipped, not fatal
 
 
-def _ensure_part_type(store: Store) -> None:
-    """Items cannot render without the ``__Part`` object type (protocol quirk 6)."""
-    if store.first("object_types", name="__Part") is None:
-        store.insert("object_types", name="__Part", handler="sample_container", description="part")
+def _ensure_part_type(store: Store, exchanges: list[RecordedExchange]) -> None:
+    """Items cannot render without the ``__Part`` object type (protocol quirk 6).
+
+    When the recordings never showed it, its id is read off the recorded part items (rendered
+    with location ``Part of Collection`` or ``is_part: true``).
+    """
+    if store.first("object_types", name="__Part") is not None:
+        return
+    part_type_id = None
+    for exchange in exchanges:
+        for model, record in records_of(exchange):
+            is_part = (
+                record.get("is_part") is True or record.get("location") == "Part of Collection"
+            )
+            if MODELS[model].table == "items" and is_part:
+                part_type_id = record.get("object_type_id")
+                break
+        if part_type_id is not None:
+            break
+    values = {"name": "__Part", "handler": "sample_container", "description": "part"}
+    if isinstance(part_type_id, int) and store.get("object_types", part_type_id) is None:
+        values["id"] = part_type_id
+    store.insert("object_types", values)
 
 
 def _accept_recorded_logins(store: Store, exchanges: list[RecordedExchange]) -> None:

@@ -78,3 +78,22 @@ def test_endpoint_labels_group_ids_and_models():
     assert endpoint_of(exchange) == "GET /plans/:id.json"
     query = RecordedExchange("POST", "http://x/json", {"model": "Item"}, 200, [])
     assert endpoint_of(query) == "POST /json Item"
+
+
+def test_all_repository_cassettes_together_are_reproduced():
+    cassettes = sorted((Path(__file__).parents[2] / "cassettes").rglob("*.yaml"))
+    assert len(cassettes) >= 5
+    report = verify(cassettes)
+    assert report.fidelity == 1.0, report.table()
+
+
+def test_records_created_during_the_recording_are_not_seeded(aq_server: str, tmp_path: Path):
+    path = tmp_path / "associate.yaml"
+    with use_cassette(path, record_mode="once", password="aquarium"):
+        session = AqSession("neptune", "aquarium", aq_server)
+        item = session.Item.first()[0]
+        created = item.associate("concentration", 12.5).id
+    store = Store()
+    seed_store(store, load_exchanges([path]))
+    assert store.get("data_associations", created) is None
+    assert store.insert("data_associations", key="k")["id"] == created

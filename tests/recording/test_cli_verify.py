@@ -76,25 +76,8 @@ def test_no_anchor_keeps_the_named_lab() -> None:
     assert lab_spec("empty", 0, None) == "empty"
 
 
-#: Recorded sessions the fake does not reproduce yet, and why (reported to the cassettes' owner).
-VERIFY_GAPS = {
-    "test_login_and_queries": "a fake seeded from cassettes renders User.groups as [] "
-    "(memberships are not imported from the recorded user record)",
-    "test_data_associations": "records created during the recording are seeded too, so "
-    "replaying the save creates the next id (101 instead of 100)",
-}
-
-
 @pytest.mark.parametrize(
-    "cassette",
-    [
-        pytest.param(
-            p, id=p.stem, marks=[pytest.mark.xfail(reason=VERIFY_GAPS[p.stem], strict=True)]
-        )
-        if p.stem in VERIFY_GAPS
-        else pytest.param(p, id=p.stem)
-        for p in sorted(CASSETTES.glob("*.yaml"))
-    ],
+    "cassette", [pytest.param(p, id=p.stem) for p in sorted(CASSETTES.glob("*.yaml"))]
 )
 def test_the_fake_reproduces_this_repositorys_recordings(cassette: Path, capsys) -> None:
     assert main(["verify", "--min-fidelity", "1", str(cassette)]) == 0, capsys.readouterr().out
