@@ -10,6 +10,7 @@ handlers, together with how Ruby words the errors these conversions lead to (:cl
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -134,6 +135,39 @@ def interpolate(value: Any) -> str:
 def no_method(method: str, value: Any) -> str:
     """``NoMethodError``'s message: ``undefined method `each' for 5:Integer``."""
     return f"undefined method `{method}' for {ruby_inspect(value)}:{ruby_class(value)}"
+
+
+def index_error(value: Any, *frames: str) -> RubyError:
+    """What ``value[:key]`` raises when ``value`` is not a hash: strings, arrays and integers
+    want an integer index (TypeError), anything else has no ``[]`` (NoMethodError)."""
+    if isinstance(value, (str, list)) or (isinstance(value, int) and not isinstance(value, bool)):
+        return RubyError("no implicit conversion of Symbol into Integer", *frames)
+    return RubyError(no_method("[]", value), *frames)
+
+
+def dig(value: Any, key: str, *frames: str) -> Any:
+    """``value[:key]`` as Ruby evaluates it on a params value (see :func:`index_error`)."""
+    if isinstance(value, dict):
+        return value.get(key)
+    raise index_error(value, *frames)
+
+
+def ruby_each(value: Any, *frames: str) -> list[Any]:
+    """``value.each``: an array's elements, a hash's ``[key, value]`` pairs, else the
+    NoMethodError Ruby raises (with ``frames`` as its backtrace)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, Mapping):
+        return [[k, v] for k, v in value.items()]
+    raise RubyError(no_method("each", value), *frames)
+
+
+def ruby_split(text: str, separator: str) -> list[str]:
+    """``String#split(sep)``: like ``str.split`` but trailing empty fields are dropped."""
+    parts = text.split(separator)
+    while parts and parts[-1] == "":
+        parts.pop()
+    return parts
 
 
 def record_id(value: Any) -> int | None:

@@ -24,7 +24,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..casting import RubyError, no_method, record_id, ruby_to_i, ruby_to_s
+from ..casting import RubyError, record_id, ruby_split, ruby_to_i, ruby_to_s
 from ..render import wizard_location
 from ..store import Row, Store
 from ..transaction import Transaction
@@ -36,24 +36,6 @@ MAX_LOCATOR_BLOCK = 10_000
 PART_TYPE = "__Part"
 DELETED = "deleted"
 BENCH = "Bench"
-
-
-def ruby_each(value: Any, *frames: str) -> list[Any]:
-    """``value.each``: an array's elements, a hash's ``[key, value]`` pairs, else the
-    NoMethodError Ruby raises (with ``frames`` as its backtrace)."""
-    if isinstance(value, list):
-        return value
-    if isinstance(value, Mapping):
-        return [[k, v] for k, v in value.items()]
-    raise RubyError(no_method("each", value), *frames)
-
-
-def ruby_split(text: str, separator: str) -> list[str]:
-    """``String#split(sep)``: like ``str.split`` but trailing empty fields are dropped."""
-    parts = text.split(separator)
-    while parts and parts[-1] == "":
-        parts.pop()
-    return parts
 
 
 # -- transactions ------------------------------------------------------------------------------

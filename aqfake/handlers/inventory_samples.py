@@ -11,17 +11,19 @@ a field value id that does not exist, a body of the wrong shape) rolls back too 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ..casting import (
     CastError,
     RubyError,
+    dig,
     from_user,
     no_method,
     not_found_message,
     record_id,
+    ruby_each,
     ruby_float_to_s,
+    ruby_split,
     ruby_to_s,
     ruby_truthy,
     to_double,
@@ -32,17 +34,13 @@ from ..store import Row, Store
 from ..transaction import Transaction
 from ..validations import Errors, full_messages, model_errors
 from ..wire import Response, json_response
-from .inventory_records import (
-    begin,
-    ruby_each,
-    ruby_split,
-)
+from .inventory_records import begin
 
 _CREATOR = "app/models/sample.rb:in `creator'"
 _UPDATER = "app/models/sample.rb:in `block in updater'"
 _CONTROLLER = "app/controllers/browser_controller.rb:in `block (2 levels) in create_samples'"
-#: What Ruby says when a non-Hash is indexed with a symbol (``raw[:name]``).
-_NOT_A_HASH = "no implicit conversion of Symbol into Integer"
+#: The backtrace of an exception raised while one sample is built.
+_FRAMES = (_UPDATER, _CREATOR, _CONTROLLER)
 
 
 class _Invalid(Exception):
@@ -51,13 +49,6 @@ class _Invalid(Exception):
     def __init__(self, errors: Errors) -> None:
         super().__init__(errors)
         self.errors = errors
-
-
-def _field(raw: Any, key: str) -> Any:
-    """``raw[:key]`` in Ruby: a Hash lookup, a TypeError for anything else."""
-    if not isinstance(raw, Mapping):
-        raise RubyError(_NOT_A_HASH, _UPDATER, _CREATOR, _CONTROLLER)
-    return raw.get(key)
 
 
 class SampleCreator:
@@ -73,28 +64,27 @@ class SampleCreator:
         columns = self.store.table("samples")
         values: dict[str, Any] = {"user_id": self.user["id"]}
         for name in ("sample_type_id", "name", "description", "project"):
-            values[name] = from_user(_column(columns, name), _field(raw, name))
+            values[name] = from_user(_column(columns, name), dig(raw, name, *_FRAMES))
         errors = model_errors(self.store, "Sample", values)
         if errors:
             raise _Invalid(errors)
         sample = self.log.insert("samples", values)
-        sample_type = self.store.get("sample_types", record_id(_field(raw, "sample_type_id")))
+        type_id = dig(raw, "sample_type_id", *_FRAMES)
+        sample_type = self.store.get("sample_types", record_id(type_id))
         if sample_type is None:
             raise RubyError(
-                not_found_message("SampleType", _field(raw, "sample_type_id")),
+                not_found_message("SampleType", type_id),
                 "activerecord/lib/active_record/core.rb:in `find'",
-                _UPDATER,
-                _CREATOR,
-                _CONTROLLER,
+                *_FRAMES,
             )
-        field_values = _field(raw, "field_values")
+        field_values = dig(raw, "field_values", *_FRAMES)
         if ruby_truthy(field_values):
-            for raw_fv in ruby_each(field_values, _UPDATER, _CREATOR, _CONTROLLER):
+            for raw_fv in ruby_each(field_values, *_FRAMES):
                 self._field_value(sample, sample_type, raw_fv)
         return sample
 
     def _field_value(self, sample: Row, sample_type: Row, raw_fv: Any) -> None:
-        name = _field(raw_fv, "name")
+        name = dig(raw_fv, "name", *_FRAMES)
         field_type = next(
             (
                 ft
@@ -107,7 +97,7 @@ class SampleCreator:
         )
         if field_type is None:
             return
-        fv_id, deleted = _field(raw_fv, "id"), _field(raw_fv, "deleted")
+        fv_id, deleted = dig(raw_fv, "id", *_FRAMES), dig(raw_fv, "deleted", *_FRAMES)
         if ruby_truthy(fv_id) and ruby_truthy(deleted):
             doomed = self.store.get("field_values", record_id(fv_id))
             if doomed is not None:
@@ -136,14 +126,14 @@ class SampleCreator:
         ftype = field_type["ftype"]
         if ftype == "sample":
             return self._child_sample(field_type, raw_fv)
-        value = _field(raw_fv, "value")
+        value = dig(raw_fv, "value", *_FRAMES)
         if ftype == "number":
             return {"value": ruby_float_to_s(_to_f(value))}
         return {"value": from_user(_column(self.store.table("field_values"), "value"), value)}
 
     def _child_sample(self, field_type: Row, raw_fv: Any) -> dict[str, Any]:
-        nested = _field(raw_fv, "new_child_sample")
-        name = _field(raw_fv, "child_sample_name")
+        nested = dig(raw_fv, "new_child_sample", *_FRAMES)
+        name = dig(raw_fv, "child_sample_name", *_FRAMES)
         if ruby_truthy(nested):
             try:
                 child: Row | None = self.create(nested)
@@ -180,9 +170,7 @@ def _to_f(value: Any) -> float:
     if isinstance(value, (bool, dict, list)):
         raise RubyError(
             no_method("to_f", value),
-            _UPDATER,
-            _CREATOR,
-            _CONTROLLER,
+            *_FRAMES,
         )
     if isinstance(value, str):
         return to_double(value)

@@ -23,6 +23,7 @@ from ..casting import (
     no_method,
     not_found_message,
     record_id,
+    ruby_each,
     ruby_truthy,
 )
 from ..errors import NotFound, redirect, server_error
@@ -41,7 +42,6 @@ from ..validations import (
 from ..wire import Response, deep_munge, html_response, json_response
 from .inventory_records import (
     begin,
-    ruby_each,
 )
 
 #: ``attr_accessible`` of ObjectType (``rows``/``columns`` are set separately, for collections).

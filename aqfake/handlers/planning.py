@@ -22,6 +22,7 @@ from ..casting import (
     no_method,
     not_found_message,
     record_id,
+    ruby_each,
 )
 from ..store import Row, Store, StoreError
 from ..wire import dump_json
@@ -36,30 +37,10 @@ def nil_error(method: str = "[]", value: Any = None) -> RubyError:
     return RubyError(no_method(method, value))
 
 
-def index_error(value: Any) -> RubyError:
-    """What ``value[:key]`` raises when ``value`` is not a hash."""
-    if isinstance(value, (str, list)) or (isinstance(value, int) and not isinstance(value, bool)):
-        return RubyError("no implicit conversion of Symbol into Integer")
-    return nil_error("[]", value)
-
-
-def dig(value: Any, key: str) -> Any:
-    """``value[:key]`` as Ruby evaluates it on a params value (see :func:`index_error`)."""
-    if isinstance(value, dict):
-        return value.get(key)
-    raise index_error(value)
-
-
 def each(value: Any) -> list[Any]:
     """The elements ``value.each`` visits: nil (an emptied array after deep munge) none, a hash
     its pairs; anything else has no ``each`` (:class:`RubyError`)."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return [list(pair) for pair in value.items()]
-    raise nil_error("each", value)
+    return [] if value is None else ruby_each(value)
 
 
 def find(store: Store, table: str, model_name: str, raw_id: Any) -> Row:

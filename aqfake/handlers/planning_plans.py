@@ -13,7 +13,16 @@ import re
 from random import Random
 from typing import Any
 
-from ..casting import RubyError, not_found_message, record_id, ruby_class, ruby_truthy, to_double
+from ..casting import (
+    RubyError,
+    dig,
+    index_error,
+    not_found_message,
+    record_id,
+    ruby_class,
+    ruby_truthy,
+    to_double,
+)
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
@@ -24,11 +33,9 @@ from .planning import (
     Transaction,
     associate,
     current_code,
-    dig,
     each,
     field_values,
     find,
-    index_error,
     layout_json,
     nil_error,
     on_the_fly,
