@@ -196,23 +196,33 @@ def test_tour_request_counts_add_up(tour: dict[str, Summary]) -> None:
         assert sum(summary["requests"].values()) == summary["total"]
 
 
-def test_tour_in_process_matches_live(
-    tour: dict[str, Summary], tour_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """aqsession over the in-process transport gives the live run's answers and counts."""
+def run_in_process(name: str, params: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Summary:
+    """Run script ``name`` with aqsession over ``FakeAquarium("demo").mock()`` (no server),
+    counting requests with the fake's own journal; the summary as it would be printed."""
     import aqsession
     from aqfake.app import FakeAquarium
 
     monkeypatch.syspath_prepend(str(PARITY))
-    script = importlib.import_module("session_tour")
+    script = importlib.import_module(name)
     fake = FakeAquarium("demo")
     with fake.mock():
-        summary = script.run(aqsession, fake.base_url, tour_params, fake.journal.mark)
-    summary = json.loads(json.dumps(summary, default=str))
-    live = tour["aqsession"]
-    assert differing(summary["same"], live["same"]) == {}
-    assert summary["own"] == live["own"]
-    assert summary["requests"] == live["requests"]
+        summary = script.run(aqsession, fake.base_url, params, fake.journal.mark)
+    printed: Summary = json.loads(json.dumps(summary, default=str))
+    return printed
+
+
+def assert_in_process_matches(in_process: Summary, live: Summary) -> None:
+    assert differing(in_process["same"], live["same"]) == {}
+    assert in_process["own"] == live["own"]
+    assert in_process["requests"] == live["requests"]
+
+
+def test_tour_in_process_matches_live(
+    tour: dict[str, Summary], tour_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aqsession over the in-process transport gives the live run's answers and counts."""
+    in_process = run_in_process("session_tour", tour_params, monkeypatch)
+    assert_in_process_matches(in_process, tour["aqsession"])
 
 
 # -- script (b): cache, browser.get, requests off, the context manager -------------------------
@@ -241,8 +251,13 @@ def cache_params_of(store: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def cache_walk(both: Any, demo_store: Any) -> dict[str, Summary]:
-    return both("cache_walk", cache_params_of(demo_store))
+def cache_params(demo_store: Any) -> dict[str, Any]:
+    return cache_params_of(demo_store)
+
+
+@pytest.fixture(scope="module")
+def cache_walk(both: Any, cache_params: dict[str, Any]) -> dict[str, Summary]:
+    return both("cache_walk", cache_params)
 
 
 def test_cache_walk_answers_are_identical(cache_walk: dict[str, Summary]) -> None:
@@ -266,6 +281,7 @@ def test_cache_walk_reads_the_graph_offline(cache_walk: dict[str, Summary]) -> N
     counts = cache_walk["aqsession"]["requests"]
     assert counts["browser.get"] == 4
     offline = (
+        "cached_lookups",
         "walk_cached",
         "requests_off",
         "swapped_off",
@@ -289,3 +305,10 @@ def test_cache_walk_makes_no_more_requests_than_pydent(cache_walk: dict[str, Sum
     assert more == {}
     for summary in cache_walk.values():
         assert sum(summary["requests"].values()) == summary["total"]
+
+
+def test_cache_walk_in_process_matches_live(
+    cache_walk: dict[str, Summary], cache_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_process = run_in_process("cache_walk", cache_params, monkeypatch)
+    assert_in_process_matches(in_process, cache_walk["aqsession"])
