@@ -208,7 +208,11 @@ def _ensure_part_type(store: Store, exchanges: list[RecordedExchange]) -> None:
                 break
         if part_type_id is not None:
             break
-    values = {"name": "__Part", "handler": "sample_container", "description": "part"}
+    values: dict[str, Any] = {
+        "name": "__Part",
+        "handler": "sample_container",
+        "description": "part",
+    }
     if isinstance(part_type_id, int) and store.get("object_types", part_type_id) is None:
         values["id"] = part_type_id
     store.insert("object_types", values)

@@ -92,7 +92,7 @@ def test_records_created_during_the_recording_are_not_seeded(aq_server: str, tmp
     with use_cassette(path, record_mode="once", password="aquarium"):
         session = AqSession("neptune", "aquarium", aq_server)
         item = session.Item.first()[0]
-        created = item.associate("concentration", 12.5).id
+        created = item.associate("seeding-check", 12.5).id
     store = Store()
     seed_store(store, load_exchanges([path]))
     assert store.get("data_associations", created) is None
