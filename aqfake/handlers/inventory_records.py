@@ -20,11 +20,12 @@ locator instead of failing, and a move far past the highest creates at most
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..casting import RubyError, record_id, ruby_split, ruby_to_i, ruby_to_s
+from ..casting import RubyError, record_id, ruby_to_s
+from ..lab.inventory import BENCH, DELETED, PART_TYPE
+from ..lab.locations import has_correct_form, location_to_int
 from ..render import wizard_location
 from ..store import Row, Store
 from ..transaction import Transaction
@@ -33,9 +34,6 @@ from ..wire import dump_json
 
 #: A move past the highest slot creates at most this many empty locators on the way.
 MAX_LOCATOR_BLOCK = 10_000
-PART_TYPE = "__Part"
-DELETED = "deleted"
-BENCH = "Bench"
 
 
 # -- transactions ------------------------------------------------------------------------------
@@ -56,56 +54,6 @@ def wizard_for(store: Store, object_type: Row | None) -> Row | None:
     if object_type is None:
         return None
     return store.first("wizards", name=object_type.get("prefix"))
-
-
-def capacities(wizard: Row) -> list[int]:
-    """``Wizard#caps``: the capacity of each field, outermost first.
-
-    The specification's ``fields`` may be a list or an object keyed by position; a text that
-    is not JSON fails as ``JSON.parse`` does.
-    """
-    text = wizard.get("specification")
-    if not text or text == "null":
-        return []
-    try:
-        spec = json.loads(text)
-    except ValueError as exc:
-        raise RubyError(f"unexpected token in wizard specification: {exc}") from exc
-    fields = spec.get("fields") if isinstance(spec, Mapping) else None
-    if isinstance(fields, Mapping):
-        fields = [fields[key] for key in sorted(fields, key=lambda k: ruby_to_i(str(k)))]
-    if not isinstance(fields, list):
-        return []
-    return [
-        ruby_to_i(ruby_to_s(f.get("capacity"))) if isinstance(f, Mapping) else 0 for f in fields
-    ]
-
-
-def has_correct_form(wizard: Row, location: Any) -> bool:
-    """``Wizard#has_correct_form``: ``<name>.<n>...`` with one number per field, in range."""
-    if not isinstance(location, str):
-        return False
-    caps = capacities(wizard)
-    parts = ruby_split(location, ".")
-    if not parts or parts[0] != wizard.get("name") or len(parts) - 1 != len(caps):
-        return False
-    for i in range(1, len(caps) + 1):
-        number = ruby_to_i(parts[i])
-        if (i == 1 and number < 0) or (i > 1 and number >= caps[i - 1]):
-            return False
-    return True
-
-
-def location_to_int(wizard: Row, location: str) -> int:
-    """``Wizard#location_to_int`` (defined for one to three fields; 0 otherwise)."""
-    caps = capacities(wizard)
-    digits = [ruby_to_i(p) for p in ruby_split(location, ".")[1:]] + [0, 0, 0]
-    x, y, z = digits[:3]
-    if len(caps) == 3:
-        return z + caps[2] * y + caps[1] * caps[2] * x
-    if len(caps) == 2:
-        return y + caps[1] * x
-    return x if len(caps) == 1 else 0
 
 
 def locator_text(store: Store, locator: Row) -> str:

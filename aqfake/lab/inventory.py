@@ -8,11 +8,13 @@ from typing import Any
 
 from ..store import Row
 from ..tables import MODELS, TABLES
+from ..validations import full_messages, model_errors
 from .base import Ref
 from .locations import LocationsBuilder
 
 PART_TYPE = "__Part"
 DELETED = "deleted"
+BENCH = "Bench"
 DEFAULT_COLLECTION_SHAPE = (1, 12)
 
 _TABLE_BY_COLUMNS: dict[frozenset[str], str] = {
@@ -91,7 +93,7 @@ class InventoryBuilder(LocationsBuilder):
         self,
         sample: Ref,
         object_type: Ref,
-        location: str | None = "Bench",
+        location: str | None = BENCH,
         *,
         quantity: int = 1,
         inuse: int = 0,
@@ -104,10 +106,11 @@ class InventoryBuilder(LocationsBuilder):
         """
         if deleted:
             location, quantity, inuse = DELETED, -1, -1
-        if quantity < -1 or not -1 <= inuse <= quantity:
+        errors = model_errors(self.store, "Item", {"quantity": quantity, "inuse": inuse})
+        if errors:
             raise ValueError(
-                f"item: need quantity >= -1 and -1 <= inuse <= quantity, got "
-                f"quantity {quantity}, inuse {inuse}"
+                f"item with quantity {quantity}, inuse {inuse}: {'; '.join(full_messages(errors))} "
+                "(give quantity >= -1 and -1 <= inuse <= quantity)"
             )
         slot = self.free_slot(location)
         row = self._insert(
@@ -158,7 +161,7 @@ class InventoryBuilder(LocationsBuilder):
         self,
         object_type: Ref,
         parts: Mapping[tuple[int, int], Ref] | None = None,
-        location: str | None = "Bench",
+        location: str | None = BENCH,
         *,
         data: str | None = None,
     ) -> Row:

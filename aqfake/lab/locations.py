@@ -4,13 +4,18 @@ A wizard named e.g. ``M20`` with fields Hotel (unbounded), Box (16) and Slot (81
 location ``M20.1.2.3`` into slot number ``1*16*81 + 2*81 + 3``. An item placed there gets a
 ``locators`` row (wizard, item, number) and its ``locator_id``; Aquarium also keeps the slot
 text in ``items.location``. Deleting an item frees its slot.
+
+The functions here are Aquarium's ``Wizard`` model (``caps``, ``has_correct_form``,
+``location_to_int``); the lab builder and the inventory handlers both use them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from ..casting import RubyError, ruby_split, ruby_to_i, ruby_to_s
 from ..store import Row
 from .base import BuilderBase, Ref
 
@@ -27,10 +32,60 @@ def slot_digits(location: str | None) -> tuple[str, list[int]] | None:
     return name, [int(part) for part in rest]
 
 
-def wizard_capacities(wizard: Row) -> list[int]:
-    """The capacities of a wizard's fields, outermost first (the first is unbounded)."""
-    spec = json.loads(wizard["specification"] or "{}")
-    return [int(field["capacity"]) for field in spec.get("fields", [])]
+def capacities(wizard: Row) -> list[int]:
+    """``Wizard#caps``: the capacity of each field, outermost first.
+
+    The specification's ``fields`` may be a list or an object keyed by position; a text that
+    is not JSON fails as ``JSON.parse`` does.
+    """
+    text = wizard.get("specification")
+    if not text or text == "null":
+        return []
+    try:
+        spec = json.loads(text)
+    except ValueError as exc:
+        raise RubyError(f"unexpected token in wizard specification: {exc}") from exc
+    fields = spec.get("fields") if isinstance(spec, Mapping) else None
+    if isinstance(fields, Mapping):
+        fields = [fields[key] for key in sorted(fields, key=lambda k: ruby_to_i(str(k)))]
+    if not isinstance(fields, list):
+        return []
+    return [
+        ruby_to_i(ruby_to_s(f.get("capacity"))) if isinstance(f, Mapping) else 0 for f in fields
+    ]
+
+
+def has_correct_form(wizard: Row, location: Any) -> bool:
+    """``Wizard#has_correct_form``: ``<name>.<n>...`` with one number per field, in range."""
+    if not isinstance(location, str):
+        return False
+    caps = capacities(wizard)
+    parts = ruby_split(location, ".")
+    if not parts or parts[0] != wizard.get("name") or len(parts) - 1 != len(caps):
+        return False
+    for i in range(1, len(caps) + 1):
+        number = ruby_to_i(parts[i])
+        if (i == 1 and number < 0) or (i > 1 and number >= caps[i - 1]):
+            return False
+    return True
+
+
+def location_to_int(wizard: Row, location: str) -> int:
+    """``Wizard#location_to_int`` (defined for one to three fields; 0 otherwise)."""
+    caps = capacities(wizard)
+    if not 1 <= len(caps) <= 3:
+        return 0
+    digits = [ruby_to_i(p) for p in ruby_split(location, ".")[1:]] + [0, 0, 0]
+    return slot_index(caps, digits[: len(caps)])
+
+
+def slot_index(caps: Sequence[int], digits: Sequence[int]) -> int:
+    """The slot number of ``digits`` (one per field, outermost first): mixed radix by the
+    capacities of all fields but the first, which is unbounded."""
+    number = digits[0]
+    for capacity, digit in zip(caps[1:], digits[1:], strict=True):
+        number = number * capacity + digit
+    return number
 
 
 class LocationsBuilder(BuilderBase):
@@ -68,15 +123,13 @@ class LocationsBuilder(BuilderBase):
         if wizard is None:
             return None
         digits = parsed[1]
-        capacities = wizard_capacities(wizard)
-        if len(digits) != len(capacities):
+        caps = capacities(wizard)
+        if len(digits) != len(caps):
             return None
-        number = 0
-        for digit, capacity in zip(digits, capacities, strict=True):
-            if capacity != UNBOUNDED and digit >= capacity:
+        for digit, capacity in zip(digits[1:], caps[1:], strict=True):
+            if digit >= capacity:
                 raise ValueError(f"location {location!r}: {digit} exceeds capacity {capacity}")
-            number = number * (capacity if capacity != UNBOUNDED else 1) + digit
-        return wizard, number
+        return wizard, slot_index(caps, digits)
 
     def free_slot(self, location: str | None) -> tuple[Row, int] | None:
         """Like :meth:`slot_number`, but ``ValueError`` when an item already holds the slot."""
