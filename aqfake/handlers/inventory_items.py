@@ -33,7 +33,6 @@ from ..transaction import Transaction
 from ..validations import full_messages
 from ..wire import Response, json_response
 from .inventory_records import (
-    associate,
     begin,
     dimensions,
     make_item,
@@ -45,6 +44,7 @@ from .inventory_records import (
     store_item,
 )
 from .json import order_by_key
+from .planning import associate
 
 COLLECTION_DATA = '{"matrix":[]}'
 _PART_INCLUDE = parse_include([{"sample": {"include": "sample_type"}}, "object_type"])
@@ -221,7 +221,9 @@ def assign_sample(ctx: Context, id: str) -> Response:
                 f"The sample at {interpolate(r)}, {interpolate(c)} was changed from "
                 f"{interpolate(old)} to {sample['id']}."
             )
-            associate(log, "Collection", collection["id"], "Sample Reassigned", message)
+            associate(
+                log, "Collection", collection["id"], "Sample Reassigned", message, duplicates=True
+            )
     except RubyError:
         return server_error(ctx.request.path)
     return redirect(f"{ctx.base_url}/collections/{id}")
@@ -268,7 +270,7 @@ def delete_selection(ctx: Context, id: str) -> Response:
                 f"The sample at {interpolate(r)}, {interpolate(c)} was deleted. It used to be "
                 f"sample {interpolate(part['sample_id'])} via deleted part {part['id']}."
             )
-            associate(log, "Collection", collection["id"], "Part Deleted", message)
+            associate(log, "Collection", collection["id"], "Part Deleted", message, duplicates=True)
     except RubyError:
         return server_error(ctx.request.path)
     return redirect(f"{ctx.base_url}/collections/{id}")

@@ -30,7 +30,6 @@ from ..render import wizard_location
 from ..store import Row, Store
 from ..transaction import Transaction
 from ..validations import Errors, foreign_key_violation, full_messages, model_errors
-from ..wire import dump_json
 
 #: A move past the highest slot creates at most this many empty locators on the way.
 MAX_LOCATOR_BLOCK = 10_000
@@ -234,20 +233,6 @@ def part_type(store: Store) -> Row:
     if found is None:
         raise RubyError("undefined method `id' for nil:NilClass", "app/models/collection.rb")
     return found
-
-
-def associate(log: Transaction, parent_class: str, parent_id: int, key: str, value: Any) -> Row:
-    """``DataAssociator#associate(key, value, nil, duplicates: true)``: always a new row."""
-    return log.insert(
-        "data_associations",
-        {
-            "parent_id": parent_id,
-            "parent_class": parent_class,
-            "key": key,
-            "upload_id": None,
-            "object": dump_json({key: value}).decode("utf-8"),
-        },
-    )
 
 
 def dimensions(store: Store, collection: Row) -> tuple[int, int]:

@@ -164,7 +164,7 @@ def current_code(store: Store, parent_class: str, parent_id: Any, name: str) -> 
 
 
 def associate(
-    tx: Transaction,
+    tx: transaction.Transaction,
     parent_class: str,
     parent_id: int,
     key: str,
@@ -173,8 +173,9 @@ def associate(
     upload_id: int | None = None,
     duplicates: bool = False,
 ) -> Row:
-    """``record.associate(key, value)``: a new DataAssociation, or (without ``duplicates``) the
-    existing one with that key rewritten."""
+    """``DataAssociator#associate(key, value)``: a new DataAssociation, or (without
+    ``duplicates``) the existing one with that key rewritten. The values written are already
+    typed, so any transaction (the Rails-casting one or the store's own) will do."""
     obj = rails_json({key: value})
     if not duplicates:
         for da in tx.store.lookup(
