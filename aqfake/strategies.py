@@ -3,7 +3,7 @@
 Every public name is a function returning a :class:`~hypothesis.strategies.SearchStrategy` and
 composes like hypothesis' own strategies::
 
-    from hypothesis import given
+    from hypothesis import given, strategies as st
     from aqfake import strategies as aqst
     from aqfake.app import FakeAquarium
 
@@ -697,7 +697,7 @@ def _aql_value(draw: st.DrawFn, model_name: str, column: Column, store: Store | 
     if shape == "single":
         return draw(single)
     if shape == "list":
-        return draw(st.lists(st.one_of(single, single, st.none()), min_size=1, max_size=3))
+        return draw(st.lists(st.one_of(single, st.none()), min_size=1, max_size=3))
     if shape == "null":
         return None
     if shape == "not":

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 
 _COMMON = {
     "deadline": None,
+    "database": None,  # no .hypothesis/ directory: tests write nothing outside tmp_path
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 }
 

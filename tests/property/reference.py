@@ -117,5 +117,16 @@ def aql_rows(store: Store, model_name: str, body: Mapping[str, Any], now: dateti
         row
         for row in store.rows(table)
         if row_matches(table, row, attributes, now)
-        and all(row[column] in accepted for column, accepted in links)
+        and all(row.get(column) in accepted for column, accepted in links)
     ]
+
+
+def models_in(model_name: str, body: Mapping[str, Any]) -> set[str]:
+    """Every model a query body reads: its own and those of its sub-queries."""
+    relationships = get_model(model_name).get_relationships()
+    found = {model_name}
+    for key, value in body.items():
+        relation = relationships.get(key)
+        if relation is not None and isinstance(value, Mapping) and "__query__" in value:
+            found |= models_in(relation.nested, value["__query__"])
+    return found

@@ -43,7 +43,7 @@ def ids(store: Store, model: str, arguments: Any) -> list[int]:
     return [row["id"] for row in select(store, model, arguments)]
 
 
-@settings(max_examples=60)
+@settings(max_examples=50)
 @given(lab=LABS, model=st.sampled_from(MODEL_NAMES), data=st.data())
 def test_hash_criteria_select_what_the_reference_filter_selects(
     lab: Any, model: str, data: st.DataObject
@@ -53,7 +53,7 @@ def test_hash_criteria_select_what_the_reference_filter_selects(
     assert ids(store, model, criteria) == matching_ids(store, model, criteria)
 
 
-@settings(max_examples=60)
+@settings(max_examples=50)
 @given(lab=LABS, model=st.sampled_from(MODEL_NAMES), data=st.data())
 def test_hash_criteria_and_their_sql_translation_select_the_same_rows(
     lab: Any, model: str, data: st.DataObject
@@ -64,7 +64,7 @@ def test_hash_criteria_and_their_sql_translation_select_the_same_rows(
     assert ids(store, model, sql) == ids(store, model, criteria), sql
 
 
-@settings(max_examples=60)
+@settings(max_examples=50)
 @given(lab=LABS, model=st.sampled_from(MODEL_NAMES), data=st.data())
 def test_a_fragment_its_negation_and_its_null_case_partition_the_table(
     lab: Any, model: str, data: st.DataObject
@@ -91,7 +91,7 @@ def test_and_or_of_fragments_are_intersection_and_union(
     assert set(ids(store, model, f"({first}) OR ({second})")) == a | b
 
 
-@settings(max_examples=60)
+@settings(max_examples=50)
 @given(lab=aqst.labs(names=aqst.sample_names(hostile=True), max_items=0), data=st.data())
 def test_every_spelling_of_a_hostile_literal_means_the_value(lab: Any, data: st.DataObject) -> None:
     store = lab.store()
