@@ -21,7 +21,6 @@ from ..casting import (
     RubyError,
     interpolate,
     no_method,
-    not_found_message,
     record_id,
     ruby_class,
 )
@@ -44,19 +43,11 @@ from .inventory_records import (
     store_item,
 )
 from .json import order_by_key
-from .planning import associate
+from .planning import associate, find
 
 COLLECTION_DATA = '{"matrix":[]}'
 _PART_INCLUDE = parse_include([{"sample": {"include": "sample_type"}}, "object_type"])
 _LOCATOR_INCLUDE = parse_include(["locator"])
-
-
-def _find(store: Store, table: str, model: str, raw_id: Any) -> Row:
-    """``Model.find(id)``: the row, or a 404."""
-    row = store.get(table, record_id(raw_id))
-    if row is None:
-        raise NotFound(not_found_message(model, raw_id))
-    return row
 
 
 # -- items -------------------------------------------------------------------------------------
@@ -65,7 +56,7 @@ def _find(store: Store, table: str, model: str, raw_id: Any) -> Row:
 def items_make(ctx: Context, sample_id: str, object_type_id: str) -> Response:
     """``GET /items/make/:sid/:oid``: a new item of the type (in the next wizard slot)."""
     store = ctx.store
-    object_type = _find(store, "object_types", "ObjectType", object_type_id)
+    object_type = find(store, "ObjectType", object_type_id, NotFound)
     log = begin(store)
     try:
         if object_type.get("handler") == "collection":
@@ -83,7 +74,7 @@ def items_make(ctx: Context, sample_id: str, object_type_id: str) -> Response:
 def items_move(ctx: Context, id: str) -> Response:
     """``GET /items/move/:id?location=``: 200 with a ``message``, or 200 with an ``error``."""
     store = ctx.store
-    item = _find(store, "items", "Item", id)
+    item = find(store, "Item", id, NotFound)
     location = ctx.params.get("location")
     try:
         errors = move_to(begin(store), item, location)
@@ -101,7 +92,7 @@ def items_move(ctx: Context, id: str) -> Response:
 
 def items_store(ctx: Context, id: str) -> Response:
     """``GET /items/store/:id``: the item in its next wizard slot (or ``Bench``), or 422."""
-    item = _find(ctx.store, "items", "Item", id)
+    item = find(ctx.store, "Item", id, NotFound)
     try:
         errors = store_item(begin(ctx.store), item)
         fresh = ctx.store.get("items", item["id"]) or item
@@ -122,7 +113,7 @@ def items_store(ctx: Context, id: str) -> Response:
 
 def collections_new(ctx: Context, object_type_id: str) -> Response:
     """``PUT /collections/:object_type_id``: a new, empty collection (body ignored)."""
-    object_type = _find(ctx.store, "object_types", "ObjectType", object_type_id)
+    object_type = find(ctx.store, "ObjectType", object_type_id, NotFound)
     try:
         row = new_collection(begin(ctx.store), object_type)
         fresh = ctx.store.get("items", row["id"]) or row
@@ -161,7 +152,7 @@ def part_grid(store: Store, collection: Row) -> list[list[Row | None]]:
 def collections_show(ctx: Context, id: str) -> Response:
     """``GET /collections/:id``: the collection with its ``part_matrix``."""
     store = ctx.store
-    collection = _find(store, "items", "Collection", id)
+    collection = find(store, "Collection", id, NotFound)
     renderer = Renderer(store, ctx.base_url)
     try:
         out = renderer.record("Collection", collection)
@@ -202,8 +193,8 @@ def _pairs(raw: Any) -> list[tuple[Any, Any]]:
 def assign_sample(ctx: Context, id: str) -> Response:
     """``POST /collections/:id/assign_sample``: reassign or create parts, then 302 to show."""
     store = ctx.store
-    collection = _find(store, "items", "Collection", id)
-    sample = _find(store, "samples", "Sample", ctx.params.get("sample_id"))
+    collection = find(store, "Collection", id, NotFound)
+    sample = find(store, "Sample", ctx.params.get("sample_id"), NotFound)
     log = begin(store)
     try:
         grid = part_grid(store, collection)
@@ -246,7 +237,7 @@ def _set_part(log: Transaction, collection: Row, r: Any, c: Any, sample: Row) ->
 def delete_selection(ctx: Context, id: str) -> Response:
     """``POST /collections/:id/delete_selection``: mark the parts deleted, then 302 to show."""
     store = ctx.store
-    collection = _find(store, "items", "Collection", id)
+    collection = find(store, "Collection", id, NotFound)
     log = begin(store)
     try:
         for r, c in _pairs(ctx.params.get("pairs")):

@@ -21,7 +21,6 @@ from ..casting import (
     RubyError,
     from_user,
     no_method,
-    not_found_message,
     record_id,
     ruby_each,
     ruby_truthy,
@@ -40,9 +39,8 @@ from ..validations import (
     validate,
 )
 from ..wire import Response, deep_munge, html_response, json_response
-from .inventory_records import (
-    begin,
-)
+from .inventory_records import begin
+from .planning import find
 
 #: ``attr_accessible`` of ObjectType (``rows``/``columns`` are set separately, for collections).
 OBJECT_TYPE_ATTRIBUTES = (
@@ -161,9 +159,7 @@ def update_object_type(ctx: Context, id: str, format: str | None = None) -> Resp
     """``PUT /object_types/:id.json``: 204 and no body, or 422 with the errors (the HTML format
     redirects to the list, or back to the edit form)."""
     store, path = ctx.store, ctx.request.path
-    object_type = store.get("object_types", record_id(id))
-    if object_type is None:
-        raise NotFound(not_found_message("ObjectType", id))
+    object_type = find(store, "ObjectType", id, NotFound)
     attrs = wrapped(ctx, "object_type", "object_types")
     if not isinstance(attrs, Mapping):
         return server_error(path)
@@ -250,9 +246,7 @@ def update_sample_type(ctx: Context, id: str) -> Response:
     raw = wrapped(ctx, "sample_type", "sample_types")
     if not isinstance(raw, Mapping):
         return server_error(path)
-    sample_type = store.get("sample_types", record_id(raw.get("id")))
-    if sample_type is None:
-        raise NotFound(not_found_message("SampleType", raw.get("id")))
+    sample_type = find(store, "SampleType", raw.get("id"), NotFound)
     try:
         changes = assign(
             store,
@@ -302,7 +296,7 @@ class FieldTypeSaver:
                 if found is not None:
                     self.log.delete("field_types", found["id"])
                 return None
-            existing = self._find("field_types", "FieldType", raw_ft["id"])
+            existing = find(self.store, "FieldType", raw_ft["id"])
             changes = assign(self.store, "field_types", raw_ft, FIELD_TYPE_UPDATES)
             if not validate(self.store, "FieldType", {**existing, **changes}):
                 return self.log.update("field_types", existing["id"], changes)
@@ -315,7 +309,7 @@ class FieldTypeSaver:
 
     def _allowable(self, field_type: Row | None, raw_aft: Mapping[str, Any]) -> None:
         if ruby_truthy(raw_aft.get("id")):
-            aft = self._find("allowable_field_types", "AllowableFieldType", raw_aft["id"])
+            aft = find(self.store, "AllowableFieldType", raw_aft["id"])
             if ruby_truthy(raw_aft.get("deleted")):
                 self.log.delete("allowable_field_types", aft["id"])
                 return
@@ -333,12 +327,6 @@ class FieldTypeSaver:
         values["field_type_id"] = field_type["id"]
         self._check(values)
         self.log.insert("allowable_field_types", values)
-
-    def _find(self, table: str, model: str, raw_id: Any) -> Row:
-        found = self.store.get(table, record_id(raw_id))
-        if found is None:
-            raise RubyError(not_found_message(model, raw_id))
-        return found
 
     def _check(self, row: Mapping[str, Any]) -> None:
         violation = foreign_key_violation(self.store, "allowable_field_types", row)

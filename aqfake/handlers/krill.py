@@ -29,6 +29,7 @@ from ..wire import Response, html_response, json_response
 from .planning import (
     Transaction,
     associate,
+    find,
     nil_error,
 )
 
@@ -184,9 +185,7 @@ def json_upload(ctx: Context) -> Response:
 
 
 def _job(ctx: Context, raw: Any) -> Row:
-    job = ctx.store.get("jobs", record_id(raw))
-    if job is None:
-        raise NotFound(not_found_message("Job", raw))
+    job = find(ctx.store, "Job", raw, NotFound)
     return job
 
 

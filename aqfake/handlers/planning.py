@@ -10,7 +10,7 @@ when its current code defines ``precondition``, as the protocol document allows.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..casting import (
     ruby_each,
 )
 from ..store import Row, Store, StoreError
+from ..tables import MODELS
 from ..wire import dump_json
 
 #: Operation statuses the planner never moves (section 5.19).
@@ -43,11 +44,14 @@ def each(value: Any) -> list[Any]:
     return [] if value is None else ruby_each(value)
 
 
-def find(store: Store, table: str, model_name: str, raw_id: Any) -> Row:
-    """``Model.find``: the row, or :class:`RubyError` with Rails' not-found message."""
-    row = store.get(table, record_id(raw_id))
+def find(
+    store: Store, model_name: str, raw_id: Any, missing: Callable[[str], Exception] = RubyError
+) -> Row:
+    """``Model.find``: the row, or ``missing`` (a :class:`RubyError` where the action rescues
+    it, :class:`~aqfake.errors.NotFound` where it escapes as a 404) with Rails' message."""
+    row = store.get(MODELS[model_name].table, record_id(raw_id))
     if row is None:
-        raise RubyError(not_found_message(model_name, raw_id))
+        raise missing(not_found_message(model_name, raw_id))
     return row
 
 

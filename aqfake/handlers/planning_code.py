@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..casting import RubyError, not_found_message, record_id, ruby_truthy
+from ..casting import RubyError, record_id, ruby_truthy
 from ..errors import NotFound, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
@@ -23,6 +23,7 @@ from .planning import (
     Transaction,
     attributes,
     each,
+    find,
 )
 
 CODE_NAMES = ("protocol", "precondition", "cost_model", "documentation", "test")
@@ -177,9 +178,7 @@ def create_operation_type(ctx: Context) -> Response:
 def update_operation_type(ctx: Context, id: str) -> Response:
     """``PUT /operation_types/:id``: columns replaced, field types synced by id and role."""
     store, params = ctx.store, ctx.params
-    ot = store.get("operation_types", record_id(id))
-    if ot is None:
-        raise NotFound(not_found_message("OperationType", id))
+    ot = find(store, "OperationType", id, NotFound)
     values = _ot_values(store, params)
     errors = model_errors(store, "OperationType", {**ot, **values})
     if errors:
@@ -256,9 +255,7 @@ def library_code(ctx: Context) -> Response:
     assert ctx.user is not None
     if ruby_truthy(params.get("no_edit")):
         return json_response({})
-    library = ctx.store.get("libraries", record_id(params.get("id")))
-    if library is None:
-        raise NotFound(not_found_message("Library", params.get("id")))
+    library = find(ctx.store, "Library", params.get("id"), NotFound)
     tx = Transaction(ctx.store)
     return _code_response(
         ctx, _new_code(tx, library, "Library", "source", params.get("content"), ctx.user)

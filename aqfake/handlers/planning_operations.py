@@ -11,7 +11,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from ..casting import not_found_message, record_id
 from ..errors import NotFound, server_error
 from ..lab.planning import job_state
 from ..render import Renderer
@@ -23,6 +22,7 @@ from .planning import (
     Transaction,
     associate,
     field_values,
+    find,
     plan_operations,
     predecessors,
     rails_json,
@@ -40,9 +40,7 @@ def step_operations(ctx: Context) -> Response:
     store = ctx.store
     raw_plan = ctx.params.get("plan_id")
     if raw_plan is not None:
-        plan = store.get("plans", record_id(raw_plan))
-        if plan is None:
-            raise NotFound(not_found_message("Plan", raw_plan))
+        plan = find(store, "Plan", raw_plan, NotFound)
         ops = [
             op for op in plan_operations(store, plan["id"]) if op["status"] not in ("done", "error")
         ]
@@ -57,9 +55,7 @@ def set_status(ctx: Context, id: str, status: str) -> Response:
     """``GET /operations/:id/status/:status``: the raw status, plus the audit associations."""
     store = ctx.store
     assert ctx.user is not None
-    op = store.get("operations", record_id(id))
-    if op is None:
-        raise NotFound(not_found_message("Operation", id))
+    op = find(store, "Operation", id, NotFound)
     old_status = op["status"]
     tx = Transaction(store)
     op = tx.update("operations", op["id"], {"status": status})
@@ -105,9 +101,7 @@ def _operations(ctx: Context) -> list[Row] | None:
         return None
     found = []
     for raw in ids:
-        op = ctx.store.get("operations", record_id(raw))
-        if op is None:
-            raise NotFound(not_found_message("Operation", raw))
+        op = find(ctx.store, "Operation", raw, NotFound)
         found.append(op)
     return found
 

@@ -147,9 +147,7 @@ class Marshaller:
         return ids
 
     def create_operation(self, entry: dict[str, Any]) -> Row:
-        operation_type = find(
-            self.store, "operation_types", "OperationType", entry.get("operation_type_id")
-        )
+        operation_type = find(self.store, "OperationType", entry.get("operation_type_id"))
         operation = self.tx.insert(
             "operations",
             {
@@ -166,7 +164,7 @@ class Marshaller:
         return operation
 
     def update_operation(self, entry: dict[str, Any]) -> Row:
-        operation = find(self.store, "operations", "Operation", entry["id"])
+        operation = find(self.store, "Operation", entry["id"])
         values = {k: entry.get(k) for k in ("x", "y", "parent_id")}
         operation = self.tx.update("operations", operation["id"], values)
         kept = {
@@ -212,7 +210,7 @@ class Marshaller:
             "value": fv.get("value"),
         }
         if ruby_truthy(fv.get("id")):
-            existing = find(self.store, "field_values", "FieldValue", fv["id"])
+            existing = find(self.store, "FieldValue", fv["id"])
             row = self.tx.update("field_values", existing["id"], values)
         else:
             name = fv.get("name")
@@ -324,7 +322,7 @@ def update(ctx: Context, id: str) -> Response:
     tx = Transaction(ctx.store)
     params = ctx.params
     try:
-        plan = find(ctx.store, "plans", "Plan", id)
+        plan = find(ctx.store, "Plan", id)
         plan = tx.update(
             "plans",
             plan["id"],
@@ -374,9 +372,7 @@ def _remove_operation(tx: Transaction, plan: Row, operation: Row) -> None:
 
 def destroy(ctx: Context, id: str) -> Response:
     """``DELETE /plans/:id.json``: wires, field values, operations and the plan, no callbacks."""
-    plan = ctx.store.get("plans", record_id(id))
-    if plan is None:
-        raise NotFound(not_found_message("Plan", id))
+    plan = find(ctx.store, "Plan", id, NotFound)
     tx = Transaction(ctx.store)
     operations = plan_operations(ctx.store, plan["id"])
     for op in operations:
@@ -394,9 +390,7 @@ def start(ctx: Context, id: str) -> Response:
     """Submit a plan: charge it to ``budget_id`` and move each ``planning`` operation to
     primed / pending / delayed / waiting; the plan's status becomes NULL ("active")."""
     store = ctx.store
-    plan = store.get("plans", record_id(id))
-    if plan is None:
-        raise NotFound(not_found_message("Plan", id))
+    plan = find(store, "Plan", id, NotFound)
     tx = Transaction(store)
     try:
         tx.update("plans", plan["id"], {"budget_id": ctx.request.query.get("budget_id") or None})
@@ -420,9 +414,7 @@ def start(ctx: Context, id: str) -> Response:
 def replan(ctx: Context, id: str) -> Response:
     """Copy a plan for editing (Aquarium's PlanCopier); answers the new plan's plain JSON."""
     store = ctx.store
-    plan = store.get("plans", record_id(id))
-    if plan is None:
-        raise NotFound(not_found_message("Plan", id))
+    plan = find(store, "Plan", id, NotFound)
     tx = Transaction(store)
     copy = {k: v for k, v in plan.items() if k not in ("id", "created_at", "updated_at")}
     copy["status"] = "planning"
