@@ -304,7 +304,7 @@ def errors(client: Any, session: Any, url: str, p: dict[str, Any], out: Summary)
     out.check("login.ok", lambda: client.AqSession(LOGIN, PASSWORD, url).login)
     out.check("session.where", lambda: hint(lambda: session.where))
     out.check("session.Itme", lambda: hint(lambda: session.Itme))
-    out.check("session.Sampl", lambda: hint(lambda: session.SampleTyp))
+    out.check("session.SampleTyp", lambda: hint(lambda: session.SampleTyp))
     out.check("unknown_model", lambda: session.model_interface("Sampel"))
 
 
