@@ -29,7 +29,7 @@ from ..render import Renderer, RenderError, parse_include
 from ..routing import Context, Route
 from ..store import Row, Store
 from ..transaction import Transaction
-from ..validations import full_messages
+from ..validations import Errors, full_messages
 from ..wire import Response, json_response
 from .inventory_records import (
     begin,
@@ -71,6 +71,12 @@ def items_make(ctx: Context, sample_id: str, object_type_id: str) -> Response:
     return json_response({"item": rendered})
 
 
+def _refusal(item: Row, location: Any, errors: Errors) -> dict[str, str]:
+    """The ``error`` answer of a move Aquarium refused (its errors' full messages)."""
+    reasons = ", ".join(full_messages(errors))
+    return {"error": f"Could not move item {item['id']} to {interpolate(location)}: {reasons}"}
+
+
 def items_move(ctx: Context, id: str) -> Response:
     """``GET /items/move/:id?location=``: 200 with a ``message``, or 200 with an ``error``."""
     store = ctx.store
@@ -83,10 +89,7 @@ def items_move(ctx: Context, id: str) -> Response:
     except (RubyError, RenderError):
         return server_error(ctx.request.path)
     if errors:
-        reasons = ", ".join(full_messages(errors))
-        return json_response(
-            {"error": f"Could not move item {item['id']} to {interpolate(location)}: {reasons}"}
-        )
+        return json_response(_refusal(item, location, errors))
     return json_response({"message": f"Item {item['id']} successfully moved to {where}"})
 
 
@@ -100,11 +103,7 @@ def items_store(ctx: Context, id: str) -> Response:
     except (RubyError, RenderError):
         return server_error(ctx.request.path)
     if errors:
-        location = interpolate(ctx.params.get("location"))
-        reasons = ", ".join(full_messages(errors))
-        return json_response(
-            {"error": f"Could not move item {item['id']} to {location}: {reasons}"}, 422
-        )
+        return json_response(_refusal(item, ctx.params.get("location"), errors), 422)
     return json_response(rendered)
 
 

@@ -43,7 +43,7 @@ from ..store import Row, Store, index_key
 from ..tables import MODELS, TABLES
 from ..validations import foreign_key_violation, not_null_violation, unique_violation, validate
 from ..wire import Response, errors_response, json_response
-from .planning import Transaction, plan_operations, step
+from .planning import Transaction, find, plan_operations, step
 
 QUERY_METHODS = ("all", "where", "find", "find_by_name", "new")
 #: Models ``/json/save`` refuses: writing them would let any user take over accounts or admin.
@@ -116,9 +116,7 @@ def _find(store: Store, model_name: str, args: list[Any]) -> Any:
     if not ids:
         raise JsonError(f"Couldn't find {model_name} without an ID")
     if len(ids) == 1:
-        row = store.get(table, record_id(ids[0]))
-        if row is None:
-            raise JsonError(not_found_message(model_name, ids[0]))
+        row = find(store, model_name, ids[0], JsonError)
         return [row] if expects_array else row
     found = {record_id(i) for i in ids}
     rows = [r for r in (store.get(table, i) for i in sorted(k for k in found if k)) if r]
@@ -286,9 +284,7 @@ def save(ctx: Context) -> Response:
     with store.lock:
         existing = None
         if ruby_truthy(params.get("id")):
-            existing = store.get(table, record_id(params["id"]))
-            if existing is None:
-                raise NotFound(not_found_message(model_name, params["id"]))
+            existing = find(store, model_name, params["id"], NotFound)
         try:
             row = {c.name: from_user(c, params.get(c.name)) for c in TABLES[table].columns}
         except CastError:
@@ -343,9 +339,7 @@ def delete(ctx: Context) -> Response:
     if model_name is None:
         return server_error(path)
     with store.lock:
-        row = store.get(MODELS[model_name].table, record_id(params.get("id")))
-        if row is None:
-            raise NotFound(not_found_message(model_name, params.get("id")))
+        row = find(store, model_name, params.get("id"), NotFound)
         denied = errors_response([f"Insufficient permission to delete {model_name}"])
         if model_name != "DataAssociation":
             return denied
