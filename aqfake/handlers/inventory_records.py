@@ -1,9 +1,10 @@
-"""What Aquarium's inventory models do to rows: items, wizard slots, collections, undo.
+"""What Aquarium's inventory models do to rows: items, wizard slots, collections.
 
 The inventory handlers (:mod:`.inventory_samples`, :mod:`.inventory_items`,
 :mod:`.inventory_types`) share this module; it declares no routes. It follows the model code of
-the real server (``Item#move_to``, ``Item.make``, ``Wizard#next``, ``Collection.new_collection``,
-``DataAssociator#associate``) step by step, so that odd inputs get the real answer.
+the real server (``Item#move_to``, ``Item.make``, ``Wizard#next``, ``Collection.new_collection``)
+step by step, so that odd inputs get the real answer. The ``Wizard`` model itself (capacities,
+slot numbers) lives in :mod:`aqfake.lab.locations`, shared with the lab builder.
 
 Writes go through a :class:`~aqfake.transaction.Transaction` (see :func:`begin`), which can roll
 a request back the way a database transaction would.

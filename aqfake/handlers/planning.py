@@ -1,10 +1,11 @@
-"""What the planning, operation and code handlers share: a rollback-able write log, Ruby-style
-errors, cascading deletes, data associations and the planner's status rules.
+"""What the handlers share beyond casting: ``Model.find``, the Rails-driven transaction, data
+associations, and the planner's status rules used by the planning, operation and code handlers.
 
-Aquarium runs its planning code inside ActiveRecord transactions and reports Ruby exceptions by
-message; :class:`Transaction` and :class:`RubyError` give the handlers the same two tools. The
-status rules (section 5.17 submit, 5.19 step) never run protocol code: a precondition "passes"
-when its current code defines ``precondition``, as the protocol document allows.
+Aquarium runs its actions inside ActiveRecord transactions and reports Ruby exceptions by
+message; :class:`Transaction` (the store's :class:`aqfake.transaction.Transaction` with Rails'
+attribute casting) and :class:`~aqfake.casting.RubyError` give the handlers the same two tools.
+The status rules (section 5.17 submit, 5.19 step) never run protocol code: a precondition
+"passes" when its current code defines ``precondition``, as the protocol document allows.
 """
 
 from __future__ import annotations
