@@ -1,9 +1,12 @@
 """What Aquarium checks before a row is written: model validations, foreign keys, unique indexes.
 
-Model validations (protocol section 6, "valid:") answer 422 ``{"errors": {"name": ["can't be
-blank"]}}``; a foreign key pointing at a missing row and a duplicate in a unique index are
-database errors (section 6.5: every foreign key is enforced by MySQL). They are declared here as
-data and checked by :func:`validate`, :func:`foreign_key_violation` and :func:`unique_violation`.
+Model validations (protocol section 6, "valid:") are declared once, as data (:data:`VALIDATIONS`,
+with Aquarium's own messages where its models word them), and serve every write path:
+``/json/save`` answers 422 ``{"errors": {"name": ["can't be blank"]}}``, the inventory routes
+report :func:`full_messages`, the lab builder refuses invalid rows. A foreign key pointing at a
+missing row and a duplicate in a unique index are database errors (section 6.5; the keys and
+indexes are declared in :mod:`aqfake.tables`), worded by :func:`foreign_key_violation` and
+:func:`unique_violation`.
 """
 
 from __future__ import annotations
