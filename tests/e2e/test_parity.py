@@ -235,8 +235,9 @@ def test_tour_in_process_matches_live(
 
 
 def cache_params_of(store: Any) -> dict[str, Any]:
-    """Three samples of three sample types, each with items and field types; a sample the
-    script never loads (not one of them, not a sample-field child of one)."""
+    """Three samples of three sample types, each with items and field types; two samples the
+    script does not load by id (not one of them, not a sample-field child of one, not of the
+    sample type the script lists)."""
     chosen: dict[int, int] = {}
     for s in store.rows("samples"):
         if (
@@ -252,8 +253,18 @@ def cache_params_of(store: Any) -> dict[str, Any]:
         for sample_id in picked
         for fv in truth.field_values_of(store, "Sample", sample_id)
     }
-    uncached = next(s["id"] for s in store.rows("samples") if s["id"] not in {*picked, *linked})
-    return {"sample_ids": picked, "uncached_id": uncached}
+    where_type = store.get("samples", picked[-1])["sample_type_id"]
+    unloaded = [
+        s
+        for s in store.rows("samples")
+        if s["id"] not in {*picked, *linked} and s["sample_type_id"] != where_type
+    ]
+    return {
+        "sample_ids": picked,
+        "uncached_id": unloaded[0]["id"],
+        "other_name": unloaded[1]["name"],
+        "where_type_id": where_type,
+    }
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ forgotten relationship fails loudly instead of quietly costing a request. Leavin
 hands the cached models back to the parent session, which keeps using them.
 
 Params: ``sample_ids`` (samples with items and field types), ``uncached_id`` (a sample
-neither among them nor linked to them by a sample field).
+neither among them nor linked to them by a sample field), ``other_name`` (the name of
+another such sample), ``where_type_id`` (a sample type neither of those two has).
 """
 
 from __future__ import annotations
@@ -71,6 +72,17 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
         )
         out.check("s.where_ids", lambda: sorted(ids(s.Sample.where({"id": p["sample_ids"]})) or []))
         out.check("s.find_ids", lambda: sorted(ids(s.Sample.find(p["sample_ids"])) or []))
+
+        out.phase("repeated_queries")
+        out.check(
+            "s.where_type_twice",
+            lambda: [ids(s.Sample.where({"sample_type_id": p["where_type_id"]})) for _ in "12"],
+        )
+        out.check(
+            "s.find_by_name_twice",
+            lambda: [s.Sample.find_by_name(p["other_name"]).id for _ in "12"],
+        )
+        out.check("s.first_twice", lambda: [ids(s.Sample.first(2)) for _ in "12"])
 
         out.phase("retrieve")
         out.check(
