@@ -77,14 +77,22 @@ def run_script(
 
 
 @pytest.fixture(scope="module")
-def both(pydent_python: Path, live_fake: LiveFake) -> Any:
-    """``both(name, params)`` -> ``{"pydent": summary, "aqsession": summary}``."""
+def with_aqsession(live_fake: LiveFake) -> Any:
+    """``with_aqsession(name, params)`` runs a script with aqsession in this repository's venv
+    (needs no pydent, so the live-vs-in-process comparison runs even where pydent cannot)."""
 
-    def run(name: str, params: dict[str, Any]) -> dict[str, Summary]:
-        return {
-            "pydent": run_script(pydent_python, "pydent", live_fake, name, params),
-            "aqsession": run_script(Path(sys.executable), "aqsession", live_fake, name, params),
-        }
+    def run(name: str, params: dict[str, Any]) -> Summary:
+        return run_script(Path(sys.executable), "aqsession", live_fake, name, params)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def with_pydent(pydent_python: Path, live_fake: LiveFake) -> Any:
+    """``with_pydent(name, params)`` runs a script with pydent 1.0.11 in its own venv."""
+
+    def run(name: str, params: dict[str, Any]) -> Summary:
+        return run_script(pydent_python, "pydent", live_fake, name, params)
 
     return run
 
@@ -165,8 +173,15 @@ def tour_params(demo_store: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def tour(both: Any, tour_params: dict[str, Any]) -> dict[str, Summary]:
-    return both("session_tour", tour_params)
+def tour_aqsession(with_aqsession: Any, tour_params: dict[str, Any]) -> Summary:
+    return with_aqsession("session_tour", tour_params)
+
+
+@pytest.fixture(scope="module")
+def tour(
+    with_pydent: Any, tour_aqsession: Summary, tour_params: dict[str, Any]
+) -> dict[str, Summary]:
+    return {"pydent": with_pydent("session_tour", tour_params), "aqsession": tour_aqsession}
 
 
 def test_tour_answers_are_identical(tour: dict[str, Summary]) -> None:
@@ -224,11 +239,11 @@ def assert_in_process_matches(in_process: Summary, live: Summary) -> None:
 
 
 def test_tour_in_process_matches_live(
-    tour: dict[str, Summary], tour_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    tour_aqsession: Summary, tour_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """aqsession over the in-process transport gives the live run's answers and counts."""
     in_process = run_in_process("session_tour", tour_params, monkeypatch)
-    assert_in_process_matches(in_process, tour["aqsession"])
+    assert_in_process_matches(in_process, tour_aqsession)
 
 
 # -- script (b): cache, browser.get, requests off, the context manager -------------------------
@@ -273,8 +288,15 @@ def cache_params(demo_store: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def cache_walk(both: Any, cache_params: dict[str, Any]) -> dict[str, Summary]:
-    return both("cache_walk", cache_params)
+def cache_walk_aqsession(with_aqsession: Any, cache_params: dict[str, Any]) -> Summary:
+    return with_aqsession("cache_walk", cache_params)
+
+
+@pytest.fixture(scope="module")
+def cache_walk(
+    with_pydent: Any, cache_walk_aqsession: Summary, cache_params: dict[str, Any]
+) -> dict[str, Summary]:
+    return {"pydent": with_pydent("cache_walk", cache_params), "aqsession": cache_walk_aqsession}
 
 
 def test_cache_walk_answers_are_identical(cache_walk: dict[str, Summary]) -> None:
@@ -315,7 +337,7 @@ def test_cache_walk_makes_no_more_requests_than_pydent(cache_walk: dict[str, Sum
 
 
 def test_cache_walk_in_process_matches_live(
-    cache_walk: dict[str, Summary], cache_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    cache_walk_aqsession: Summary, cache_params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     in_process = run_in_process("cache_walk", cache_params, monkeypatch)
-    assert_in_process_matches(in_process, cache_walk["aqsession"])
+    assert_in_process_matches(in_process, cache_walk_aqsession)
