@@ -48,6 +48,7 @@ def refused(client: Any, action: Any) -> Any:
 
 
 def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
+    """Fetch once, walk offline, hand back; returns the summary."""
     out = Summary(mark)
     out.phase("login")
     session = client.AqSession(LOGIN, PASSWORD, url)
@@ -76,13 +77,13 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
         out.phase("repeated_queries")
         out.check(
             "s.where_type_twice",
-            lambda: [ids(s.Sample.where({"sample_type_id": p["where_type_id"]})) for _ in "12"],
+            lambda: [ids(s.Sample.where({"sample_type_id": p["where_type_id"]})) for _ in range(2)],
         )
         out.check(
             "s.find_by_name_twice",
-            lambda: [s.Sample.find_by_name(p["other_name"]).id for _ in "12"],
+            lambda: [s.Sample.find_by_name(p["other_name"]).id for _ in range(2)],
         )
-        out.check("s.first_twice", lambda: [ids(s.Sample.first(2)) for _ in "12"])
+        out.check("s.first_twice", lambda: [ids(s.Sample.first(2)) for _ in range(2)])
 
         out.phase("retrieve")
         out.check(
