@@ -158,7 +158,7 @@ def test_sample_properties(session: FakeSession) -> None:
     )  # fmt: skip
     sample = session.load("Sample", {"id": 5, "sample_type_id": 2, "name": "s5"})
     props = sample.properties
-    assert props["Anneal"] == "55" and props["Tags"] == []
+    assert props["Anneal"] == 55 and props["Tags"] == []
     assert props["Template"].id == 5
     assert sample.field_value("Anneal").id == 90
     assert sample.field_value("Nope") is None
