@@ -261,7 +261,7 @@ class Browser:
             exact = [m for m in self._saved(model_name) if m.name == name]
             if exact:
                 return min(exact, key=lambda m: m.id)
-        found = self.cached_where({"name": name}, model_name)
+        found = self.cached_where({"name": [name]}, model_name)  # a list, as pydent sends it
         return found[0] if found else None
 
     # -- where -----------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Canonical request matching: method, path, sorted query and canonical JSON body.
 
 Two requests match when their canonical forms are equal. The host is deliberately left out, so a
-cassette recorded against one server replays against any base URL, and JSON key order never
-matters (pydent and aqsession build the same bodies with different key orders in places).
+cassette recorded against one server replays against any base URL; JSON key order never matters
+(pydent and aqsession build the same bodies with different key orders in places), and neither
+does the order inside the ``IN`` lists of ``where`` criteria.
 """
 
 from __future__ import annotations
@@ -42,7 +43,24 @@ def canonical_body(body: bytes | str | None) -> str:
         data = json.loads(text)
     except ValueError:
         return text
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(_sets_sorted(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _sets_sorted(data: Any) -> Any:
+    """Hash criteria's lists are SQL ``IN`` sets: their order is not part of the request.
+
+    pydent collects batch ids through a ``set``, aqsession in first-seen order; both mean the
+    same query, so a cassette recorded by one client replays with the other.
+    """
+    if isinstance(data, dict) and isinstance(data.get("arguments"), dict):
+        criteria = {
+            key: sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+            if isinstance(value, list)
+            else value
+            for key, value in data["arguments"].items()
+        }
+        return {**data, "arguments": criteria}
+    return data
 
 
 def request_key(method: str, uri: str, body: bytes | str | None) -> RequestKey:

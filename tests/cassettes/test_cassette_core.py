@@ -206,3 +206,11 @@ def test_request_key_is_canonical():
     a = request_key("post", "http://h:1//json/?b=2&a=1", b'{"x": [1, 2], "a": null}')
     b = request_key("POST", "https://other/json?a=1&b=2", '{"a":null,"x":[1,2]}')
     assert a == b
+
+
+def test_in_list_order_of_where_criteria_never_matters():
+    a = request_key("POST", "http://h/json", '{"model": "Item", "arguments": {"id": [4, 3]}}')
+    b = request_key("POST", "http://h/json", '{"arguments": {"id": [3, 4]}, "model": "Item"}')
+    assert a == b
+    positional = request_key("POST", "http://h/json", '{"model": "Item", "id": [4, 3]}')
+    assert positional != request_key("POST", "http://h/json", '{"model": "Item", "id": [3, 4]}')

@@ -77,8 +77,8 @@ def test_has_one_from_many_keeps_the_newest_match_per_owner():
     assert len(server.calls) == 1
     assert server.calls[0][2]["query"] == {
         "parent_id": [1, 2, 3, 4, 5],
-        "parent_class": "BtOwner",
-        "key": "k",
+        "parent_class": ["BtOwner"],
+        "key": ["k"],
     }
     # owner 3's notes are stamped the other way round, so its newest is the first note
     assert [o.latest_note.id for o in owners] == [2, 4, 5, 8, 10]
@@ -230,7 +230,7 @@ def test_queries_varying_in_two_columns_are_merged_and_split_by_size():
     base, column_name, values, part = single[0]
     assert len(part) == 5
     assert column_name == "a" and values == [0, 1, 2, 3, 4, 5]
-    assert base == {"b": [10, 11, 12, 13, 14], "c": "x"}
+    assert base == {"b": [10, 11, 12, 13, 14], "c": ["x"]}
     split = _groups(members, chunk_size=2)
     assert [len(b[3]) for b in split] == [2, 2, 1]
     assert all(len(b[0]["b"]) <= 2 for b in split)
