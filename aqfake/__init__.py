@@ -1,1 +1,32 @@
-"""aqfake: an in-memory Aquarium server that speaks Aquarium's HTTP protocol."""
+"""aqfake: an in-memory Aquarium server that speaks Aquarium's HTTP protocol.
+
+The public surface, importable from here::
+
+    from aqfake import FakeAquarium, LabBuilder, use_cassette
+
+* :class:`FakeAquarium` -- the server: ``fake.mock()`` serves it in-process to ``requests``,
+  ``fake.live()`` on a loopback port, ``fake.store`` holds its rows, ``fake.journal`` every
+  request; ``FakeAquarium.from_cassettes(paths)`` seeds it from recorded sessions.
+* :class:`LabBuilder` / :func:`build_lab` -- build labs of your own, or the ``demo`` one.
+* :func:`use_cassette` -- record and replay Aquarium traffic with vcrpy (scrubbed, audited).
+* :mod:`aqfake.strategies` -- hypothesis strategies for labs and queries.
+"""
+
+from __future__ import annotations
+
+from .app import FakeAquarium
+from .cassettes import use_cassette
+from .journal import Journal
+from .lab import LabBuilder, build_lab
+from .store import Store
+from .transport import LiveServer
+
+__all__ = [
+    "FakeAquarium",
+    "Journal",
+    "LabBuilder",
+    "LiveServer",
+    "Store",
+    "build_lab",
+    "use_cassette",
+]

@@ -13,4 +13,22 @@ from aqsession.session import AqSession, login
 
 __version__ = "0.1.0"
 
-__all__ = ["AqHTTP", "AqSession", "__version__", "exceptions", "login", *exceptions.__all__]
+__all__ = [
+    "AqHTTP",
+    "AqSession",
+    "__version__",
+    "exceptions",
+    "login",
+    *exceptions.__all__,
+]
+
+_LAZY = {"Browser": "aqsession.browser", "ModelBase": "aqsession.models"}
+
+
+def __getattr__(name: str) -> object:
+    """``aqsession.Browser`` and ``aqsession.ModelBase`` (as in pydent), imported on first use."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'aqsession' has no attribute {name!r}")

@@ -236,3 +236,15 @@ def test_wsgi_entry_point_serves_the_same_answers(fake):
     fake(environ, start_response)
     assert captured["status"] == "302 Found"
     assert ("Location", "http://lab.example:8080/signin") in captured["headers"]
+
+
+def test_public_surface_is_importable_from_the_packages():
+    import aqfake
+    import aqsession
+
+    assert aqfake.FakeAquarium is FakeAquarium
+    assert {"FakeAquarium", "LabBuilder", "use_cassette", "LiveServer"} <= set(aqfake.__all__)
+    assert aqsession.Browser.__name__ == "Browser"
+    assert aqsession.ModelBase.__name__ == "ModelBase"
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = aqsession.Nope
