@@ -516,8 +516,12 @@ def criterion_values(
     single = column_values(model_name, column, store)
     options = [single, single]
     if lists:
-        member = st.one_of(single, st.none()) if nulls else single
-        options.append(st.lists(member, max_size=4))
+        values = st.lists(single, max_size=3)
+        if nulls:  # half of the lists also accept NULL, somewhere among the values
+            values = st.tuples(values, st.booleans(), st.integers(0, 3)).map(
+                lambda t: [*t[0][: t[2]], None, *t[0][t[2] :]] if t[1] else t[0]
+            )
+        options.append(values)
     if nulls:
         options.append(st.none())
     return st.one_of(*options)

@@ -1,22 +1,28 @@
 """Hypothesis profiles for the property suite.
 
-``ci`` (the default here) derandomizes the search so every run draws the same examples and a
-failure reproduces anywhere; ``dev`` explores with fresh randomness. Pick one with
-``--hypothesis-profile=dev`` or ``HYPOTHESIS_PROFILE=dev``.
+``ci`` (the default) derandomizes the search so every run draws the same examples and a failure
+reproduces anywhere; ``dev`` explores with fresh randomness. Choose with
+``--hypothesis-profile=dev`` or ``HYPOTHESIS_PROFILE=dev``. Neither keeps an example database,
+so the tests write nothing outside ``tmp_path``.
 """
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON = {
     "deadline": None,
-    "database": None,  # no .hypothesis/ directory: tests write nothing outside tmp_path
+    "database": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 }
 
 settings.register_profile("ci", derandomize=True, print_blob=True, **_COMMON)
 settings.register_profile("dev", **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("hypothesis_profile", None) is None:
+        settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
