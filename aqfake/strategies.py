@@ -681,20 +681,27 @@ def _relationships(model_name: str) -> dict[str, Any]:
 
 
 def _followable(model_name: str) -> list[tuple[str, Any]]:
-    """Relationships a sub-query can follow whose target is a model the fake knows."""
+    """Relationships a sub-query can follow: ``has_one``/``has_many`` to a model the fake knows,
+    keyed on columns the server's tables have (a few client relationships, e.g.
+    ``FieldValue.object_type``, key on client-side attributes and cannot be queried)."""
     from aqsession.aql.relations import relation_kind
 
-    return [
-        (name, rel)
-        for name, rel in sorted(_relationships(model_name).items())
-        if relation_kind(rel) in _FOLLOWED_KINDS and getattr(rel, "nested", None) in MODELS
-    ]
+    found = []
+    for name, rel in sorted(_relationships(model_name).items()):
+        kind = relation_kind(rel)
+        if kind not in _FOLLOWED_KINDS or getattr(rel, "nested", None) not in MODELS:
+            continue
+        own, other = (rel.ref, rel.attr) if kind == "has_one" else (rel.attr, rel.ref)
+        own_table, other_table = TABLES[_table_of(model_name)], TABLES[_table_of(rel.nested)]
+        if own_table.column(own) is not None and other_table.column(other) is not None:
+            found.append((name, rel))
+    return found
 
 
 @st.composite
 def _aql_value(draw: st.DrawFn, model_name: str, column: Column, store: Store | None) -> Any:
     single = column_values(model_name, column.name, store)
-    shapes = ["single", "single", "list", "null", "not"]
+    shapes = ["single", "single", "list", "list", "null", "not"]
     if column.type in _COMPARABLE:
         shapes.append("order")
     shape = draw(st.sampled_from(shapes))

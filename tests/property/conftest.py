@@ -1,7 +1,9 @@
 """Hypothesis profiles for the property suite.
 
 ``ci`` (the default) derandomizes the search so every run draws the same examples and a failure
-reproduces anywhere; ``dev`` explores with fresh randomness. Choose with
+reproduces anywhere, and skips shrinking so a failing run stays fast (the failing example is
+printed as found; the shrunk ones live in ``test_found_examples.py``); ``dev`` explores with
+fresh randomness and shrinks. Choose with
 ``--hypothesis-profile=dev`` or ``HYPOTHESIS_PROFILE=dev``. Neither keeps an example database,
 so the tests write nothing outside ``tmp_path``.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _COMMON = {
     "deadline": None,
@@ -19,7 +21,14 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 }
 
-settings.register_profile("ci", derandomize=True, print_blob=True, **_COMMON)
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    report_multiple_bugs=False,
+    print_blob=True,
+    **_COMMON,
+)
 settings.register_profile("dev", **_COMMON)
 
 
