@@ -7,9 +7,8 @@ Loaded through the ``pytest11`` entry point ``aqfake`` once the package is insta
   another lab. Each named lab is built once per process; every test gets its own copy of it.
 - ``aq_server``  -- ``aq_fake`` served on a free loopback port; the fixture value is its URL.
 - ``aq_session`` -- an ``aqsession.AqSession`` signed in to ``aq_fake`` as ``neptune`` /
-  ``aquarium``, in-process (no sockets) through ``responses``. While it is active,
-  ``requests`` reaches only the fake's base URL: a test that also needs ``aq_server`` (or any
-  other host) should build its session against ``aq_server`` instead.
+  ``aquarium``, in-process (no sockets) through ``responses``. Only the fake's base URL is
+  intercepted; requests to any other URL (``aq_server`` included) go to the network as usual.
 - ``aq_cassette`` -- the test's own cassette (:func:`aqfake.cassettes.use_cassette`), active for
   the whole test. Its file is ``<cassette dir>/<test module>/<test name>.yaml`` (see
   :func:`cassette_path`); ``@pytest.mark.aq_cassette(name=..., repeats=...)`` names it
