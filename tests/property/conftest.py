@@ -2,17 +2,18 @@
 
 ``ci`` (the default) derandomizes the search so every run draws the same examples and a failure
 reproduces anywhere, and skips shrinking so a failing run stays fast (the failing example is
-printed as found; the shrunk ones live in ``test_found_examples.py``); ``dev`` explores with
-fresh randomness and shrinks. Choose with
-``--hypothesis-profile=dev`` or ``HYPOTHESIS_PROFILE=dev``. Neither keeps an example database,
-so the tests write nothing outside ``tmp_path``.
+printed as found; shrunk ones live in ``test_found_examples.py``); ``dev`` explores with fresh
+randomness and shrinks. Choose with ``HYPOTHESIS_PROFILE=dev``. Neither keeps an example
+database, so the tests write nothing outside ``tmp_path``.
+
+The profile is applied only to this directory's tests (through :func:`examples`), never loaded
+globally, so the rest of the test suite keeps its own hypothesis settings.
 """
 
 from __future__ import annotations
 
 import os
 
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 _COMMON = {
@@ -32,6 +33,8 @@ settings.register_profile(
 settings.register_profile("dev", **_COMMON)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("hypothesis_profile", None) is None:
-        settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+def examples(max_examples: int) -> settings:
+    """The selected profile (``HYPOTHESIS_PROFILE``, default ``ci``) with ``max_examples``."""
+    return settings(
+        settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci")), max_examples=max_examples
+    )

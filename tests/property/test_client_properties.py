@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aqfake import strategies as aqst
@@ -20,6 +20,7 @@ from aqfake.app import FakeAquarium
 from aqsession import AqSession
 from aqsession.aql import execute, to_sql, validate
 
+from .conftest import examples
 from .reference import aql_rows, models_in, text_key
 
 #: the reference time of ``__time__`` values (the generated labs are dated just before it)
@@ -43,7 +44,7 @@ def refused(fake: FakeAquarium, mark: int) -> list[tuple[int, Any]]:
     return [(e.status, e.body) for e in fake.journal.since(mark) if e.status != 200]
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(lab=aqst.labs(names=aqst.sample_names(hostile=True), max_items=0), data=st.data())
 def test_hostile_values_select_exactly_the_rows_with_that_name(
     lab: aqst.LabSpec, data: st.DataObject
@@ -102,11 +103,11 @@ def check_aql(fake: FakeAquarium, session: Any, document: dict[str, Any]) -> lis
     return sorted(expected_ids)
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(lab=aqst.labs(), data=st.data())
 def test_aql_documents_validate_run_and_return_exactly_the_matching_models(
     lab: aqst.LabSpec, data: st.DataObject
 ) -> None:
     with signed_in(lab) as (fake, session):
-        for _ in range(5):
+        for _ in range(8):
             check_aql(fake, session, data.draw(aqst.aql_queries(store=fake.store)))

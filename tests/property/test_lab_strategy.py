@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 
 from aqfake import strategies as aqst
 from aqfake.lab import number_text
 from aqfake.store import Store
 from aqfake.tables import MODELS, TABLES, Kind
+
+from .conftest import examples
 
 #: (table, column) -> table its value must be an id of, from the declared belongs_to links
 FOREIGN_KEYS: dict[tuple[str, str], str] = {
@@ -58,7 +60,7 @@ def expected_value_columns(ftype: str, value: Any, store: Store) -> dict[str, An
     return {"value": str(value)}
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(lab=aqst.labs())
 def test_generated_labs_resolve_every_reference_and_hold_their_spec(lab: aqst.LabSpec) -> None:
     store = lab.store()
@@ -86,7 +88,7 @@ def test_generated_labs_resolve_every_reference_and_hold_their_spec(lab: aqst.La
             assert locator is not None and locator["item_id"] == item["id"]
 
 
-@settings(max_examples=10)
+@examples(10)
 @given(lab=aqst.labs(names=aqst.sample_names(hostile=True)))
 def test_the_same_spec_builds_the_same_rows(lab: aqst.LabSpec) -> None:
     first, second = lab.store().snapshot(), lab.store().snapshot()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aqfake import strategies as aqst
@@ -19,6 +19,7 @@ from aqfake.store import Store
 from aqfake.tables import MODELS
 from aqsession.aql import to_sql
 
+from .conftest import examples
 from .reference import matching_ids, text_key
 
 MODEL_NAMES = ("Sample", "Item", "FieldValue", "DataAssociation", "ObjectType", "FieldType", "User")
@@ -49,7 +50,7 @@ def ids(store: Store, model: str, arguments: Any) -> list[int]:
     return [row["id"] for row in select(store, model, arguments)]
 
 
-@settings(max_examples=50)
+@examples(50)
 @given(lab=LABS, model=st.sampled_from(MODEL_NAMES), data=st.data())
 def test_hash_criteria_select_what_the_reference_filter_selects(
     lab: Any, model: str, data: st.DataObject
@@ -61,7 +62,7 @@ def test_hash_criteria_select_what_the_reference_filter_selects(
         assert ids(store, model, part) == matching_ids(store, model, part), part
 
 
-@settings(max_examples=50)
+@examples(50)
 @given(lab=LABS, model=st.sampled_from(MODEL_NAMES), data=st.data())
 def test_hash_criteria_and_their_sql_translation_select_the_same_rows(
     lab: Any, model: str, data: st.DataObject
@@ -74,7 +75,7 @@ def test_hash_criteria_and_their_sql_translation_select_the_same_rows(
         assert ids(store, model, sql) == ids(store, model, part), sql
 
 
-@settings(max_examples=50)
+@examples(50)
 @given(lab=LABS, model=st.sampled_from(MODEL_NAMES), data=st.data())
 def test_a_fragment_its_negation_and_its_null_case_partition_the_table(
     lab: Any, model: str, data: st.DataObject
@@ -88,7 +89,7 @@ def test_a_fragment_its_negation_and_its_null_case_partition_the_table(
     assert true | false | unknown == {row["id"] for row in store.rows(MODELS[model].table)}
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(lab=LABS, model=st.sampled_from(MODEL_NAMES), data=st.data())
 def test_and_or_of_fragments_are_intersection_and_union(
     lab: Any, model: str, data: st.DataObject
@@ -101,7 +102,7 @@ def test_and_or_of_fragments_are_intersection_and_union(
     assert set(ids(store, model, f"({first}) OR ({second})")) == a | b
 
 
-@settings(max_examples=50)
+@examples(50)
 @given(lab=aqst.labs(names=aqst.sample_names(hostile=True), max_items=0), data=st.data())
 def test_every_spelling_of_a_hostile_literal_means_the_value(lab: Any, data: st.DataObject) -> None:
     store = lab.store()
