@@ -32,6 +32,7 @@ as equal (other letter case, trailing spaces), so queries actually match somethi
 
 from __future__ import annotations
 
+import itertools
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -262,12 +263,11 @@ class LabSpec:
         builder = LabBuilder(store, seed=self.seed, now=self.anchor)
         owner = store.first("users", login="neptune")
         builder.owner_id = owner["id"] if owner else None
-        step = iter(range(1 << 30))
+        steps = itertools.count()
 
         def tick() -> None:
-            gap = self.gaps[next(step) % len(self.gaps)] if self.gaps else 0
-            assert builder.now is not None
-            builder.now = builder.now + timedelta(seconds=gap)
+            gap = self.gaps[next(steps) % len(self.gaps)] if self.gaps else 0
+            builder.now = (builder.now or self.anchor) + timedelta(seconds=gap)
 
         if self.wizard is not None:
             name, capacities = self.wizard
