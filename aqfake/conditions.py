@@ -654,7 +654,8 @@ def _bind_array(arguments: list[Any]) -> str:
 _KEYWORDS = frozenset(
     {"AND", "OR", "NOT", "NULL", "TRUE", "FALSE", "LIKE", "IN", "IS", "BETWEEN", "ESCAPE"}
 )
-_RESERVED = frozenset(
+#: MySQL reserved words that may not stand bare as column names (back-quote them).
+RESERVED_WORDS = frozenset(
     {
         "SELECT", "FROM", "WHERE", "UNION", "EXISTS", "CASE", "WHEN", "THEN", "ELSE", "END",
         "INTO", "DROP", "DELETE", "UPDATE", "INSERT", "XOR", "DIV", "MOD", "REGEXP", "RLIKE",
@@ -885,7 +886,7 @@ class _Parser:
         raise self.error()
 
     def column(self, first: _Token) -> Node:
-        if first.kind == "ident" and first.value in _RESERVED:
+        if first.kind == "ident" and first.value in RESERVED_WORDS:
             self.i -= 1
             if _visible_column(self.table, first.text.lower()) is not None:
                 raise self.error(f"{first.text} is reserved in MySQL: quote it as `{first.text}`")

@@ -41,7 +41,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .conditions import _RESERVED as MYSQL_RESERVED
+from .conditions import RESERVED_WORDS as MYSQL_RESERVED
 from .lab import Field, LabBuilder, empty_lab
 from .lab.fields import FTYPES
 from .store import Store, index_key

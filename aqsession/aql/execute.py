@@ -20,8 +20,9 @@ Value lists are de-duplicated in first-seen order and ``None`` references are dr
 list means no parent can match: the parent returns ``[]`` at once, without a request (and without
 running its remaining sub-queries).
 
-When any condition is an operator, the whole condition dict is sent as one SQL string
-(:func:`~aqsession.aql.sql.to_sql`), like pydent. A column constrained twice (``items`` and
+When any condition is an operator (or a list holding ``null``, which a JSON body would lose),
+the whole condition dict is sent as one SQL string (:func:`~aqsession.aql.sql.to_sql`), like
+pydent. A column constrained twice (``items`` and
 ``field_values`` both select ``Sample.id``) must satisfy both: the value lists are intersected,
 or both comparisons are ANDed in SQL (pydent keeps only the last).
 
@@ -50,26 +51,47 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def same_value_key(value: Any) -> Any:
+    """What the server compares when it compares ``value``: ``"1"`` and ``1`` are equal (MySQL
+    casts), strings ignore case and trailing spaces (the collation)."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value.rstrip(" ").casefold()
+    return value
+
+
 def as_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
     """Equality conditions as a ``where`` dict; a column given twice keeps the values both
-    accept (two sub-queries that both constrain ``id`` must both hold). None when no value
-    satisfies a column."""
+    accept (two sub-queries that both constrain ``id`` must both hold), compared as the server
+    compares them. None when no value satisfies a column."""
     conditions: dict[str, Any] = {}
     for column, value in pairs:
         if column not in conditions:
             conditions[column] = value
             continue
         previous = conditions[column]
-        if not isinstance(previous, list) and not isinstance(value, list):
-            if previous != value:
-                return None
-            continue
-        accepted = set(_as_list(value))
-        both = [item for item in _as_list(previous) if item in accepted]
+        accepted = {same_value_key(item) for item in _as_list(value)}
+        both = [item for item in _as_list(previous) if same_value_key(item) in accepted]
         if not both:
             return None
-        conditions[column] = both
+        is_list = isinstance(previous, list) or isinstance(value, list)
+        conditions[column] = both if is_list else both[0]
     return conditions
+
+
+def needs_sql(pairs: list[tuple[str, Any]]) -> bool:
+    """Whether the conditions must go out as one SQL string: an operator, or a list holding
+    ``None`` (in a JSON body Rails drops the ``null``, so ``IS NULL`` would be lost)."""
+    return any(
+        isinstance(value, Operator) or (isinstance(value, list) and None in value)
+        for _, value in pairs
+    )
 
 
 def _where(session: Any, model: str, conditions: Any, **kwargs: Any) -> list[Any]:
@@ -94,7 +116,7 @@ class Runner:
                 return []
             pairs.append((column, values))
         arguments: Any
-        if any(isinstance(value, Operator) for _, value in pairs):
+        if needs_sql(pairs):
             arguments = render(pairs, self.now)
         else:
             arguments = as_dict(pairs)

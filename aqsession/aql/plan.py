@@ -175,6 +175,7 @@ class _Builder:
                 f"{json_path([*path, MODEL_KEY])}: {label} leads to {relation.nested}, "
                 f"not {declared}; remove __model__ or correct it"
             )
+        self.check_key_columns(model_name, label, relation, kind, where)
         child = self.plan(value, relation.nested, path)
         edge = Edge(name=key, kind=kind, relation=relation, child=child)
         reason = f"the relationship {model_name}.{key}"
@@ -183,6 +184,27 @@ class _Builder:
         if kind == relations.THROUGH:
             edge.through = self.through_relation(model_name, fields, key, relation, where)
         return edge
+
+    def check_key_columns(
+        self, model_name: str, label: str, relation: Any, kind: str, where: str
+    ) -> None:
+        """Refuse, before any request, a relationship whose key columns the server lacks
+        (pydent's ``FieldValue.object_type`` names ``object_type_id``, which field values do
+        not store): querying it could only ever fail."""
+        if kind == relations.THROUGH:
+            return
+        owner_column, target_column = (
+            (relation.ref, relation.attr)
+            if kind == relations.HAS_ONE
+            else (relation.attr, relation.ref)
+        )
+        for model, column in ((model_name, owner_column), (relation.nested, target_column)):
+            known = _server_columns(self.model(model, []))
+            if known is not None and column not in known:
+                raise AquariumQueryLanguageValidationError(
+                    f"{where}: {label} joins on {model}.{column}, which the server does not "
+                    "store, so it cannot be queried"
+                )
 
     def through_relation(
         self, model_name: str, fields: dict[str, Any], key: str, relation: Any, where: str
@@ -239,3 +261,9 @@ def build_plan(document: Mapping[str, Any], resolve: Resolver | None = None) -> 
     """Compile a schema-valid document into a :class:`Plan` (raises on semantic errors)."""
     builder = _Builder(resolve or default_resolver)
     return builder.plan(document, document[MODEL_KEY], [])
+
+
+def _server_columns(model: Any) -> frozenset[str] | None:
+    """The columns a model's table has on the server (what ``where`` may name), if declared."""
+    columns = getattr(model, "COLUMNS", None)
+    return None if not columns else frozenset(("id", *columns))

@@ -6,7 +6,8 @@ Only this grammar is produced (it is what the fake parses, and what MySQL reads)
 Safety: every value is written as a literal, never spliced in as text. Strings and numbers are
 double-quoted with backslashes doubled and double quotes backslash-escaped, so
 ``x" OR 1=1 OR "a`` stays one literal: ``"x\\" OR 1=1 OR \\"a"``. Column names must be plain
-identifiers (``name`` or ``table.name``). Differences from pydent, which splices ``str(value)``
+identifiers (``name`` or ``table.name``); MySQL reserved words (``key``, ``column``) are
+back-quoted. Differences from pydent, which splices ``str(value)``
 between quotes: quoting is escaped; ``True``/``False`` become ``TRUE``/``FALSE``; ``None``
 becomes ``IS NULL`` / ``IS NOT NULL``; an empty list matches nothing (``1 = 0``) instead of the
 invalid ``(  )``. Numbers are still sent as quoted text (``id = "9"``), exactly like pydent, so
@@ -39,13 +40,32 @@ def quote(value: Scalar) -> str:
     return f'"{text}"'
 
 
+#: MySQL 5.7 reserved words an identifier may collide with (``key`` and ``column`` are
+#: Aquarium column names); such a name is back-quoted, which MySQL and the fake both read.
+_RESERVED_TEXT = """
+    add all alter analyze and as asc before between binary both by call cascade case change
+    check collate column condition constraint convert create cross current_date current_time
+    current_timestamp database databases default delete desc describe distinct div drop each
+    else elseif exists exit explain false fetch for force foreign from fulltext grant group
+    having if ignore in index inner insert interval into is join key keys kill leading leave
+    left like limit lines load lock long loop match mod natural not null on optimize option or
+    order out outer precision primary procedure range read references regexp release rename
+    repeat replace require restrict return revoke right rlike schema select separator set show
+    soundex spatial sql ssl starting table terminated then to trailing trigger true undo union
+    unique unlock unsigned update usage use using values when where while with write xor
+"""
+RESERVED_WORDS = frozenset(_RESERVED_TEXT.split())
+
+
 def _column(key: Any) -> str:
     if not isinstance(key, str) or not _COLUMN.match(key):
         raise AquariumQueryLanguageValidationError(
             f"{key!r} cannot be used as a column name in a SQL condition; "
             "use a plain identifier such as 'name' or 'items.name'"
         )
-    return key
+    return ".".join(
+        f"`{part}`" if part.lower() in RESERVED_WORDS else part for part in key.split(".")
+    )
 
 
 def compare(column: str, symbol: str, value: Scalar) -> str:

@@ -13,7 +13,10 @@ class User(ModelBase):
     IGNORE = ("password_digest", "remember_token", "key")
     STR_FIELDS = ("login", "name")
 
-    groups = HasMany("Group", ref="user_id")
+    # pydent declares groups as Group.where(user_id=...), a column groups do not have (the
+    # server answers 422, read as no groups); Aquarium reaches them through memberships.
+    memberships = HasMany("Membership", ref="user_id")
+    groups = HasManyThrough("Group", "Membership")
     user_budget_associations = HasMany("UserBudgetAssociation", ref="user_id")
     budgets = HasManyThrough("Budget", "UserBudgetAssociation")
 

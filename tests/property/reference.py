@@ -109,8 +109,15 @@ def aql_rows(store: Store, model_name: str, body: Mapping[str, Any], now: dateti
         attributes.update(owner_conditions(relation))
         child_body = {**value["__query__"], **additional_args(relation)}
         children = aql_rows(store, relation.nested, child_body, now)
-        if relation_kind(relation) == "has_one":
+        kind = relation_kind(relation)
+        if kind == "has_one":
             links.append((relation.ref, _values(children, relation.attr)))
+        elif kind == "through":  # owner <- association rows -> targets
+            via = relationships[relation.through]
+            wanted = _values(children, relation.attr)
+            assoc_table = MODELS[relation.through_model].table
+            hits = [a for a in store.rows(assoc_table) if a[relation.ref] in wanted]
+            links.append((via.attr, _values(hits, via.ref)))
         else:
             links.append((relation.attr, _values(children, relation.ref)))
     return [

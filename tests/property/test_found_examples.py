@@ -12,6 +12,7 @@ import pytest
 from aqfake.app import FakeAquarium
 from aqfake.conditions import select
 from aqsession.aql import to_sql
+from aqsession.exceptions import AquariumQueryLanguageValidationError
 
 from .test_client_properties import check_aql
 
@@ -35,11 +36,19 @@ def test_to_sql_of_a_reserved_column_selects_what_the_hash_selects(
         {"__model__": "ObjectType", "__query__": {"safety": [None, ""]}},
         # "1" and the sub-query's 1 are intersected by Python equality: nothing is left
         {"__model__": "Sample", "__query__": {"field_values": {"__query__": {}}, "id": "1"}},
-        # these relationships key on columns the server does not have (422, read as no rows)
-        {"__model__": "FieldValue", "__query__": {"object_type": {"__query__": {}}}},
-        {"__model__": "User", "__query__": {"groups": {"__query__": {}}}},
+        # User.groups keyed on a column groups do not have; it now goes through memberships
+        {"__model__": "User", "__query__": {"groups": {"__query__": {"name": "admin"}}}},
     ],
 )
 def test_aql_examples(aq_fake: FakeAquarium, aq_session: Any, document: dict[str, Any]) -> None:
-    expected = check_aql(aq_fake, aq_session, document)
-    assert expected or document["__model__"] in ("FieldValue", "User")
+    assert check_aql(aq_fake, aq_session, document)
+
+
+def test_a_relationship_on_a_column_the_server_lacks_is_refused_before_any_request(
+    aq_fake: FakeAquarium, aq_session: Any
+) -> None:
+    mark = aq_fake.journal.mark()
+    document = {"__model__": "FieldValue", "__query__": {"object_type": {"__query__": {}}}}
+    with pytest.raises(AquariumQueryLanguageValidationError, match="object_type_id"):
+        aq_session.query(document)
+    assert aq_fake.journal.since(mark) == []
