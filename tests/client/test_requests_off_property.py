@@ -30,7 +30,7 @@ class World:
     sample: Any
     item: Any
     plan: Any
-    operation_id: int
+    operation: Any
 
 
 Operation = Callable[[World], Any]
@@ -50,13 +50,13 @@ OPERATIONS: dict[str, Operation] = {
     "lazy_has_one": lambda w: w.sample.sample_type,
     "lazy_has_many": lambda w: w.sample.items,
     "lazy_generic": lambda w: w.item.data_associations,
-    "lazy_through": lambda w: w.plan.operations,
+    "lazy_through": lambda w: w.operation.plans,
     "properties": lambda w: w.sample.properties,
     "save_sample": lambda w: w.sample.save(),
     "associate": lambda w: w.item.associate("checked", True),
     "move": lambda w: w.item.move("Bench"),
     "estimate": lambda w: w.session.utils.estimate_plan_cost(w.plan),
-    "set_status": lambda w: w.session.utils.set_operation_status(w.operation_id, "done"),
+    "set_status": lambda w: w.session.utils.set_operation_status(w.operation.id, "done"),
     "step_plan": lambda w: w.session.utils.step_plan(w.plan.id),
     "query": lambda w: w.session.query(
         {
@@ -79,7 +79,7 @@ def _world(fake: FakeAquarium, how: str) -> World:
     sample = loader.Sample.find_by_name("fwd-GFP-01")
     item = loader.Item.where({"sample_id": sample.id})[0]
     plan = loader.Plan.one()
-    operation_id = loader.Operation.one().id
+    operation = loader.Operation.one()
     if how == "session_swap":
         # a new session with requests off takes the cached models over (pydent's session_swap)
         session = loader(using_requests=False, session_swap=True)
@@ -87,7 +87,7 @@ def _world(fake: FakeAquarium, how: str) -> World:
     else:  # the loading session itself is switched off
         loader.using_requests = False
         session = loader
-    return World(session, sample, item, plan, operation_id)
+    return World(session, sample, item, plan, operation)
 
 
 @settings(
