@@ -15,7 +15,6 @@ returned through ``methods`` with their model's full top-level form, as Rails do
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from .casting import ruby_class, ruby_inspect
 from .store import Row, Store, index_key
 from .tables import MODELS, TABLES, Association, Kind
 from .timefmt import format_time
+from .wizards import wizard_location
 
 JSON = Any
 
@@ -366,36 +366,6 @@ def upload_url(base_url: str, row: Row) -> str:
     """Where the fake serves an upload's bytes (Aquarium's pre-signed S3 URL; no cookie needed)."""
     name = quote(row.get("upload_file_name") or "upload", safe="")
     return f"{base_url.rstrip('/')}/_aqfake/uploads/{row['id']}/{name}"
-
-
-def wizard_location(store: Store, locator: Row) -> str | None:
-    """A locator's slot as Aquarium prints it: ``<wizard name>.<a>.<b>.<c>``.
-
-    The wizard's ``specification`` is JSON ``{"fields": [{"name": ..., "capacity": ...}, ...]}``
-    (a list, or an object keyed by position); the first field is unbounded and the slot number
-    is spread over the fields in mixed radix by the capacities of the others.
-    """
-    wizard = store.get("wizards", locator.get("wizard_id"))
-    number = locator.get("number")
-    if wizard is None or number is None:
-        return None
-    try:
-        spec = json.loads(wizard.get("specification") or "{}")
-        fields = spec.get("fields", [])
-        if isinstance(fields, Mapping):
-            fields = [fields[k] for k in sorted(fields, key=int)]
-        capacities = [int(f.get("capacity", -1)) for f in fields]
-    except (ValueError, TypeError, AttributeError):
-        return None
-    if not capacities or any(c <= 0 for c in capacities[1:]):
-        return None
-    digits: list[int] = []
-    remaining = int(number)
-    for capacity in reversed(capacities[1:]):
-        remaining, digit = divmod(remaining, capacity)
-        digits.append(digit)
-    digits.append(remaining)
-    return ".".join([str(wizard.get("name")), *(str(d) for d in reversed(digits))])
 
 
 # -- top-level serializers that ignore include/methods ----------------------------------------

@@ -3,8 +3,9 @@
 The inventory handlers (:mod:`.inventory_samples`, :mod:`.inventory_items`,
 :mod:`.inventory_types`) share this module; it declares no routes. It follows the model code of
 the real server (``Item#move_to``, ``Item.make``, ``Wizard#next``, ``Collection.new_collection``)
-step by step, so that odd inputs get the real answer. The ``Wizard`` model itself (capacities,
-slot numbers) lives in :mod:`aqfake.lab.locations`, shared with the lab builder.
+step by step, so that odd inputs get the real answer. What a wizard means (capacities, slot
+numbers, the next free slot) lives in :mod:`aqfake.wizards`, shared with the lab builder and the
+renderer; this module makes and changes the locator rows.
 
 Writes go through a :class:`~aqfake.transaction.Transaction` (see :func:`begin`), which can roll
 a request back the way a database transaction would.
@@ -26,11 +27,20 @@ from typing import Any
 
 from ..casting import RubyError, record_id, ruby_to_s
 from ..lab.inventory import BENCH, DELETED, PART_TYPE
-from ..lab.locations import has_correct_form, location_to_int
-from ..render import wizard_location
 from ..store import Row, Store
 from ..transaction import Transaction
 from ..validations import Errors, foreign_key_violation, full_messages, model_errors
+from ..wizards import (
+    has_correct_form,
+    largest,
+    location_to_int,
+    locator_holding,
+    locator_text,
+    locators_at,
+    locators_of,
+    next_free,
+    wizard_for,
+)
 
 #: A move past the highest slot creates at most this many empty locators on the way.
 MAX_LOCATOR_BLOCK = 10_000
@@ -49,50 +59,17 @@ def begin(store: Store) -> Transaction:
 # -- wizards and locators ----------------------------------------------------------------------
 
 
-def wizard_for(store: Store, object_type: Row | None) -> Row | None:
-    """``Wizard.find_by(name: object_type.prefix)`` (MySQL: case-insensitive, lowest id)."""
-    if object_type is None:
-        return None
-    return store.first("wizards", name=object_type.get("prefix"))
-
-
-def locator_text(store: Store, locator: Row) -> str:
-    """``Locator#to_s``: the slot as ``<wizard>.<a>.<b>.<c>``."""
-    wizard = store.get("wizards", locator.get("wizard_id"))
-    if wizard is None:
-        return "ERROR"
-    return wizard_location(store, locator) or str(wizard.get("name"))
-
-
-def locators_of(store: Store, wizard: Row) -> list[Row]:
-    return store.lookup("locators", wizard_id=wizard["id"])
-
-
-def locator_holding(store: Store, item: Row) -> Row | None:
-    """``item.locator`` (``has_one``: the lowest-id locator whose ``item_id`` is the item)."""
-    return store.first("locators", item_id=item["id"])
-
-
 def _new_locator(log: Transaction, wizard: Row, number: int) -> Row:
     """``Locator.new(...).save``: unsaved (no id) when the wizard already has that number."""
-    if any(loc["number"] == number for loc in locators_of(log.store, wizard)):
+    if locators_at(log.store, wizard, number):
         return {"id": None, "wizard_id": wizard["id"], "item_id": None, "number": number}
     return log.insert("locators", {"wizard_id": wizard["id"], "number": number})
 
 
-def _largest(store: Store, wizard: Row) -> Row | None:
-    """``Locator.largest``: the most recently created locator of the wizard (highest id)."""
-    found = locators_of(store, wizard)
-    return found[-1] if found else None
-
-
 def next_locator(log: Transaction, wizard: Row) -> Row:
     """``Wizard#next``: the lowest-id empty locator, else a new one past the newest."""
-    for locator in locators_of(log.store, wizard):
-        if locator["item_id"] is None:
-            return locator
-    newest = _largest(log.store, wizard)
-    return _new_locator(log, wizard, newest["number"] + 1 if newest else 0)
+    found = next_free(log.store, wizard)
+    return found if isinstance(found, dict) else _new_locator(log, wizard, found)
 
 
 def _add_new(log: Transaction, wizard: Row, number: int) -> Row:
@@ -102,7 +79,7 @@ def _add_new(log: Transaction, wizard: Row, number: int) -> Row:
     (the item then shows slot 0) -- reproduced. See the module docstring for slots below the
     newest locator.
     """
-    newest = _largest(log.store, wizard)
+    newest = largest(log.store, wizard)
     if newest is None:
         return _new_locator(log, wizard, 0)
     start = newest["number"] + 1
@@ -176,7 +153,7 @@ def move_to(log: Transaction, item: Row, location: Any) -> Errors:
 def _move_to_slot(log: Transaction, item: Row, wizard: Row, location: str) -> Errors:
     store = log.store
     number = location_to_int(wizard, location)
-    found = [loc for loc in locators_of(store, wizard) if loc["number"] == number]
+    found = locators_at(store, wizard, number)
     if len(found) > 1:
         return [("too_many_locators", f"There are multiple items at {location}.")]
     target = found[0] if found else _add_new(log, wizard, number)

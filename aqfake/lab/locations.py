@@ -1,91 +1,23 @@
-"""Location wizards: freezers whose slots are numbered, and the locators that fill them.
+"""Lab builders for location wizards and the placement of items in their slots.
 
-A wizard named e.g. ``M20`` with fields Hotel (unbounded), Box (16) and Slot (81) turns the
-location ``M20.1.2.3`` into slot number ``1*16*81 + 2*81 + 3``. An item placed there gets a
-``locators`` row (wizard, item, number) and its ``locator_id``; Aquarium also keeps the slot
-text in ``items.location``. Deleting an item frees its slot.
-
-The functions here are Aquarium's ``Wizard`` model (``caps``, ``has_correct_form``,
-``location_to_int``); the lab builder and the inventory handlers both use them.
+A wizard named e.g. ``M20`` with fields Hotel (unbounded), Box (16) and Slot (81) holds the
+location ``M20.1.2.3`` in slot ``1*16*81 + 2*81 + 3``. An item placed there gets a ``locators``
+row (wizard, item, number) and its ``locator_id``; Aquarium also keeps the slot text in
+``items.location``. Deleting an item frees its slot. What a wizard means (capacities, slot
+numbers) is :mod:`aqfake.wizards`, shared with the renderer and the inventory handlers.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from ..casting import RubyError, ruby_split, ruby_to_i, ruby_to_s
 from ..store import Row
+from ..wizards import UNBOUNDED, find_slot, location_to_int, locators_at, slot_index
 from .base import BuilderBase, Ref
 
-UNBOUNDED = -1
-
-
-def slot_digits(location: str | None) -> tuple[str, list[int]] | None:
-    """``("M20", [1, 2, 3])`` for ``"M20.1.2.3"``; None when the text is not a slot."""
-    if not location:
-        return None
-    name, *rest = location.split(".")
-    if not rest or not all(part.isdigit() for part in rest):
-        return None
-    return name, [int(part) for part in rest]
-
-
-def capacities(wizard: Row) -> list[int]:
-    """``Wizard#caps``: the capacity of each field, outermost first.
-
-    The specification's ``fields`` may be a list or an object keyed by position; a text that
-    is not JSON fails as ``JSON.parse`` does.
-    """
-    text = wizard.get("specification")
-    if not text or text == "null":
-        return []
-    try:
-        spec = json.loads(text)
-    except ValueError as exc:
-        raise RubyError(f"unexpected token in wizard specification: {exc}") from exc
-    fields = spec.get("fields") if isinstance(spec, Mapping) else None
-    if isinstance(fields, Mapping):
-        fields = [fields[key] for key in sorted(fields, key=lambda k: ruby_to_i(str(k)))]
-    if not isinstance(fields, list):
-        return []
-    return [
-        ruby_to_i(ruby_to_s(f.get("capacity"))) if isinstance(f, Mapping) else 0 for f in fields
-    ]
-
-
-def has_correct_form(wizard: Row, location: Any) -> bool:
-    """``Wizard#has_correct_form``: ``<name>.<n>...`` with one number per field, in range."""
-    if not isinstance(location, str):
-        return False
-    caps = capacities(wizard)
-    parts = ruby_split(location, ".")
-    if not parts or parts[0] != wizard.get("name") or len(parts) - 1 != len(caps):
-        return False
-    for i in range(1, len(caps) + 1):
-        number = ruby_to_i(parts[i])
-        if (i == 1 and number < 0) or (i > 1 and number >= caps[i - 1]):
-            return False
-    return True
-
-
-def location_to_int(wizard: Row, location: str) -> int:
-    """``Wizard#location_to_int`` (defined for one to three fields; 0 otherwise)."""
-    caps = capacities(wizard)
-    if not 1 <= len(caps) <= 3:
-        return 0
-    digits = [ruby_to_i(p) for p in ruby_split(location, ".")[1:]] + [0, 0, 0]
-    return slot_index(caps, digits[: len(caps)])
-
-
-def slot_index(caps: Sequence[int], digits: Sequence[int]) -> int:
-    """The slot number of ``digits`` (one per field, outermost first): mixed radix by the
-    capacities of all fields but the first, which is unbounded."""
-    number = digits[0]
-    for capacity, digit in zip(caps[1:], digits[1:], strict=True):
-        number = number * capacity + digit
-    return number
+#: Re-exported for callers that used to find the wizard functions here.
+__all__ = ["UNBOUNDED", "LocationsBuilder", "location_to_int", "slot_index"]
 
 
 class LocationsBuilder(BuilderBase):
@@ -116,28 +48,15 @@ class LocationsBuilder(BuilderBase):
 
     def slot_number(self, location: str | None) -> tuple[Row, int] | None:
         """The wizard and slot number a location names, or None for a free-text location."""
-        parsed = slot_digits(location)
-        if parsed is None:
-            return None
-        wizard = self.store.first("wizards", name=parsed[0])
-        if wizard is None:
-            return None
-        digits = parsed[1]
-        caps = capacities(wizard)
-        if len(digits) != len(caps):
-            return None
-        for digit, capacity in zip(digits[1:], caps[1:], strict=True):
-            if digit >= capacity:
-                raise ValueError(f"location {location!r}: {digit} exceeds capacity {capacity}")
-        return wizard, slot_index(caps, digits)
+        return find_slot(self.store, location)
 
     def free_slot(self, location: str | None) -> tuple[Row, int] | None:
         """Like :meth:`slot_number`, but ``ValueError`` when an item already holds the slot."""
         found = self.slot_number(location)
         if found is not None:
             wizard, number = found
-            for locator in self.store.lookup("locators", wizard_id=wizard["id"]):
-                if locator["number"] == number and locator["item_id"] is not None:
+            for locator in locators_at(self.store, wizard, number):
+                if locator["item_id"] is not None:
                     raise ValueError(f"location {location!r} is taken by item {locator['item_id']}")
         return found
 
