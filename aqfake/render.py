@@ -25,7 +25,7 @@ from .casting import ruby_class, ruby_inspect
 from .store import Row, Store, index_key
 from .tables import MODELS, TABLES, Association, Kind
 from .timefmt import format_time
-from .wizards import wizard_location
+from .wizards import attached_locator, wizard_location
 
 JSON = Any
 
@@ -305,9 +305,7 @@ class Renderer:
         """``Part of Collection`` / wizard slot / stored location / ``Unknown`` (quirk 6)."""
         if row.get("object_type_id") == self.part_type_id():
             return "Part of Collection"
-        locator = (
-            self.store.get("locators", row.get("locator_id")) if row.get("locator_id") else None
-        )
+        locator = attached_locator(self.store, row)
         if locator is None:
             item_id = row.get("id")
             locator = self._locators_by_item().get(item_id) if item_id is not None else None

@@ -163,6 +163,12 @@ def locator_holding(store: Store, item: Row) -> Row | None:
     return store.first("locators", item_id=item["id"])
 
 
+def attached_locator(store: Store, item: Row) -> Row | None:
+    """The locator an item's ``locator_id`` names (None when unset or dangling)."""
+    locator_id = item.get("locator_id")
+    return store.get("locators", locator_id) if locator_id else None
+
+
 def largest(store: Store, wizard: Row) -> Row | None:
     """``Locator.largest``: the most recently created locator of the wizard (highest id)."""
     found = locators_of(store, wizard)

@@ -31,6 +31,7 @@ from ..store import Row, Store
 from ..transaction import Transaction
 from ..validations import Errors, foreign_key_violation, full_messages, model_errors
 from ..wizards import (
+    attached_locator,
     has_correct_form,
     largest,
     location_to_int,
@@ -139,7 +140,7 @@ def move_to(log: Transaction, item: Row, location: Any) -> Errors:
     wizard = wizard_for(store, object_type)
     if wizard is not None and has_correct_form(wizard, location):
         return _move_to_slot(log, item, wizard, str(location))
-    old = store.get("locators", item["locator_id"]) if item.get("locator_id") else None
+    old = attached_locator(store, item)
     text = None if location is None else ruby_to_s(location)
     errors = model_errors(store, "Item", {**item, "location": text, "locator_id": None})
     if old is not None:
@@ -163,7 +164,7 @@ def _move_to_slot(log: Transaction, item: Row, wizard: Row, location: str) -> Er
         return [("already_there", f"Item is already at {location}.")]
     if target["item_id"] is not None:
         return [("locator_taken", f"Location taken by item {target['item_id']}.")]
-    old = store.get("locators", item["locator_id"]) if item.get("locator_id") else None
+    old = attached_locator(store, item)
     log.update(
         "items",
         item["id"],

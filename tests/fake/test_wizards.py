@@ -9,6 +9,7 @@ import pytest
 from aqfake.casting import RubyError
 from aqfake.store import Row, Store
 from aqfake.wizards import (
+    attached_locator,
     capacities,
     find_slot,
     has_correct_form,
@@ -228,6 +229,15 @@ def test_locator_holding_an_item(store: Store) -> None:
     other = store.get("items", 3)
     assert other is not None
     assert locator_holding(store, other) is None
+
+
+def test_attached_locator_follows_locator_id(store: Store) -> None:
+    wizard = m20(store)
+    locator = store.insert("locators", wizard_id=wizard["id"], item_id=None, number=2)
+    item = store.update("items", 3, locator_id=locator["id"])
+    assert attached_locator(store, item) == locator
+    assert attached_locator(store, {**item, "locator_id": None}) is None
+    assert attached_locator(store, {**item, "locator_id": 999}) is None
 
 
 def test_wizard_location_and_locator_text(store: Store) -> None:
