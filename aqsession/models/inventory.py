@@ -13,6 +13,7 @@ from aqsession.exceptions import AquariumModelError, ForbiddenRequestError
 
 from .associations import DataAssociatorMixin
 from .base import ModelBase
+from .collections import CollectionGridMixin, PartItemMixin, PartLinkMixin
 from .crud import JSONDeleteMixin, JSONSaveMixin, SaveMixin
 from .field_access import FieldValueInterface
 from .relationships import (
@@ -217,7 +218,7 @@ class ItemLocationMixin:
         return self
 
 
-class Item(DataAssociatorMixin, ItemLocationMixin, ModelBase):
+class Item(PartItemMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
     """A physical item of an ObjectType, usually holding a Sample."""
 
     COLUMNS = ITEM_COLUMNS
@@ -274,8 +275,9 @@ class Item(DataAssociatorMixin, ItemLocationMixin, ModelBase):
         )
 
 
-class Collection(DataAssociatorMixin, ItemLocationMixin, ModelBase):
-    """A collection item (plate, gel, box) whose parts sit at (row, column) positions."""
+class Collection(CollectionGridMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
+    """A collection item (plate, gel, box) whose parts sit at (row, column) positions; the
+    grid views and part changes come from :class:`CollectionGridMixin`."""
 
     COLUMNS = ITEM_COLUMNS
     STR_FIELDS = ("location", "object_type_id")
@@ -287,6 +289,30 @@ class Collection(DataAssociatorMixin, ItemLocationMixin, ModelBase):
     parts = HasManyThrough("Item", "PartAssociation", ref="part_id")
     data = Raw()
 
+    def __init__(
+        self,
+        object_type: Any = None,
+        location: str | None = None,
+        data_associations: list[Any] | None = None,
+        parts: list[Any] | None = None,
+        part_associations: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """As pydent: an ObjectType given here also sets ``object_type_id`` and the
+        dimensions; ``object_type_id=`` alone is accepted too (pydent raises TypeError)."""
+        values: dict[str, Any] = {"location": location, **kwargs}
+        if isinstance(object_type, ObjectType):
+            values["object_type_id"] = object_type.id
+            if object_type.rows is not None and object_type.columns is not None:
+                self._data["dimensions"] = [object_type.rows, object_type.columns]
+        values.update(
+            object_type=object_type,
+            data_associations=data_associations,
+            parts=parts,
+            part_associations=part_associations,
+        )
+        self._set_fields(values)
+
     @property
     def dimensions(self) -> list[int]:
         """``[rows, columns]``: the server's ``dimensions`` or the object type's."""
@@ -297,35 +323,6 @@ class Collection(DataAssociatorMixin, ItemLocationMixin, ModelBase):
             raise AquariumModelError(f"{self!r} has no object type, so it has no dimensions.")
         return [object_type.rows or 1, object_type.columns or 12]
 
-    def part_association(self, row: int, column: int) -> Any:
-        for pa in self.part_associations or []:
-            if pa.row == row and pa.column == column:
-                return pa
-        return None
-
-    def part(self, row: int, column: int) -> Any:
-        """The part Item at (row, column), or None."""
-        pa = self.part_association(row, column)
-        if pa is None:
-            return None
-        by_id = {item.id: item for item in self.parts or []}
-        return by_id.get(pa.part_id)
-
-    @property
-    def matrix(self) -> list[list[int]]:
-        """Sample ids by position (``-1`` for an empty slot)."""
-        if self._data.get("matrix") is not None:
-            return [list(row) for row in self._data["matrix"]]
-        rows, columns = self.dimensions
-        grid = [[-1] * columns for _ in range(rows)]
-        by_id = {item.id: item for item in self.parts or []}
-        for pa in self.part_associations or []:
-            item = by_id.get(pa.part_id)
-            in_grid = 0 <= (pa.row or 0) < rows and 0 <= (pa.column or 0) < columns
-            if item is not None and in_grid and item.sample_id is not None:
-                grid[pa.row][pa.column] = item.sample_id
-        return grid
-
     def create(self) -> Collection:
         """Create the collection (``PUT collections/{object_type_id}.json``)."""
         if self.object_type_id is None:
@@ -335,36 +332,21 @@ class Collection(DataAssociatorMixin, ItemLocationMixin, ModelBase):
         if isinstance(result, dict):
             self.reload(result)
         self._save_associations(pending)
+        self._save_pending_samples()
         return self
 
     def update(self) -> Collection:
-        return self._update_via_json_save()
+        """Save the collection's columns (moving it if its location changed), then send the
+        samples staged with ``collection[r, c] = sample``."""
+        self._update_via_json_save()
+        self._save_pending_samples()
+        return self
 
     def save(self) -> Collection:
         return self.update() if self.id else self.create()
 
-    def _collection_post(self, action: str, body: dict[str, Any]) -> Collection:
-        if not self.id:
-            raise AquariumModelError(f"Save {self!r} before changing its parts.")
-        result = session_of(self).aqhttp.post(f"collections/{self.id}/{action}", json_data=body)
-        for name in ("part_associations", "parts"):
-            self.reset_field(name)
-        if isinstance(result, dict) and result.get("id") == self.id:
-            self.reload({k: v for k, v in result.items() if k != "part_matrix"})
-        return self
 
-    def assign_sample(self, sample_id: int, pairs: list[Any]) -> Collection:
-        """Put ``sample_id`` at each ``(row, column)`` of ``pairs``."""
-        return self._collection_post(
-            "assign_sample", {"sample_id": sample_id, "pairs": [list(p) for p in pairs]}
-        )
-
-    def remove_sample(self, pairs: list[Any]) -> Collection:
-        """Remove the parts at each ``(row, column)`` of ``pairs``."""
-        return self._collection_post("delete_selection", {"pairs": [list(p) for p in pairs]})
-
-
-class PartAssociation(JSONSaveMixin, ModelBase):
+class PartAssociation(PartLinkMixin, JSONSaveMixin, ModelBase):
     """Links a part Item to its Collection at (row, column)."""
 
     COLUMNS = ("part_id", "collection_id", "row", "column", "created_at", "updated_at")
