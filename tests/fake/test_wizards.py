@@ -6,26 +6,9 @@ import json
 
 import pytest
 
+from aqfake import wizards
 from aqfake.casting import RubyError
 from aqfake.store import Row, Store
-from aqfake.wizards import (
-    attached_locator,
-    capacities,
-    find_slot,
-    has_correct_form,
-    largest,
-    location_to_int,
-    locator_holding,
-    locator_text,
-    locators_at,
-    locators_of,
-    next_free,
-    slot_digits,
-    slot_index,
-    slot_location,
-    wizard_for,
-    wizard_location,
-)
 
 M20_SPEC = {
     "fields": [
@@ -63,27 +46,27 @@ def m20(store: Store) -> Row:
 
 
 def test_capacities_of_a_list_of_fields() -> None:
-    assert capacities(wizard_row(M20_SPEC)) == [-1, 16, 81]
+    assert wizards.capacities(wizard_row(M20_SPEC)) == [-1, 16, 81]
 
 
 def test_capacities_of_fields_keyed_by_position_follow_the_keys_as_numbers() -> None:
     spec = {"fields": {"10": {"capacity": 5}, "2": {"capacity": 9}, "1": {"capacity": -1}}}
-    assert capacities(wizard_row(spec)) == [-1, 9, 5]
+    assert wizards.capacities(wizard_row(spec)) == [-1, 9, 5]
 
 
 def test_capacities_read_as_ruby_to_i_does() -> None:
     spec = {"fields": [{"capacity": -1}, {"capacity": "12abc"}, {}, 7, {"capacity": 4.9}]}
-    assert capacities(wizard_row(spec)) == [-1, 12, 0, 0, 4]
+    assert wizards.capacities(wizard_row(spec)) == [-1, 12, 0, 0, 4]
 
 
 @pytest.mark.parametrize("spec", [None, "", "null", "[1, 2]", '{"fields": 3}', '{"x": []}'])
 def test_capacities_without_fields_are_empty(spec: str | None) -> None:
-    assert capacities(wizard_row(spec)) == []
+    assert wizards.capacities(wizard_row(spec)) == []
 
 
 def test_capacities_of_a_specification_that_is_not_json_fail_as_ruby_does() -> None:
     with pytest.raises(RubyError, match="unexpected token"):
-        capacities(wizard_row("{fields"))
+        wizards.capacities(wizard_row("{fields"))
 
 
 # -- location text <-> slot number -------------------------------------------------------------
@@ -102,26 +85,26 @@ def test_capacities_of_a_specification_that_is_not_json_fail_as_ruby_does() -> N
     ],
 )
 def test_slot_digits(text: str | None, parsed: tuple[str, list[int]] | None) -> None:
-    assert slot_digits(text) == parsed
+    assert wizards.slot_digits(text) == parsed
 
 
 def test_slot_index_is_mixed_radix_by_inner_capacities() -> None:
-    assert slot_index([-1, 16, 81], [1, 2, 3]) == 1 * 16 * 81 + 2 * 81 + 3
-    assert slot_index([-1], [40]) == 40
+    assert wizards.slot_index([-1, 16, 81], [1, 2, 3]) == 1 * 16 * 81 + 2 * 81 + 3
+    assert wizards.slot_index([-1], [40]) == 40
 
 
 @pytest.mark.parametrize("number", [0, 1, 80, 81, 1 * 16 * 81 + 2 * 81 + 3, 5000])
 def test_slot_location_inverts_location_to_int(number: int) -> None:
     wizard = wizard_row(M20_SPEC)
-    text = slot_location(wizard, number)
+    text = wizards.slot_location(wizard, number)
     assert text is not None and text.startswith("M20.")
-    assert has_correct_form(wizard, text)
-    assert location_to_int(wizard, text) == number
+    assert wizards.has_correct_form(wizard, text)
+    assert wizards.location_to_int(wizard, text) == number
 
 
 def test_slot_location_example() -> None:
-    assert slot_location(wizard_row(M20_SPEC), 1 * 16 * 81 + 2 * 81 + 3) == "M20.1.2.3"
-    assert slot_location(wizard_row({"fields": [{"capacity": -1}]}, "SF2"), 7) == "SF2.7"
+    assert wizards.slot_location(wizard_row(M20_SPEC), 1 * 16 * 81 + 2 * 81 + 3) == "M20.1.2.3"
+    assert wizards.slot_location(wizard_row({"fields": [{"capacity": -1}]}, "SF2"), 7) == "SF2.7"
 
 
 @pytest.mark.parametrize(
@@ -129,7 +112,7 @@ def test_slot_location_example() -> None:
     ["{fields", "null", {"fields": []}, {"fields": [{"capacity": -1}, {"capacity": 0}]}],
 )
 def test_slot_location_is_none_when_the_specification_cannot_place_a_number(spec: object) -> None:
-    assert slot_location(wizard_row(spec), 3) is None
+    assert wizards.slot_location(wizard_row(spec), 3) is None
 
 
 @pytest.mark.parametrize(
@@ -150,17 +133,17 @@ def test_slot_location_is_none_when_the_specification_cannot_place_a_number(spec
     ],
 )
 def test_has_correct_form(location: object, expected: bool) -> None:
-    assert has_correct_form(wizard_row(M20_SPEC), location) is expected
+    assert wizards.has_correct_form(wizard_row(M20_SPEC), location) is expected
 
 
 def test_location_to_int_is_zero_past_three_fields() -> None:
     spec = {"fields": [{"capacity": -1}, *({"capacity": 2} for _ in range(3))]}
-    assert location_to_int(wizard_row(spec), "M20.1.1.1.1") == 0
-    assert location_to_int(wizard_row(M20_SPEC), "M20.1.2.3") == 1 * 16 * 81 + 2 * 81 + 3
+    assert wizards.location_to_int(wizard_row(spec), "M20.1.1.1.1") == 0
+    assert wizards.location_to_int(wizard_row(M20_SPEC), "M20.1.2.3") == 1 * 16 * 81 + 2 * 81 + 3
 
 
 def test_find_slot_names_the_wizard_and_number(store: Store) -> None:
-    found = find_slot(store, "M20.1.2.3")
+    found = wizards.find_slot(store, "M20.1.2.3")
     assert found is not None
     assert found[0]["id"] == m20(store)["id"]
     assert found[1] == 1 * 16 * 81 + 2 * 81 + 3
@@ -168,35 +151,35 @@ def test_find_slot_names_the_wizard_and_number(store: Store) -> None:
 
 @pytest.mark.parametrize("location", ["Bench", "M80.1.2.3", "M20.1.2", None])
 def test_find_slot_is_none_for_free_text(store: Store, location: str | None) -> None:
-    assert find_slot(store, location) is None
+    assert wizards.find_slot(store, location) is None
 
 
 def test_find_slot_refuses_a_number_past_its_capacity(store: Store) -> None:
     with pytest.raises(ValueError, match=r"'M20\.0\.16\.0': 16 exceeds capacity 16"):
-        find_slot(store, "M20.0.16.0")
+        wizards.find_slot(store, "M20.0.16.0")
 
 
 # -- wizards and locators in a store -----------------------------------------------------------
 
 
 def test_wizard_for_an_object_type_matches_its_prefix_case_insensitively(store: Store) -> None:
-    found = wizard_for(store, store.get("object_types", 1))
+    found = wizards.wizard_for(store, store.get("object_types", 1))
     assert found is not None and found["name"] == "M20"
-    assert wizard_for(store, store.get("object_types", 2)) is None
-    assert wizard_for(store, None) is None
+    assert wizards.wizard_for(store, store.get("object_types", 2)) is None
+    assert wizards.wizard_for(store, None) is None
 
 
 def test_next_free_on_a_wizard_without_locators_is_slot_zero(store: Store) -> None:
-    assert next_free(store, m20(store)) == 0
-    assert largest(store, m20(store)) is None
+    assert wizards.next_free(store, m20(store)) == 0
+    assert wizards.largest(store, m20(store)) is None
 
 
 def test_next_free_is_one_past_the_newest_when_all_are_taken(store: Store) -> None:
     wizard = m20(store)
     store.insert("locators", wizard_id=wizard["id"], item_id=1, number=7)
     store.insert("locators", wizard_id=wizard["id"], item_id=2, number=3)
-    assert next_free(store, wizard) == 4
-    newest = largest(store, wizard)
+    assert wizards.next_free(store, wizard) == 4
+    newest = wizards.largest(store, wizard)
     assert newest is not None and newest["number"] == 3
 
 
@@ -205,7 +188,7 @@ def test_next_free_is_the_lowest_id_empty_locator(store: Store) -> None:
     store.insert("locators", wizard_id=wizard["id"], item_id=1, number=0)
     empty_high = store.insert("locators", wizard_id=wizard["id"], item_id=None, number=9)
     store.insert("locators", wizard_id=wizard["id"], item_id=None, number=1)
-    assert next_free(store, wizard) == empty_high
+    assert wizards.next_free(store, wizard) == empty_high
 
 
 def test_locators_of_and_at_keep_to_the_wizard(store: Store) -> None:
@@ -215,9 +198,10 @@ def test_locators_of_and_at_keep_to_the_wizard(store: Store) -> None:
     first = store.insert("locators", wizard_id=wizard["id"], item_id=1, number=5)
     store.insert("locators", wizard_id=other["id"], item_id=2, number=5)
     second = store.insert("locators", wizard_id=wizard["id"], item_id=None, number=5)
-    assert [loc["id"] for loc in locators_of(store, wizard)] == [first["id"], second["id"]]
-    assert [loc["id"] for loc in locators_at(store, wizard, 5)] == [first["id"], second["id"]]
-    assert locators_at(store, wizard, 6) == []
+    both = [first["id"], second["id"]]
+    assert [loc["id"] for loc in wizards.locators_of(store, wizard)] == both
+    assert [loc["id"] for loc in wizards.locators_at(store, wizard, 5)] == both
+    assert wizards.locators_at(store, wizard, 6) == []
 
 
 def test_locator_holding_an_item(store: Store) -> None:
@@ -225,38 +209,38 @@ def test_locator_holding_an_item(store: Store) -> None:
     held = store.insert("locators", wizard_id=wizard["id"], item_id=2, number=1)
     item = store.get("items", 2)
     assert item is not None
-    assert locator_holding(store, item) == held
+    assert wizards.locator_holding(store, item) == held
     other = store.get("items", 3)
     assert other is not None
-    assert locator_holding(store, other) is None
+    assert wizards.locator_holding(store, other) is None
 
 
 def test_attached_locator_follows_locator_id(store: Store) -> None:
     wizard = m20(store)
     locator = store.insert("locators", wizard_id=wizard["id"], item_id=None, number=2)
     item = store.update("items", 3, locator_id=locator["id"])
-    assert attached_locator(store, item) == locator
-    assert attached_locator(store, {**item, "locator_id": None}) is None
-    assert attached_locator(store, {**item, "locator_id": 999}) is None
+    assert wizards.attached_locator(store, item) == locator
+    assert wizards.attached_locator(store, {**item, "locator_id": None}) is None
+    assert wizards.attached_locator(store, {**item, "locator_id": 999}) is None
 
 
 def test_wizard_location_and_locator_text(store: Store) -> None:
     wizard = m20(store)
     locator = store.insert("locators", wizard_id=wizard["id"], item_id=1, number=81 + 2)
-    assert wizard_location(store, locator) == "M20.0.1.2" == locator_text(store, locator)
+    assert wizards.wizard_location(store, locator) == "M20.0.1.2"
+    assert wizards.locator_text(store, locator) == "M20.0.1.2"
 
 
 def test_a_locator_whose_wizard_is_gone(store: Store) -> None:
     orphan: Row = {"id": 50, "wizard_id": 99, "item_id": None, "number": 3}
-    assert wizard_location(store, orphan) is None
-    assert locator_text(store, orphan) == "ERROR"
+    assert wizards.wizard_location(store, orphan) is None
+    assert wizards.locator_text(store, orphan) == "ERROR"
 
 
 def test_a_locator_whose_wizard_cannot_place_it_prints_the_wizard_name(store: Store) -> None:
     broken = store.insert("wizards", name="B1", specification='{"fields": []}')
     locator: Row = {"id": 51, "wizard_id": broken["id"], "item_id": None, "number": 3}
-    assert wizard_location(store, locator) is None
-    assert locator_text(store, locator) == "B1"
-    assert (
-        wizard_location(store, {**locator, "wizard_id": m20(store)["id"], "number": None}) is None
-    )
+    assert wizards.wizard_location(store, locator) is None
+    assert wizards.locator_text(store, locator) == "B1"
+    unnumbered = {**locator, "wizard_id": m20(store)["id"], "number": None}
+    assert wizards.wizard_location(store, unnumbered) is None
