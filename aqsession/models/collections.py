@@ -430,20 +430,25 @@ class CollectionGridMixin:
             part.sample_id = value.id
         self._pending_samples()[(row, column)] = value
 
+    def _staged_changes(self: Any) -> tuple[dict[int, list[list[int]]], list[list[int]]]:
+        """Staged slots as ``({sample id: pairs}, emptied pairs)``; raises before anything is
+        sent when a staged Sample is not saved."""
+        by_sample: dict[int, list[list[int]]] = {}
+        emptied: list[list[int]] = []
+        for (row, column), value in self._pending_samples().items():
+            if value is None:
+                emptied.append([row, column])
+            else:
+                by_sample.setdefault(_resolved_sample_id(value), []).append([row, column])
+        return by_sample, emptied
+
     def _save_pending_samples(self: Any) -> None:
         """Send staged slots: one ``assign_sample`` per sample, one ``delete_selection`` for
         emptied slots, then reload from the server."""
         pending = self._pending_samples()
         if not pending:
             return
-        by_sample: dict[int, list[list[int]]] = {}
-        emptied: list[list[int]] = []
-        for (row, column), value in pending.items():
-            if value is None:
-                emptied.append([row, column])
-            else:
-                sample_id = _resolved_sample_id(value)
-                by_sample.setdefault(sample_id, []).append([row, column])
+        by_sample, emptied = self._staged_changes()
         for sample_id, pairs in by_sample.items():
             self._post_parts("assign_sample", {"sample_id": sample_id, "pairs": pairs})
         if emptied:

@@ -327,6 +327,7 @@ class Collection(CollectionGridMixin, DataAssociatorMixin, ItemLocationMixin, Mo
         """Create the collection (``PUT collections/{object_type_id}.json``)."""
         if self.object_type_id is None:
             raise AquariumModelError(f"{self!r} needs an object_type before it can be created.")
+        self._staged_changes()
         pending = self._pending_associations()
         result = session_of(self).utils.model_update("collections", self.object_type_id, {})
         if isinstance(result, dict):
@@ -338,6 +339,7 @@ class Collection(CollectionGridMixin, DataAssociatorMixin, ItemLocationMixin, Mo
     def update(self) -> Collection:
         """Save the collection's columns (moving it if its location changed), then send the
         samples staged with ``collection[r, c] = sample``."""
+        self._staged_changes()
         self._update_via_json_save()
         self._save_pending_samples()
         return self
