@@ -13,11 +13,8 @@ import json
 from collections.abc import Sequence
 
 from ..store import Row
-from ..wizards import UNBOUNDED, find_slot, location_to_int, locators_at, slot_index
+from ..wizards import UNBOUNDED, find_slot, locators_at
 from .base import BuilderBase, Ref
-
-#: Re-exported for callers that used to find the wizard functions here.
-__all__ = ["UNBOUNDED", "LocationsBuilder", "location_to_int", "slot_index"]
 
 
 class LocationsBuilder(BuilderBase):

@@ -10,8 +10,8 @@ import pytest
 from aqfake.lab import Field, LabBuilder, check_password, number_text, seed_lab
 from aqfake.passwords import check_password as check_digest
 from aqfake.passwords import hash_password
-from aqfake.render import wizard_location
 from aqfake.store import Store
+from aqfake.wizards import wizard_location
 
 WHEN = datetime(2026, 2, 1, 12, 0, tzinfo=timezone.utc)
 

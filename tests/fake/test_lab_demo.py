@@ -17,9 +17,9 @@ import pytest
 from aqfake.lab import NEPTUNE, build_lab, check_password, demo_lab
 from aqfake.lab.catalogue import OPERATION_TYPES, USERS
 from aqfake.lab.demo import MIN_STOCK_ITEMS
-from aqfake.render import wizard_location
 from aqfake.store import Store
 from aqfake.tables import MODELS, Kind
+from aqfake.wizards import wizard_location
 
 ANCHOR = datetime(2026, 3, 15, tzinfo=timezone.utc)
 

@@ -12,9 +12,9 @@ from aqfake.casting import (
     record_id,
     ruby_each,
 )
-from aqfake.lab.locations import location_to_int, slot_index
 from aqfake.store import Store
 from aqfake.validations import errors_object, full_messages, model_errors
+from aqfake.wizards import location_to_int, slot_index
 
 
 @pytest.fixture
