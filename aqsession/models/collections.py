@@ -445,16 +445,16 @@ class CollectionGridMixin:
     def _save_pending_samples(self: Any) -> None:
         """Send staged slots: one ``assign_sample`` per sample, one ``delete_selection`` for
         emptied slots, then reload from the server."""
-        pending = self._pending_samples()
-        if not pending:
+        if not self._pending_samples():
             return
         by_sample, emptied = self._staged_changes()
-        for sample_id, pairs in by_sample.items():
-            self._post_parts("assign_sample", {"sample_id": sample_id, "pairs": pairs})
+        calls = [
+            ("assign_sample", {"sample_id": sample_id, "pairs": pairs})
+            for sample_id, pairs in by_sample.items()
+        ]
         if emptied:
-            self._post_parts("delete_selection", {"pairs": emptied})
-        pending.clear()
-        self.refresh()
+            calls.append(("delete_selection", {"pairs": emptied}))
+        self._change_parts(calls)
 
     # -- server calls ------------------------------------------------------------------------
     def _pairs(self: Any, pairs: Any) -> list[list[int]]:
@@ -471,18 +471,51 @@ class CollectionGridMixin:
             out.append([row, column])
         return out
 
-    def _post_parts(self: Any, action: str, body: dict[str, Any]) -> Any:
+    def _change_parts(self: Any, calls: list[tuple[str, dict[str, Any]]]) -> None:
+        """POST each ``(action, body)`` to ``collections/:id/<action>``, forget the staged
+        slots they cover, and reload this collection (and any cached parts) from the server."""
         if not self.id:
             raise AquariumModelError(
                 f"Save {self!r} before changing its parts (collection.save() creates it)."
             )
-        return session_of(self).aqhttp.post(f"collections/{self.id}/{action}", json_data=body)
-
-    def _after_parts_changed(self: Any, pairs: list[list[int]]) -> None:
+        session = session_of(self)
+        positions = {(r, c) for _, body in calls for r, c in body["pairs"]}
+        stale_parts = self._cached_part_ids(positions)
+        for action, body in calls:
+            session.aqhttp.post(f"collections/{self.id}/{action}", json_data=body)
         pending = self._pending_samples()
-        for row, column in pairs:
-            pending.pop((row, column), None)
+        for position in positions:
+            pending.pop(position, None)
+        self._sync_cache(stale_parts)
         self.refresh()
+
+    def _cache_browser(self: Any) -> Any:
+        session = session_of(self)
+        return session.browser if getattr(session, "using_cache", False) else None
+
+    def _cached_part_ids(self: Any, positions: set[tuple[int, int]]) -> list[int]:
+        """Ids of cached parts at ``positions`` (their cached rows go stale after a change)."""
+        browser = self._cache_browser()
+        if browser is None:
+            return []
+        return [
+            link.part_id
+            for link in browser.cached_models("PartAssociation")
+            if link.collection_id == self.id
+            and (link.row, link.column) in positions
+            and link.part_id is not None
+        ]
+
+    def _sync_cache(self: Any, stale_parts: list[int]) -> None:
+        """Under a caching session: stop answering part, link and data queries from the cache
+        and reload the changed parts into it, so the views show the server's new state."""
+        browser = self._cache_browser()
+        if browser is None:
+            return
+        for name in ("PartAssociation", "Item", "DataAssociation"):
+            browser.forget_queries(name)
+        if stale_parts:
+            browser.update_cache(browser.interface("Item").where({"id": stale_parts}))
 
     def assign_sample(self: Any, sample_id: Any, pairs: Any) -> Any:
         """Put a sample (id or saved Sample) at each ``(row, column)`` of ``pairs`` on the
@@ -492,10 +525,8 @@ class CollectionGridMixin:
         sample = _sample_key(sample_id)
         if sample is None:
             raise ValueError("assign_sample needs a sample id or a saved Sample, not None.")
-        sample_id = _resolved_sample_id(sample)
-        positions = self._pairs(pairs)
-        self._post_parts("assign_sample", {"sample_id": sample_id, "pairs": positions})
-        self._after_parts_changed(positions)
+        body = {"sample_id": _resolved_sample_id(sample), "pairs": self._pairs(pairs)}
+        self._change_parts([("assign_sample", body)])
         return self
 
     def remove_sample(self: Any, pairs: Any) -> Any:
@@ -503,9 +534,7 @@ class CollectionGridMixin:
         collections/:id/delete_selection``; the parts are marked deleted), then reload this
         collection from the server and return it. (pydent 1.0.11 always raises
         AttributeError here.)"""
-        positions = self._pairs(pairs)
-        self._post_parts("delete_selection", {"pairs": positions})
-        self._after_parts_changed(positions)
+        self._change_parts([("delete_selection", {"pairs": self._pairs(pairs)})])
         return self
 
 

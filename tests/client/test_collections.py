@@ -399,3 +399,20 @@ def test_collection_matrix_without_getter_or_setter():
     assert CollectionMatrix([]).dimensions == (0, 0)
     with pytest.raises(ValueError, match="one length"):
         CollectionMatrix([[1, 2], [3]])
+
+
+def test_changes_show_through_a_caching_session(aq_session, aq_fake):
+    collection_id = plate_row(aq_fake)["id"]
+    filled = sorted(links(aq_fake, collection_id))[0]
+    with aq_session.with_cache() as cached:
+        plate = cached.Collection.find(collection_id)
+        old = plate[filled]
+        new = other_sample_id(aq_fake, old)
+        plate.assign_sample(new, [filled])
+        assert plate[filled] == new
+        again = cached.Collection.find(collection_id)
+        assert again.matrix == stored_matrix(aq_fake, collection_id, 8, 12)
+        assert again.part(*filled).sample_id == new
+        plate.remove_sample([filled])
+        assert cached.Collection.find(collection_id)[filled] is None
+        assert plate.matrix == stored_matrix(aq_fake, collection_id, 8, 12)
