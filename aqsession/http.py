@@ -94,6 +94,7 @@ class AqHTTP:
         login_attempts: int = LOGIN_ATTEMPTS,
         retry_delay: float = LOGIN_RETRY_DELAY,
     ) -> None:
+        __tracebackhide__ = True  # keep the password out of pytest tracebacks (-l shows locals)
         self.login = login
         self.aquarium_url = aquarium_url
         self.timeout = timeout
@@ -111,6 +112,7 @@ class AqHTTP:
         return {"session": {"login": login, "password": password}}
 
     def _login(self, password: str, attempts: int, retry_delay: float) -> None:
+        __tracebackhide__ = True  # keep the password out of pytest tracebacks (-l shows locals)
         url = url_build(self.aquarium_url, "sessions.json")
         body = self.create_session_json(self.login, password)
         for attempt in range(1, attempts + 1):

@@ -58,6 +58,7 @@ class AqSession:
         *,
         timeout: float = AqHTTP.TIMEOUT,
     ) -> None:
+        __tracebackhide__ = True  # keep the password out of pytest tracebacks (-l shows locals)
         if login is None and password is None and aquarium_url is None:
             if aqhttp is None:
                 raise ValueError("Need either a name, password, and url OR an aqhttp instance.")
@@ -359,6 +360,7 @@ class AqSession:
 
 def login(user: str, url: str, password: str | None = None) -> AqSession:
     """Log in to ``url`` as ``user``; asks for the password when none is given."""
+    __tracebackhide__ = True  # keep the password out of pytest tracebacks (-l shows locals)
     if password is None:
         password = getpass.getpass(f"Password for {user} at {url}: ")
     return AqSession(user, password, url)
