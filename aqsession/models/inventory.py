@@ -233,6 +233,29 @@ class Item(PartItemMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
     part_associations = HasMany("PartAssociation", ref="part_id")
     collections = HasManyThrough("Collection", "PartAssociation")
 
+    def __init__(
+        self,
+        sample_id: int | None = None,
+        sample: Any = None,
+        object_type: Any = None,
+        object_type_id: int | None = None,
+        location: str | None = None,
+    ) -> None:
+        """As pydent: ids missing here are taken from the ``sample`` / ``object_type`` given."""
+        if sample_id is None and sample is not None:
+            sample_id = sample.id
+        if object_type_id is None and object_type is not None:
+            object_type_id = object_type.id
+        self._set_fields(
+            {
+                "sample_id": sample_id,
+                "object_type_id": object_type_id,
+                "location": location,
+                "sample": sample,
+                "object_type": object_type,
+            }
+        )
+
     @property
     def is_part(self) -> bool:
         """Whether this item is a part of a collection (the server's ``is_part``)."""

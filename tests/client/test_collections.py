@@ -416,3 +416,14 @@ def test_changes_show_through_a_caching_session(aq_session, aq_fake):
         plate.remove_sample([filled])
         assert cached.Collection.find(collection_id)[filled] is None
         assert plate.matrix == stored_matrix(aq_fake, collection_id, 8, 12)
+
+
+def test_item_takes_ids_from_the_models_given(aq_session, aq_fake):
+    sample = aq_session.Sample.find(aq_fake.store.rows("samples")[0]["id"])
+    tube = aq_session.ObjectType.find_by_name("Primer Aliquot")
+    item = aq_session.Item.new(sample=sample, object_type=tube, location="Bench")
+    assert (item.sample_id, item.object_type_id, item.location) == (sample.id, tube.id, "Bench")
+    assert item.sample is sample and item.object_type is tube
+    item.save()
+    stored = aq_fake.store.get("items", item.id)
+    assert (stored["sample_id"], stored["object_type_id"]) == (sample.id, tube.id)
