@@ -18,6 +18,7 @@ from typing import Any
 
 from aqsession.exceptions import AquariumModelError
 
+from .registry import get_model
 from .relationships import session_of
 
 Getter = Callable[[Any], Any]
@@ -128,6 +129,7 @@ class CollectionMatrix(Sequence[Any]):
                 yield self.getter(slot)
 
     def flatten(self) -> list[Any]:
+        """The values row by row, as a list."""
         return list(self.iter_flatten())
 
     def __len__(self) -> int:
@@ -207,8 +209,6 @@ def _data_values(assoc: Any) -> Any:
 
 def _sample_key(value: Any) -> Any:
     """The value ``collection[r, c] = value`` accepts: a sample id, a Sample, or None."""
-    from .registry import get_model
-
     if value is None or isinstance(value, get_model("Sample")):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
@@ -401,8 +401,6 @@ class CollectionGridMixin:
 
     def _set_sample(self: Any, grid: Grid, row: int, column: int, value: Any) -> None:
         """Show ``value`` at the slot at once and remember it for ``save()``."""
-        from .registry import get_model
-
         value = _sample_key(value)
         assoc = grid[row][column]
         part = _part(assoc)

@@ -368,6 +368,7 @@ class Collection(CollectionGridMixin, DataAssociatorMixin, ItemLocationMixin, Mo
         return self
 
     def save(self) -> Collection:
+        """Update a saved collection, create a new one."""
         return self.update() if self.id else self.create()
 
 
