@@ -141,11 +141,7 @@ class AqHTTP:
                 time.sleep(retry_delay)
         tokens = [c for c in response.cookies if AUTH_COOKIE_MARK in c.name]
         if not tokens:
-            raise TridentLoginError(
-                f"Aquarium at {self.aquarium_url!r} refused the login of user {self.login!r} "
-                f"(HTTP {response.status_code} {response.reason}, no '{AUTH_COOKIE_MARK}' "
-                "cookie in the answer). Check the login and password."
-            )
+            raise TridentLoginError(self._login_failure(response))
         # Aquarium accepts either the instance-specific cookie or the plain legacy name;
         # pydent sends both, and so do we (scoped like the original, so it never leaks to
         # another host).
@@ -155,6 +151,55 @@ class AqHTTP:
                     AUTH_COOKIE_MARK, cookie.value, domain=cookie.domain, path=cookie.path
                 )
         self.log.info("LOGIN %s at %s", self.login, self.aquarium_url)
+
+    def _login_failure(self, response: requests.Response) -> str:
+        """Why a login answer without a token cookie failed, judged by its status.
+
+        Only a 422 is Aquarium's "bad credentials" answer; a 404 means the URL does not lead
+        to Aquarium's login route, a 5xx that the server (or a proxy) broke, and a success
+        without the cookie that whatever answered is probably not Aquarium.
+        """
+        status = response.status_code
+        answer = f"HTTP {status} {response.reason}".rstrip()
+        where = repr(self.aquarium_url)
+        if response.history:
+            where += f" (redirected to {response.url!r})"
+        if status == 422:
+            return (
+                f"Aquarium at {where} refused the login of user {self.login!r} ({answer}, no "
+                f"'{AUTH_COOKIE_MARK}' cookie in the answer). Check the login and password."
+            )
+        if status == 404:
+            parts = urlsplit(self.aquarium_url)
+            root = f"{parts.scheme}://{parts.netloc}"
+            extra = parts.path.rstrip("/")
+            hint = (
+                f"it has the extra path {extra!r}; try {root!r} if Aquarium is served at the root"
+                if extra
+                else "check the scheme, host and port"
+            )
+            return (
+                f"{where} does not look like an Aquarium server: its login route "
+                f"'sessions.json' was not found ({answer}). Check the base URL ({hint})."
+            )
+        if status >= 500:
+            return (
+                f"The server at {where} failed while handling the login ({answer}); this is "
+                "not a problem with the login or password. The server failed: try again "
+                "later, or check that Aquarium (and any proxy in front of it) is running."
+            )
+        if status < 400:
+            return (
+                f"{where} answered the login request ({answer}) but did not sign in: there is "
+                f"no '{AUTH_COOKIE_MARK}' cookie in the answer. Is the URL right, or is it not "
+                "an Aquarium server? Give the address of Aquarium itself, e.g. "
+                "'http://localhost:3000'."
+            )
+        return (
+            f"{where} rejected the login request ({answer}) without signing in. Check that the "
+            "URL is Aquarium's base address and that nothing in front of it (a proxy, a "
+            "firewall) blocks the request."
+        )
 
     # -- properties -----------------------------------------------------------------------
 
