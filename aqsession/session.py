@@ -61,7 +61,11 @@ class AqSession:
         __tracebackhide__ = True  # keep the password out of pytest tracebacks (-l shows locals)
         if login is None and password is None and aquarium_url is None:
             if aqhttp is None:
-                raise ValueError("Need either a name, password, and url OR an aqhttp instance.")
+                raise ValueError(
+                    "AqSession needs a login, password and aquarium_url, e.g. "
+                    "AqSession('neptune', 'secret', 'http://localhost:3000'), or an existing "
+                    "connection: AqSession(None, None, None, aqhttp=AqHTTP(...))."
+                )
             self.aqhttp = aqhttp
         elif login is None or password is None or aquarium_url is None:
             missing = [
