@@ -115,7 +115,7 @@ def test_client_collection_create_assign_and_remove(aq_session, aq_fake):
     matrix = aq_session.Collection.find(collection.id).matrix
     assert matrix[0][:2] == [1, 1]
     collection.remove_sample([(0, 1)])
-    assert aq_session.Collection.find(collection.id).matrix[0][:2] == [1, -1]
+    assert aq_session.Collection.find(collection.id).matrix[0][:2] == [1, None]
     keys = {
         da["key"]
         for da in aq_fake.store.lookup("data_associations", parent_id=collection.id)
