@@ -11,19 +11,42 @@ from __future__ import annotations
 import abc
 import copy
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aqsession.exceptions import TridentRequestError
+from aqsession.utils import format_errors
 
 if TYPE_CHECKING:
     from aqsession.http import AqHTTP
+
+#: Queries whose 422 answer becomes ``None``/``[]`` (as in pydent) are reported here.
+log = logging.getLogger(__name__)
+#: How Aquarium's ``/json`` words a missing record: the ordinary "not found" of ``find``.
+_NOT_FOUND_PREFIX = "Couldn't find"
 
 
 def _model_class(model_name: str) -> Any:
     from aqsession.models import get_model
 
     return get_model(model_name)
+
+
+def server_error_text(error: TridentRequestError) -> str:
+    """The server's own words in an error answer (its ``errors``/``error``/``message`` value),
+    else the answer's text, else the exception's message."""
+    response = error.response
+    try:
+        body = response.json()
+    except (AttributeError, ValueError):
+        body = None
+    if isinstance(body, dict):
+        for key in ("errors", "error", "message"):
+            if key in body:
+                return format_errors(body[key])
+    text = getattr(response, "text", None)
+    return text.strip() if isinstance(text, str) and text.strip() else str(error)
 
 
 class SessionInterface:
@@ -428,18 +451,28 @@ class QueryInterface(ModelInterface):
         body.update((key, value) for key, value in data.items() if value)
         return body
 
-    def _post_raw(self, data: Mapping[str, Any]) -> Any:
-        """POST the body for ``data``; a 422 answer (not found, bad query) becomes None."""
+    def _post_raw(self, data: Mapping[str, Any], outcome: str = "returning None") -> Any:
+        """POST the body for ``data``; a 422 answer (not found, bad query) becomes None.
+
+        pydent does the same and scripts test for None/[], so the value stays; but a 422 also
+        answers typos (unknown column, bad include), so it is logged with the server's message
+        and ``outcome`` (what the caller makes of it): a missing record at DEBUG, the rest at
+        WARNING.
+        """
         body = self._body(data)
         try:
             return self.crud.json_post(self.model_name, body)
         except TridentRequestError as error:
-            if error.status_code == 422:
-                return None
-            raise
+            if error.status_code != 422:
+                raise
+            message = server_error_text(error)
+            level = logging.DEBUG if message.startswith(_NOT_FOUND_PREFIX) else logging.WARNING
+            call = f"{self.model_name}.{data.get('method') or 'find'}"
+            log.log(level, "%s got 422 from Aquarium: %s; %s", call, message, outcome)
+            return None
 
-    def _post_json(self, data: Mapping[str, Any]) -> Any:
-        result = self._post_raw(data)
+    def _post_json(self, data: Mapping[str, Any], outcome: str = "returning None") -> Any:
+        result = self._post_raw(data, outcome)
         if result is not None and self._do_load:
             return self.load(result)
         return result
@@ -484,7 +517,7 @@ class QueryInterface(ModelInterface):
             return []
         data = {"method": method, "arguments": args, "include": include, "options": options}
         data.update(rest or {})
-        return self._post_json(data) or []
+        return self._post_json(data, "returning []") or []
 
     def where(
         self, criteria: Any, methods: Any = None, include: Any = None,
@@ -560,7 +593,7 @@ class QueryInterface(ModelInterface):
             options = self._options({**base, "limit": page_size, "offset": fetched})
             data = {"method": "where", "arguments": query, "include": include, "options": options}
             data.update(rest or {})
-            raw = self._post_raw(data) if query is not None else None
+            raw = self._post_raw(data, "ending the pagination") if query is not None else None
             if not raw or raw == previous:
                 return
             previous = raw
