@@ -48,6 +48,7 @@ class _SessionLogger(logging.Logger):
         self._verbose_handler: logging.Handler | None = None
 
     def isEnabledFor(self, level: int) -> bool:
+        """Whether ``level`` is logged, worked out afresh on every call (no cache)."""
         if self.disabled or self.manager.disable >= level:
             return False
         return level >= self.getEffectiveLevel()
@@ -68,6 +69,7 @@ class _SessionLogger(logging.Logger):
 
     @property
     def verbose(self) -> bool:
+        """True when this session logs its requests at INFO."""
         return self.level != logging.NOTSET and self.level <= logging.INFO
 
 
@@ -243,6 +245,7 @@ class AqHTTP:
 
     @property
     def verbose(self) -> bool:
+        """True after ``set_verbose(True)``: request lines are logged at INFO."""
         return self.log.verbose
 
     def copy(self) -> AqHTTP:

@@ -352,32 +352,44 @@ def _ref_id(model: Any, id_name: str, relation: str) -> Any:
 
 
 class QueryInterfaceABC(abc.ABC):
-    """What every per-model query object (and the Browser) offers."""
+    """What every per-model query object (and the Browser) offers.
+
+    A session accepts any subclass as its ``interface_class``; these are the calls models and
+    user scripts rely on, whichever way (server or cache) an implementation answers them.
+    """
 
     @property
     @abc.abstractmethod
-    def model_name(self) -> str: ...
+    def model_name(self) -> str:
+        """The Aquarium model this interface queries, e.g. ``"Sample"``."""
 
     @abc.abstractmethod
-    def find(self, model_id: Any, *args: Any, **kwargs: Any) -> Any: ...
+    def find(self, model_id: Any, *args: Any, **kwargs: Any) -> Any:
+        """The model with ``model_id`` (a list of ids gives a list), or None when missing."""
 
     @abc.abstractmethod
-    def find_by_name(self, name: str, *args: Any, **kwargs: Any) -> Any: ...
+    def find_by_name(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """The model named ``name``, or None when there is none."""
 
     @abc.abstractmethod
-    def all(self, *args: Any, **kwargs: Any) -> Any: ...
+    def all(self, *args: Any, **kwargs: Any) -> Any:
+        """Every model of this type, as a list."""
 
     @abc.abstractmethod
-    def where(self, query: Any, *args: Any, **kwargs: Any) -> Any: ...
+    def where(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        """The models matching ``query`` (column values or an SQL fragment), as a list."""
 
     @abc.abstractmethod
-    def first(self, *args: Any, **kwargs: Any) -> Any: ...
+    def first(self, *args: Any, **kwargs: Any) -> Any:
+        """The oldest matching models (lowest ids first), as a list."""
 
     @abc.abstractmethod
-    def last(self, *args: Any, **kwargs: Any) -> Any: ...
+    def last(self, *args: Any, **kwargs: Any) -> Any:
+        """The newest matching models (highest ids first), as a list."""
 
     @abc.abstractmethod
-    def one(self, *args: Any, **kwargs: Any) -> Any: ...
+    def one(self, *args: Any, **kwargs: Any) -> Any:
+        """A single matching model (the newest unless asked for the first), or None."""
 
 
 def merge_hook(body: dict[str, Any], hook: Mapping[str, Any]) -> None:
@@ -411,6 +423,7 @@ class ModelInterface(QueryInterfaceABC):
 
     @property
     def model_name(self) -> str:
+        """The name of the model class behind this interface."""
         return str(self.model.__name__)
 
     def __repr__(self) -> str:
@@ -421,6 +434,7 @@ class ModelInterface(QueryInterfaceABC):
         return self.model(*args, session=self.session, **kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """``session.Sample(...)`` is ``session.Sample.new(...)``."""
         return self.new(*args, **kwargs)
 
     def load(self, data: Any) -> Any:
@@ -625,6 +639,7 @@ class BrowserInterface(ModelInterface):
 
     @property
     def browser(self) -> Any:
+        """The session's Browser, which answers (and caches) this interface's queries."""
         return self.session.browser
 
     def find(self, model_id: Any, *args: Any, **kwargs: Any) -> Any:

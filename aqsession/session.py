@@ -160,7 +160,12 @@ class AqSession:
 
     @property
     def using_requests(self) -> bool:
-        """False when every request must fail (cache-only work)."""
+        """Whether this session may talk to the server.
+
+        Set it to False for cache-only work: every request then raises ForbiddenRequestError
+        before anything is sent (models already loaded stay usable); True allows them again.
+        Only this session's HTTP object changes, not its parent's.
+        """
         return self.aqhttp.using_requests
 
     @using_requests.setter
@@ -172,7 +177,11 @@ class AqSession:
 
     @property
     def using_cache(self) -> bool:
-        """True when ``session.<Model>`` queries go through the Browser cache."""
+        """Whether ``session.<Model>`` queries go through the Browser cache.
+
+        Setting it switches the session's ``interface_class`` to BrowserInterface (True) or
+        QueryInterface (False); the cached models themselves are kept either way.
+        """
         return self._using_cache
 
     @using_cache.setter
@@ -281,6 +290,7 @@ class AqSession:
         )
 
     def __enter__(self) -> AqSession:
+        """Use a derived session in a ``with`` block (see :meth:`__exit__`)."""
         return self
 
     def __exit__(
@@ -289,6 +299,7 @@ class AqSession:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Hand the models this derived session cached to its parent (rebound to it)."""
         parent = self.parent_session
         if parent is not None and self._browser is not None and self._browser.models:
             parent.browser.adopt(self._browser, update_session=True)
@@ -332,6 +343,7 @@ class AqSession:
     # -- attribute access ----------------------------------------------------------------
 
     def __getattr__(self, name: str) -> Any:
+        """``session.<Model>`` interfaces; other unknown names get a did-you-mean error."""
         if name.startswith("_"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         try:
