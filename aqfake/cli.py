@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+import yaml
+
 from .app import FakeAquarium, LabSpec
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, SecretLeakError
 from .transport import LiveServer
@@ -88,14 +90,19 @@ def _parser() -> argparse.ArgumentParser:
         help=f"exit 1 below this share of reproduced answers (default {DEFAULT_MIN_FIDELITY})",
     )
     record = commands.add_parser(
-        "record", help="record a session of any client through a proxy; prints its URL first"
+        "record",
+        help="record a session of any client through a proxy; prints its URL first",
+        description="Record a session of any client through a proxy in front of a real "
+        f"server. The server is --url, or ${ENV_URL} when --url is not given; ${ENV_PASSWORD}, "
+        "if set, is scrubbed wherever it appears.",
     )
     record.add_argument("cassette", metavar="CASSETTE", help="the cassette file to write")
     record.add_argument(
         "--url",
         default=os.environ.get(ENV_URL),
         required=not os.environ.get(ENV_URL),
-        help=f"the Aquarium server to record from (default: ${ENV_URL})",
+        help=f"the Aquarium server to record from; required unless ${ENV_URL} is set, which "
+        "it defaults to",
     )
     record.add_argument(
         "--record-mode",
@@ -160,10 +167,47 @@ def run_until_signalled(server: Any) -> int:
     return 0
 
 
+def rerecord_advice(cassette: str) -> str:
+    """How to record ``cassette`` again, shown with a request it cannot answer."""
+    return (
+        "If the client now asks something new, the cassette is out of date. To record it again "
+        f"against a server: {ENV_URL}=... aqfake record {cassette} --record-mode rewrite"
+    )
+
+
+def cassette_problem(path: str) -> str | None:
+    """Why ``path`` is not a readable cassette, or ``None`` when it is one."""
+    from .cassettes.seed import load_exchanges
+
+    try:
+        load_exchanges([path])
+    except KeyError as exc:
+        return f"an interaction has no {exc} entry"
+    except (ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        return " ".join(str(exc).split()) or type(exc).__name__
+    return None
+
+
+def _unreadable(command: str, paths: Sequence[str]) -> int | None:
+    """Exit code 2 after naming a missing or unreadable cassette; ``None`` when all are fine."""
+    missing = [p for p in paths if not os.path.isfile(p)]
+    if missing:
+        print(f"aqfake {command}: no such cassette file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    for path in paths:
+        problem = cassette_problem(path)
+        if problem is not None:
+            print(f"aqfake {command}: {path} is not a cassette: {problem}", file=sys.stderr)
+            return 2
+    return None
+
+
 def record(args: argparse.Namespace) -> int:
     """Record through a proxy until SIGINT/SIGTERM; then the cassette is written."""
     from .proxy import CassetteProxy
 
+    if os.path.exists(args.cassette) and (failed := _unreadable("record", [args.cassette])):
+        return failed
     try:
         proxy = CassetteProxy(
             args.cassette,
@@ -173,6 +217,7 @@ def record(args: argparse.Namespace) -> int:
             repeats=args.repeats,
             host=args.host,
             port=args.port,
+            advice=rerecord_advice(args.cassette),
         )
     except ValueError as exc:
         print(f"aqfake record: {exc}", file=sys.stderr)
@@ -183,7 +228,12 @@ def record(args: argparse.Namespace) -> int:
         print(f"aqfake record: {exc}", file=sys.stderr)
         return 1
     missed = _report_misses(proxy.misses)
-    print(f"aqfake record: cassette {args.cassette} is up to date", file=sys.stderr)
+    if proxy.written is None:
+        print(f"aqfake record: nothing recorded, no file written ({args.cassette})",
+              file=sys.stderr)  # fmt: skip
+    else:
+        print(f"aqfake record: wrote {proxy.written} interactions to {args.cassette}",
+              file=sys.stderr)  # fmt: skip
     return missed
 
 
@@ -191,10 +241,16 @@ def replay(args: argparse.Namespace) -> int:
     """Serve a cassette until SIGINT/SIGTERM."""
     from .proxy import CassetteProxy
 
-    if not os.path.isfile(args.cassette):
-        print(f"aqfake replay: no such cassette file: {args.cassette}", file=sys.stderr)
-        return 2
-    proxy = CassetteProxy(args.cassette, repeats=args.repeats, host=args.host, port=args.port)
+    failed = _unreadable("replay", [args.cassette])
+    if failed:
+        return failed
+    proxy = CassetteProxy(
+        args.cassette,
+        repeats=args.repeats,
+        host=args.host,
+        port=args.port,
+        advice=rerecord_advice(args.cassette),
+    )
     run_until_signalled(proxy)
     return _report_misses(proxy.misses)
 
@@ -242,10 +298,9 @@ def verify(paths: Sequence[str], min_fidelity: float, out: TextIO | None = None)
     from .cassettes.verify import verify as verify_cassettes
 
     write = functools.partial(print, file=out or sys.stdout)
-    missing = [p for p in paths if not os.path.isfile(p)]
-    if missing:
-        print(f"aqfake verify: no such cassette file: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    failed = _unreadable("verify", paths)
+    if failed:
+        return failed
     report = verify_cassettes(paths)
     write(report.table())
     if report.fidelity < min_fidelity:

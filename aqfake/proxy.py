@@ -72,7 +72,9 @@ class CassetteProxy:
 
     ``record_mode`` defaults to ``once`` with an upstream and must be ``none`` without one.
     ``password`` is registered with the scrubber (passwords in JSON bodies are scrubbed
-    anyway). Use as a context manager, or call :meth:`start` / :meth:`stop`.
+    anyway). ``advice`` tells how to record the cassette again (shown with a request it cannot
+    answer). Use as a context manager, or call :meth:`start` / :meth:`stop`; after
+    :meth:`stop`, :attr:`written` is the number of interactions written, or ``None``.
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class CassetteProxy:
         repeats: str = "last",
         host: str = "127.0.0.1",
         port: int = 0,
+        advice: str = "",
     ) -> None:
         mode = record_mode or ("once" if upstream else "none")
         if upstream is None and mode != "none":
@@ -94,7 +97,16 @@ class CassetteProxy:
         self.upstream_base = upstream.rstrip("/") if upstream else REPLAY_ORIGIN
         self._prefix = urlsplit(self.upstream_base).path
         self.record_mode = mode
-        self._context = use_cassette(path, record_mode=mode, password=password, repeats=repeats)
+        self._context = use_cassette(
+            path,
+            record_mode=mode,
+            password=password,
+            repeats=repeats,
+            advice=advice,
+            on_write=self._written,
+        )
+        #: Interactions written to the cassette when the proxy stopped (``None``: no write).
+        self.written: int | None = None
         self._address = (host, port)
         self._server: _ProxyHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -151,6 +163,9 @@ class CassetteProxy:
         if thread is not None:
             thread.join()
         self._context.__exit__(kind, error, traceback)
+
+    def _written(self, path: Any, interactions: int) -> None:
+        self.written = interactions
 
     def __enter__(self) -> CassetteProxy:
         return self.start()

@@ -13,11 +13,14 @@ Loaded through the ``pytest11`` entry point ``aqfake`` once the package is insta
   the whole test. Its file is ``<cassette dir>/<test module>/<test name>.yaml`` (see
   :func:`cassette_path`); ``@pytest.mark.aq_cassette(name=..., repeats=...)`` names it
   explicitly or picks the repeat policy. The record mode comes from ``--aq-record-mode``
-  (default ``none``: replay only, the network is blocked).
+  (default ``none``: replay only, the network is blocked). The cassette file is written only
+  when the test's setup and call passed; after any failure or error nothing is written and an
+  existing cassette stays as it was (a re-recording with a wrong password destroys nothing).
 - ``aq_recorded_session`` -- an ``AqSession`` whose traffic goes through ``aq_cassette``. When
   the cassette records, it logs in to ``--aq-url`` / ``AQ_URL`` as ``AQ_LOGIN`` with
   ``AQ_PASSWORD``; when it replays, it logs in with the login found in the cassette and needs
   no credentials (recorded passwords are scrubbed to a placeholder that matches any password).
+  The frames holding the password are hidden from tracebacks, so a failed login never prints it.
 
 The cassette directory is ``--aq-cassette-dir``, else the ``aq_cassette_dir`` ini option
 (relative paths are taken from the rootdir), else a ``cassettes`` folder beside each test
@@ -60,6 +63,7 @@ HASH_LENGTH = 10
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.,=+@\[\]-]")
 _MISSES = pytest.StashKey[list[str]]()
 _CASSETTE = pytest.StashKey["CassetteInfo"]()
+_OUTCOMES = pytest.StashKey[dict[str, str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -171,15 +175,37 @@ def cassette_dir(config: pytest.Config, test_file: Path) -> Path:
     return directory if directory.is_absolute() else Path(config.rootpath) / directory
 
 
+def cassette_marker(item: pytest.Item) -> tuple[str | None, str]:
+    """``(name, repeats)`` of the closest ``aq_cassette`` marker, validated: a misspelt
+    argument is reported before anything else about the cassette."""
+    marker = item.get_closest_marker(CASSETTE_MARKER)
+    if marker is None:
+        return None, "last"
+    unknown = set(marker.kwargs) - {"name", "repeats"}
+    name = marker.kwargs.get("name")
+    repeats = marker.kwargs.get("repeats", "last")
+    if (
+        marker.args
+        or unknown
+        or repeats not in REPEAT_POLICIES
+        or not isinstance(name, (str, os.PathLike, type(None)))
+    ):
+        raise pytest.UsageError(
+            f"@pytest.mark.{CASSETTE_MARKER} takes keyword arguments name='<file>' and "
+            f"repeats={' or '.join(map(repr, REPEAT_POLICIES))}; "
+            f"got {marker.args!r} {marker.kwargs!r}"
+        )
+    return (None if name is None else str(name)), str(repeats)
+
+
 def cassette_path(item: pytest.Item) -> Path:
     """The cassette file of one test: ``<dir>/<module stem>/[<Class>.]<test name>.yaml``, or
     the ``name`` of an ``aq_cassette`` marker, relative to the cassette directory."""
     test_file = Path(str(item.path))
     directory = cassette_dir(item.config, test_file)
-    marker = item.get_closest_marker(CASSETTE_MARKER)
-    name = marker.kwargs.get("name") if marker else None
+    name, _ = cassette_marker(item)
     if name is not None:
-        relative = Path(str(name))
+        relative = Path(name)
         if relative.is_absolute() or ".." in relative.parts or not relative.parts:
             raise pytest.UsageError(
                 f"@pytest.mark.{CASSETTE_MARKER}(name={name!r}) must be a relative path inside "
@@ -193,18 +219,7 @@ def cassette_path(item: pytest.Item) -> Path:
 
 def repeats_from_marker(item: pytest.Item) -> str:
     """The repeat policy of the ``aq_cassette`` marker (default ``last``)."""
-    marker = item.get_closest_marker(CASSETTE_MARKER)
-    if marker is None:
-        return "last"
-    unknown = set(marker.kwargs) - {"name", "repeats"}
-    repeats = marker.kwargs.get("repeats", "last")
-    if marker.args or unknown or repeats not in REPEAT_POLICIES:
-        raise pytest.UsageError(
-            f"@pytest.mark.{CASSETTE_MARKER} takes keyword arguments name='<file>' and "
-            f"repeats={' or '.join(map(repr, REPEAT_POLICIES))}; "
-            f"got {marker.args!r} {marker.kwargs!r}"
-        )
-    return str(repeats)
+    return cassette_marker(item)[1]
 
 
 @dataclass(frozen=True)
@@ -244,10 +259,25 @@ def _near_miss_lines(found: list[tuple[Any, list[str], Any]]) -> list[str]:
     ]
 
 
+class _TestDidNotPass(Exception):
+    """Closes a test's cassette without writing it: the test failed or errored."""
+
+
+def phases_passed(item: pytest.Item) -> bool:
+    """Whether the test's setup and call both passed (as far as they have run)."""
+    outcomes = item.stash.get(_OUTCOMES, {})
+    return all(outcomes.get(phase) == "passed" for phase in ("setup", "call"))
+
+
 @pytest.fixture
 def aq_cassette(request: pytest.FixtureRequest) -> Iterator[AqCassette]:
-    """This test's cassette, active for the whole test (see the module docstring)."""
+    """This test's cassette, active for the whole test (see the module docstring).
+
+    The cassette is written only when the test's setup and call passed: after a failure or an
+    error (a wrong password at a re-recording, say) the file on disk stays as it was.
+    """
     item = request.node
+    _, repeats = cassette_marker(item)
     path = cassette_path(item)
     mode = request.config.getoption("aq_record_mode")
     info = CassetteInfo(path, mode, item.nodeid)
@@ -265,19 +295,28 @@ def aq_cassette(request: pytest.FixtureRequest) -> Iterator[AqCassette]:
         path,
         record_mode=mode,
         password=os.environ.get(ENV_PASSWORD) or None,
-        repeats=repeats_from_marker(item),
+        repeats=repeats,
+        advice="If the code under test now asks something new, the cassette is out of date. "
+        + info.rerecord_hint(),
     )
-    with context as cassette:
-        _track_misses(cassette, misses)
-        yield cassette
+    try:
+        with context as cassette:
+            _track_misses(cassette, misses)
+            yield cassette
+            if not phases_passed(item):
+                raise _TestDidNotPass(item.nodeid)
+    except _TestDidNotPass:
+        pass
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Add an ``aq_cassette`` section naming unmatched requests to a failing test's report."""
+    """Remember each phase's outcome (a cassette is written only after a passing test) and
+    add an ``aq_cassette`` section naming unmatched requests to a failing test's report."""
     report: pytest.TestReport = yield
+    item.stash.setdefault(_OUTCOMES, {})[report.when] = report.outcome
     misses = item.stash.get(_MISSES, None)
     if report.failed and misses:
         info = item.stash[_CASSETTE]
@@ -352,12 +391,26 @@ def _file_has_login(path: Path) -> bool:
     )
 
 
+def _log_in_for_recording(config: pytest.Config, info: CassetteInfo) -> Any:
+    """An ``AqSession`` logged in with the recording credentials from the environment.
+
+    The password lives only in this frame and aqsession's login frames, all hidden from
+    pytest tracebacks (``-l`` would print their locals).
+    """
+    __tracebackhide__ = True
+    from aqsession import AqSession
+
+    url, login, password = recording_credentials(config, info)
+    return AqSession(login, password, url)
+
+
 @pytest.fixture
 def aq_recorded_session(request: pytest.FixtureRequest) -> Any:
     """An ``AqSession`` whose traffic is recorded to / replayed from ``aq_cassette``."""
     from aqsession import AqSession
 
     item = request.node
+    cassette_marker(item)
     if request.config.getoption("aq_record_mode") == "new_episodes" and _file_has_login(
         cassette_path(item)
     ):
@@ -373,16 +426,14 @@ def aq_recorded_session(request: pytest.FixtureRequest) -> Any:
                 pytrace=False,
             )
         info = CassetteInfo(cassette_path(item), "new_episodes", item.nodeid)
-        url, login, password = recording_credentials(request.config, info)
-        session = AqSession(login, password, url)
+        session = _log_in_for_recording(request.config, info)
         session.aqhttp.http_session.close()
         request.getfixturevalue("aq_cassette")
         return session
     cassette: AqCassette = request.getfixturevalue("aq_cassette")
     info = item.stash[_CASSETTE]
     if is_recording(cassette):
-        url, login, password = recording_credentials(request.config, info)
-        return AqSession(login, password, url)
+        return _log_in_for_recording(request.config, info)
     found = recorded_login(cassette)
     if found is None:
         pytest.fail(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import vcr
@@ -18,12 +20,14 @@ from vcr.cassette import CassetteContextDecorator
 from . import serializer
 from .matching import RequestKey, aq_canonical, key_of, request_key
 from .persist import AuditedPersister
-from .replay import REPEAT_POLICIES, AqCassette
-from .scrub import Scrubber, SecretLeakError
+from .replay import REPEAT_POLICIES, AqCassette, RequestNotInCassette
+from .scrub import LENGTH_HEADER, Scrubber, SecretLeakError
 
 #: The record modes of ``--aq-record-mode``: vcrpy's four plus ``rewrite`` (record from scratch,
 #: replacing the cassette only when the test finishes).
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+#: Request headers never recorded: ``Content-Length`` would tell the scrubbed password's length.
+DROPPED_REQUEST_HEADERS = frozenset({LENGTH_HEADER})
 
 
 def _scrub_request(scrubber: Scrubber) -> Any:
@@ -32,6 +36,8 @@ def _scrub_request(scrubber: Scrubber) -> Any:
         for name in list(request.headers):
             if name.lower() == "cookie":
                 request.headers[name] = scrubber.scrub_cookie_header(request.headers[name])
+            elif name.lower() in DROPPED_REQUEST_HEADERS:
+                del request.headers[name]
         request.body = scrubber.scrub_body(request.body)
         return request
 
@@ -60,12 +66,18 @@ def use_cassette(
     password: str | None = None,
     repeats: str = "last",
     scrubber: Scrubber | None = None,
+    advice: str = "",
+    on_write: Callable[[Path, int], None] | None = None,
 ) -> CassetteContextDecorator:
     """A context manager (or decorator) that records to / replays from the cassette at ``path``.
 
     ``record_mode`` is one of :data:`RECORD_MODES`; ``none`` replays only and blocks the network
     (an unrecorded request fails with the closest recorded requests and what differs).
     ``password`` is registered as a secret up front, so it is scrubbed wherever it appears.
+    ``advice`` tells how to record the cassette again; an unrecorded request raises
+    :class:`RequestNotInCassette` (a vcrpy ``CannotOverwriteExistingCassetteException``) with it.
+    A cassette is written when the context exits without an exception, never after one;
+    ``on_write(path, interactions)`` is then called with the number of interactions written.
     """
     if record_mode not in RECORD_MODES:
         raise ValueError(f"record_mode must be one of {RECORD_MODES}, not {record_mode!r}")
@@ -80,13 +92,13 @@ def use_cassette(
     )
     recorder.register_serializer("aqyaml", serializer)
     recorder.register_matcher("aq_canonical", aq_canonical)
-    recorder.register_persister(AuditedPersister(scrubber))
+    recorder.register_persister(AuditedPersister(scrubber, on_write))
     config = recorder.get_merged_config(
         path=os.fspath(path),
         record_mode="all" if record_mode == "rewrite" else record_mode,
         drop_unused_requests=record_mode == "rewrite",
     )
-    return AqCassette.use(repeats=repeats, **config)
+    return AqCassette.use(repeats=repeats, advice=advice, **config)
 
 
 __all__ = [
@@ -94,6 +106,7 @@ __all__ = [
     "REPEAT_POLICIES",
     "AqCassette",
     "RequestKey",
+    "RequestNotInCassette",
     "Scrubber",
     "SecretLeakError",
     "aq_canonical",

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+#: How a difference names its two sides: the request being matched, and the recorded one.
+REQUEST_SIDE, RECORDED_SIDE = "request", "recorded"
+_ABSENT = object()
+
 
 @dataclass(frozen=True)
 class RequestKey:
@@ -84,14 +88,16 @@ def aq_canonical(r1: Any, r2: Any) -> None:
 
 
 def differences(wanted: RequestKey, recorded: RequestKey) -> list[str]:
-    """Human-readable differences between an unmatched request and a recorded one."""
+    """Human-readable differences between an unmatched request and a recorded one, each as
+    ``<what>: request: <value>, recorded: <value>``."""
     found = []
-    if wanted.method != recorded.method:
-        found.append(f"method {wanted.method} != {recorded.method}")
-    if wanted.path != recorded.path:
-        found.append(f"path {wanted.path} != {recorded.path}")
-    if wanted.query != recorded.query:
-        found.append(f"query {dict(wanted.query)} != {dict(recorded.query)}")
+    for part, mine, theirs in (
+        ("method", wanted.method, recorded.method),
+        ("path", wanted.path, recorded.path),
+        ("query", dict(wanted.query), dict(recorded.query)),
+    ):
+        if mine != theirs:
+            found.append(f"{part}: {REQUEST_SIDE}: {mine}, {RECORDED_SIDE}: {theirs}")
     if wanted.body != recorded.body:
         found.append("body " + _body_difference(wanted.body, recorded.body))
     return found
@@ -101,29 +107,30 @@ def _body_difference(wanted: str, recorded: str) -> str:
     try:
         a, b = json.loads(wanted or "null"), json.loads(recorded or "null")
     except ValueError:
-        return f"{wanted[:120]!r} != {recorded[:120]!r}"
+        return f"{REQUEST_SIDE}: {wanted[:120]!r}, {RECORDED_SIDE}: {recorded[:120]!r}"
     diffs = list(json_differences(a, b, "$"))
     shown = "; ".join(diffs[:5])
     return shown + (f" (+{len(diffs) - 5} more)" if len(diffs) > 5 else "")
 
 
 def json_differences(
-    a: Any, b: Any, path: str, left: str = "the request", right: str = "the recording"
+    a: Any, b: Any, path: str, left: str = REQUEST_SIDE, right: str = RECORDED_SIDE
 ) -> Iterable[str]:
-    """Paths where two decoded JSON values differ, described from ``left``'s point of view."""
+    """Paths where two decoded JSON values differ, as ``<path>: <left>: A, <right>: B``."""
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(a.keys() | b.keys()):
-            if key not in b:
-                yield f"{path}.{key} only in {left}"
-            elif key not in a:
-                yield f"{path}.{key} only in {right}"
-            else:
-                yield from json_differences(a[key], b[key], f"{path}.{key}", left, right)
+            yield from json_differences(
+                a.get(key, _ABSENT), b.get(key, _ABSENT), f"{path}.{key}", left, right
+            )
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
             yield from json_differences(x, y, f"{path}[{index}]", left, right)
     elif a != b:
-        yield f"{path}: {json.dumps(a)[:60]} != {json.dumps(b)[:60]}"
+        yield f"{path}: {left}: {_shown(a)}, {right}: {_shown(b)}"
+
+
+def _shown(value: Any) -> str:
+    return "(absent)" if value is _ABSENT else json.dumps(value)[:60]
 
 
 def similarity(wanted: RequestKey, recorded: RequestKey) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serialize import serialize
 from vcr.serializers import compat
 
-from .scrub import Scrubber
+from .scrub import LENGTH_HEADER, Scrubber
 
 #: Permissions of a newly written cassette (an existing one keeps its own).
 NEW_FILE_MODE = 0o644
@@ -24,10 +26,14 @@ class AuditedPersister:
     :class:`~aqfake.cassettes.scrub.Scrubber`; a leak raises ``SecretLeakError`` naming the
     interaction and nothing is written. The file is then written to a temporary sibling and
     moved into place with ``os.replace``, so readers see the old cassette or the new one.
+    ``on_write(path, interactions)`` is called after each write (to report what was written).
     """
 
-    def __init__(self, scrubber: Scrubber) -> None:
+    def __init__(
+        self, scrubber: Scrubber, on_write: Callable[[Path, int], None] | None = None
+    ) -> None:
         self.scrubber = scrubber
+        self.on_write = on_write
 
     def load_cassette(self, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
         return FilesystemPersister.load_cassette(cassette_path, serializer)
@@ -36,6 +42,10 @@ class AuditedPersister:
         self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
     ) -> None:
         path = Path(cassette_path)
+        cassette_dict = {
+            **cassette_dict,
+            "requests": [_without_length(request) for request in cassette_dict["requests"]],
+        }
         interactions = [
             {
                 "request": compat.convert_to_unicode(request._to_dict()),
@@ -60,3 +70,17 @@ class AuditedPersister:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+        if self.on_write is not None:
+            self.on_write(path, len(interactions))
+
+
+def _without_length(request: Any) -> Any:
+    """The request without ``Content-Length`` (it tells a scrubbed password's length); also
+    cleans interactions loaded from a cassette recorded before the header was dropped."""
+    names = [name for name in request.headers if name.lower() == LENGTH_HEADER]
+    if not names:
+        return request
+    request = copy.deepcopy(request)
+    for name in names:
+        del request.headers[name]
+    return request

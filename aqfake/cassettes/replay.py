@@ -22,24 +22,70 @@ from collections.abc import Iterator
 from typing import Any
 
 from vcr.cassette import Cassette
-from vcr.errors import UnhandledHTTPRequestError
+from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
 
 from .matching import RequestKey, differences, key_of, similarity
 
 REPEAT_POLICIES = ("last", "once")
 #: How many near misses an unmatched-request error shows.
 NEAR_MISSES_SHOWN = 3
+#: Shown by :class:`RequestNotInCassette` when whoever opened the cassette gave no advice.
+DEFAULT_ADVICE = (
+    "If the code now asks something new on purpose, record the cassette again against a server."
+)
+#: Longest request line shown in an error.
+SHOWN_REQUEST_LENGTH = 200
+
+
+class RequestNotInCassette(CannotOverwriteExistingCassetteException):
+    """A request the cassette has no answer for, in a mode that may not record it.
+
+    Subclasses vcrpy's exception (code catching that keeps working), with this project's own
+    message: the request in canonical form (method, path, query, body; never the host, which
+    matching ignores), the closest recorded requests with what differs, and the advice of
+    whoever opened the cassette (the pytest plugin's or the command line's way to re-record).
+    """
+
+    def __init__(self, *, cassette: AqCassette, failed_request: Any) -> None:
+        self.cassette = cassette
+        self.failed_request = failed_request
+        self.similar_requests = cassette.find_requests_with_most_matches(failed_request)
+        self.reason = "no_match" if self.similar_requests else "nothing_similar"
+        Exception.__init__(self, self._describe())
+
+    def _describe(self) -> str:
+        cassette = self.cassette
+        scrubbed = cassette.filter_request(self.failed_request)  # never show a typed password
+        shown = key_of(scrubbed).describe() if scrubbed else "(a request the cassette ignores)"
+        mode = getattr(cassette.record_mode, "value", cassette.record_mode)
+        lines = [
+            f"The cassette {cassette._path} has no answer for this request "
+            f"(record mode {mode!r} does not record new ones):",
+            f"  {shown[:SHOWN_REQUEST_LENGTH]}",
+        ]
+        if self.similar_requests:
+            lines.append("Closest recorded requests (what differs: request: ..., recorded: ...):")
+            for number, (stored, _, failed) in enumerate(self.similar_requests, 1):
+                lines.append(f"  {number}. {key_of(stored).describe()[:SHOWN_REQUEST_LENGTH]}")
+                lines.append(f"     differs: {failed[0][1]}")
+        else:
+            lines.append("The cassette holds no recorded request at all.")
+        lines.append(cassette.advice or DEFAULT_ADVICE)
+        return "\n".join(lines)
 
 
 class AqCassette(Cassette):
     """A vcrpy ``Cassette`` with an index on canonical request keys."""
 
     repeats: str = "last"
+    #: How to record the cassette again, shown when a request is not in it.
+    advice: str = ""
 
-    def __init__(self, *args: Any, repeats: str = "last", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, repeats: str = "last", advice: str = "", **kwargs: Any) -> None:
         if repeats not in REPEAT_POLICIES:
             raise ValueError(f"repeats must be one of {REPEAT_POLICIES}, not {repeats!r}")
         self.repeats = repeats
+        self.advice = advice
         self._index: dict[RequestKey, list[int]] = {}
         super().__init__(*args, **kwargs)
 
@@ -74,6 +120,15 @@ class AqCassette(Cassette):
 
     def __contains__(self, request: Any) -> bool:
         return self._next_index(request) is not None
+
+    def can_play_response_for(self, request: Any) -> bool:
+        """Whether the cassette answers ``request``; raises :class:`RequestNotInCassette`
+        when it does not and may not record it (vcrpy would raise its own, generic error)."""
+        if super().can_play_response_for(request):
+            return True
+        if self.write_protected and self.filter_request(request):
+            raise RequestNotInCassette(cassette=self, failed_request=request)
+        return False
 
     def play_response(self, request: Any) -> Any:
         index = self._next_index(request)

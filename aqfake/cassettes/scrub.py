@@ -31,6 +31,9 @@ USER_MARKERS = frozenset({"login", "password_digest", "remember_token"})
 #: would otherwise match host names); longer ones are searched for anywhere in the text.
 SUBSTRING_AUDIT_MIN_LENGTH = 12
 
+#: A recorded request header that gives away the length of the scrubbed body (and password).
+LENGTH_HEADER = "content-length"
+
 #: Kinds whose values all share one placeholder.
 UNNUMBERED_KINDS = frozenset({"password"})
 
@@ -141,7 +144,11 @@ class Scrubber:
 
     def leaks(self, interaction: dict[str, Any]) -> list[str]:
         """Where a serialised vcrpy interaction (request/response dicts) still holds a secret."""
-        found = []
+        found = [
+            f"request header {name} tells the length of the scrubbed body"
+            for name in (interaction.get("request", {}).get("headers") or {})
+            if name.lower() == LENGTH_HEADER
+        ]
         for where, text in _texts(interaction):
             for raw in self._placeholders:
                 if _contains_secret(text, raw):

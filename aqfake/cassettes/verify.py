@@ -96,7 +96,8 @@ class VerifyReport:
         rows = [("endpoint", "requests", "reproduced", "fidelity")]
         for name, entry in self.by_endpoint().items():
             rows.append((name, str(entry.total), str(entry.reproduced), f"{entry.fidelity:.0%}"))
-        rows.append(("all", str(len(self.outcomes)), "", f"{self.fidelity:.0%}"))
+        reproduced = sum(1 for outcome in self.outcomes if outcome.reproduced)
+        rows.append(("all", str(len(self.outcomes)), str(reproduced), f"{self.fidelity:.0%}"))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         lines = [
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -150,7 +151,7 @@ def _compare(exchange: RecordedExchange, status: int, body: bytes) -> Outcome:
     except ValueError:
         return Outcome(endpoint, False, "the fake answered with a non-JSON body")
     differences = list(
-        json_differences(normalise(answer), normalise(exchange.response), "$", "the fake")
+        json_differences(normalise(answer), normalise(exchange.response), "$", "fake")
     )
     if differences:
         shown = "; ".join(differences[:3])

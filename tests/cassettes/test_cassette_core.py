@@ -132,7 +132,7 @@ def test_unrecorded_request_fails_with_near_misses(server: str, tmp_path: Path):
             f"{server}/json", json={"model": "Sample", "method": "where", "arguments": {"id": 2}}
         )
     message = str(err.value)
-    assert "$.arguments.id: 2 != 1" in message
+    assert "$.arguments.id: request: 2, recorded: 1" in message
 
 
 def test_audit_refuses_to_write_a_leaked_secret(server: str, tmp_path: Path):

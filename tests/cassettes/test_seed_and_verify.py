@@ -67,8 +67,8 @@ def test_verify_reports_where_the_fake_differs(aq_server: str, tmp_path: Path):
     assert report.fidelity < 1.0
     (failed,) = [o for o in report.outcomes if not o.reproduced]
     assert failed.endpoint == "POST /json Sample"
-    assert "colour only in the recording" in failed.detail
-    assert "colour only in the recording" in report.table()
+    assert 'colour: fake: (absent), recorded: "blue"' in failed.detail
+    assert 'colour: fake: (absent), recorded: "blue"' in report.table()
 
 
 def test_endpoint_labels_group_ids_and_models():

@@ -32,7 +32,7 @@ def test_verify_fails_below_the_minimum_fidelity(
     tampered.write_text(text.replace('"sample_type_id": ', '"colour": "blue", "sample_type_id": '))
     assert main(["verify", str(tampered)]) == 1
     out = capsys.readouterr().out
-    assert "colour only in the recording" in out
+    assert 'colour: fake: (absent), recorded: "blue"' in out
     assert "below --min-fidelity 95.0%" in out
     assert main(["verify", "--min-fidelity", "0", str(tampered)]) == 0
 

@@ -92,11 +92,11 @@ def test_unmatched_request_fails_with_near_misses_and_rerecord_hint(
         "test_primers.yaml (--aq-record-mode=none):",
         'POST /json {"arguments":["Fragment"],"method":"find_by_name"',
         'closest: POST /json {"arguments":["Primer"]',
-        'differs: body $.arguments[0]: "Fragment" != "Primer"',
+        'differs: body $.arguments[0]: request: "Fragment", recorded: "Primer"',
         "pytest 'test_lab.py::test_primers' --aq-record-mode=rewrite",
     ):
         assert expected in section
-    assert "Closest recorded requests" in result.stdout.str()  # vcrpy's own message too
+    assert "Closest recorded requests" in result.stdout.str()  # the error message too
 
 
 def test_unmatched_request_is_reported_even_when_swallowed(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from aqfake.app import FakeAquarium
+from aqfake.cassettes.seed import load_exchanges
 from aqfake.cli import main
 from aqfake.proxy import MISS_STATUS, CassetteProxy, loopback_cookie, origin_of
 
@@ -91,7 +92,7 @@ def test_a_request_missing_from_the_cassette_gets_599_with_near_misses(
     with CassetteProxy(path) as replaying:
         answer = client(replaying.url, "post", "/json", json.dumps(asked))
         assert answer["status"] == MISS_STATUS
-        assert '$.arguments[0]: "Plasmid" != "Primer"' in answer["text"]
+        assert '$.arguments[0]: request: "Plasmid", recorded: "Primer"' in answer["text"]
         assert replaying.misses == [answer["text"]]
 
 
@@ -154,7 +155,7 @@ def test_record_and_replay_commands(aq_server: str, tmp_path: Path) -> None:
     finally:
         code, err = _stop(recorder)
     assert code == 0, err
-    assert f"cassette {path} is up to date" in err
+    assert f"wrote {len(load_exchanges([path]))} interactions to {path}" in err
 
     player, url = _start("replay", str(path))
     try:
@@ -164,6 +165,8 @@ def test_record_and_replay_commands(aq_server: str, tmp_path: Path) -> None:
         code, err = _stop(player)
     assert code == 1, "a request missing from the cassette makes replay exit 1"
     assert "1 request(s) were not in the cassette" in err
+    assert f"aqfake record {path} --record-mode rewrite" in err
+    assert "cassette.aqfake.invalid" not in err and "vcrpy" not in err
 
 
 def test_record_without_a_url_is_a_usage_error(
