@@ -45,6 +45,13 @@ _SUPPORTED = (
     "aqfake evaluates only comparisons (= != <> < > <= >= <=>), [NOT] LIKE, [NOT] IN (...), "
     "[NOT] BETWEEN, IS [NOT] NULL, NOT, AND, OR and parentheses"
 )
+#: Parentheses and ``NOT`` may nest this deep; deeper conditions are refused (the parser recurses
+#: once per level, and no real query nests anywhere near this).
+MAX_NESTING = 128
+_TOO_DEEP = (
+    f"the condition is too deeply nested: at most {MAX_NESTING} levels of parentheses and NOT "
+    "are evaluated; flatten it (e.g. with IN (...) or fewer parentheses)"
+)
 
 
 class QueryError(Exception):
@@ -597,6 +604,11 @@ def _cast(column: Column, value: Any) -> Any:
         return for_database(column, value)
     except CastError as exc:
         raise QueryError(str(exc)) from exc
+    except OverflowError as exc:  # an infinite float (a JSON number too large for a double)
+        raise QueryError(
+            f"{'-' if value < 0 else ''}Infinity is out of range for "
+            "ActiveRecord::Type::Integer with limit 4"
+        ) from exc
 
 
 # -- bind-parameter arrays -----------------------------------------------------------------------
@@ -757,6 +769,7 @@ class _Parser:
         self.sql = sql
         self.tokens = tokenize(sql)
         self.i = 0
+        self.depth = 0
         self.unknown: str | None = None
 
     def parse(self) -> Node:
@@ -814,9 +827,18 @@ class _Parser:
 
     def negation(self) -> Node:
         if self.at_kw("NOT"):
+            self.descend()
             self.i += 1
-            return Not(self.negation())
+            node = Not(self.negation())
+            self.depth -= 1
+            return node
         return self.predicate()
+
+    def descend(self) -> None:
+        """One level deeper into parentheses or NOT; refused past :data:`MAX_NESTING`."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error(_TOO_DEEP)
 
     def predicate(self) -> Node:
         left = self.operand()
@@ -877,8 +899,12 @@ class _Parser:
         if token.kind == "kw" and token.value in ("NULL", "TRUE", "FALSE"):
             return Lit({"NULL": None, "TRUE": True, "FALSE": False}[token.value])
         if token.kind == "op" and token.value == "(":
+            self.i -= 1
+            self.descend()
+            self.i += 1
             node = self.expr()
             self.expect_op(")")
+            self.depth -= 1
             return node
         if token.kind in ("ident", "qident"):
             return self.column(token)
@@ -916,4 +942,8 @@ class _Parser:
 
 def parse_sql(table: str, sql: str) -> Node:
     """Parse an SQL ``WHERE`` fragment against ``table``'s columns into an expression tree."""
-    return _Parser(table, sql).parse()
+    parser = _Parser(table, sql)
+    try:
+        return parser.parse()
+    except RecursionError:  # the caller's own stack was already deep: refuse, do not crash
+        raise parser.error(_TOO_DEEP) from None

@@ -17,6 +17,11 @@ from urllib.parse import parse_qs
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
+#: Rails' JSON parser (the ``json`` gem's default ``max_nesting``) refuses deeper documents.
+MAX_JSON_NESTING = 100
+#: Longer integer literals are read as floats: Python refuses to convert them to ``int``.
+MAX_INT_DIGITS = 4000
+_JSON_ERROR = "There was a problem in the JSON you submitted: {}"
 
 
 class BadRequest(Exception):
@@ -31,6 +36,31 @@ def deep_munge(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: deep_munge(v) for k, v in value.items()}
     return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (Rails' parser refuses NaN and Infinity)")
+
+
+def _parse_int(text: str) -> int | float:
+    return int(text) if len(text) <= MAX_INT_DIGITS else float(text)
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar is 0), iteratively."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 @dataclass
@@ -65,13 +95,24 @@ class Request:
         return {name: morsel.value for name, morsel in jar.items()}
 
     def raw_json(self) -> Any:
-        """The body as JSON (``None`` if empty); :class:`BadRequest` if malformed."""
+        """The body as JSON (``None`` if empty); :class:`BadRequest` if Rails would refuse it:
+        malformed, ``NaN``/``Infinity`` (not JSON), or nested deeper than
+        :data:`MAX_JSON_NESTING`."""
         if not self.body.strip():
             return None
         try:
-            return json.loads(self.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadRequest(f"There was a problem in the JSON you submitted: {exc}") from exc
+            value = json.loads(self.body, parse_constant=_refuse_constant, parse_int=_parse_int)
+        except RecursionError:
+            value = None
+            depth = MAX_JSON_NESTING + 1  # too deep for Python's parser: far too deep for Rails
+        except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+            raise BadRequest(_JSON_ERROR.format(exc)) from exc
+        else:
+            depth = nesting_depth(value)
+        if depth > MAX_JSON_NESTING:
+            # the json gem stops at the first level past its limit and names that level
+            raise BadRequest(_JSON_ERROR.format(f"nesting of {MAX_JSON_NESTING + 1} is too deep"))
+        return value
 
     def params(self) -> dict[str, Any]:
         """Rails-style params: the munged JSON body, overridden by the query string.

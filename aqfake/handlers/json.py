@@ -12,12 +12,16 @@ lets anyone rewrite passwords or grant admin); secrets are never rendered.
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from ..casting import (
+    INT_MAX,
+    INT_MIN,
     CastError,
     from_user,
     interpolate,
@@ -49,6 +53,9 @@ QUERY_METHODS = ("all", "where", "find", "find_by_name", "new")
 #: Models ``/json/save`` refuses: writing them would let any user take over accounts or admin.
 SAVE_REFUSED = frozenset({"User", "Membership", "Group"})
 _CONSTANT = re.compile(r"^[A-Z]\w*$")
+#: The largest ``LIMIT``/``OFFSET`` MySQL's grammar reads as a number (an unsigned 64-bit value).
+MYSQL_MAX_LIMIT = 2**64 - 1
+LOG = logging.getLogger("aqfake")
 
 
 class JsonError(Exception):
@@ -115,6 +122,9 @@ def _find(store: Store, model_name: str, args: list[Any]) -> Any:
     table = MODELS[model_name].table
     if not ids:
         raise JsonError(f"Couldn't find {model_name} without an ID")
+    if any(_out_of_range(i) for i in ids):
+        # Rails' find rescues the RangeError its integer cast raises
+        raise JsonError(f"Couldn't find {model_name} with an out of range ID")
     if len(ids) == 1:
         row = find(store, model_name, ids[0], JsonError)
         return [row] if expects_array else row
@@ -127,6 +137,17 @@ def _find(store: Store, model_name: str, args: list[Any]) -> Any:
             f"(found {len(rows)} results, but was looking for {len(ids)})"
         )
     return rows
+
+
+def _out_of_range(value: Any) -> bool:
+    """Whether casting ``value`` to the integer ``id`` column raises Rails' RangeError."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return True
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return not INT_MIN <= int(value) <= INT_MAX
+    if isinstance(value, str):
+        return not INT_MIN <= ruby_to_i(value) <= INT_MAX
+    return False
 
 
 def _flatten(values: list[Any]) -> list[Any]:
@@ -177,7 +198,16 @@ def _positive(value: Any) -> int:
         return 0
     if isinstance(value, (bool, dict, list)):
         raise JsonError(no_method("to_i", value))
+    if isinstance(value, float) and not math.isfinite(value):
+        # Ruby's Float#to_i raises FloatDomainError, whose message is the value itself
+        raise JsonError("Infinity" if value > 0 else "-Infinity")
     number = ruby_to_i(value) if isinstance(value, str) else int(value)
+    if number > MYSQL_MAX_LIMIT:
+        raise QueryError(
+            f"Mysql2::Error: You have an error in your SQL syntax; check the manual that "
+            f"corresponds to your MySQL server version for the right syntax to use near "
+            f"'{str(number)[:80]}' at line 1 (LIMIT and OFFSET take at most {MYSQL_MAX_LIMIT})"
+        )
     return number if number > 0 else 0
 
 
@@ -251,11 +281,25 @@ def _serialise(
 
 
 def query(ctx: Context) -> Response:
-    """``POST /json``."""
+    """``POST /json``: the answer, or 422 ``{"errors": "<message>"}`` for *any* failure.
+
+    Aquarium rescues every exception while answering (protocol 3.2), so an error the fake did
+    not foresee is a 422 naming it too, never a 500.
+    """
+    params = ctx.params  # a body the JSON parser refuses stays a 400, as in Rails
     try:
-        return json_response(run_query(ctx.store, ctx.params, ctx.base_url))
+        return json_response(run_query(ctx.store, params, ctx.base_url))
     except _QUERY_ERRORS as exc:
         return errors_response(str(exc))
+    except RecursionError:
+        return errors_response("stack level too deep")  # Ruby's SystemStackError
+    except Exception as exc:
+        LOG.warning("aqfake: POST /json failed unexpectedly (%r); answering 422", exc)
+        LOG.debug("aqfake: POST /json failure", exc_info=True)
+        return errors_response(
+            f"aqfake could not answer this query ({type(exc).__name__}: {exc}); "
+            "Aquarium answers such failures 422 as well"
+        )
 
 
 # -- POST /json/save and /json/delete ---------------------------------------------------------
