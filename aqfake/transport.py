@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import responses
 
-from .wire import Request
+from .wire import Request, Response, errors_response
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
@@ -33,6 +33,27 @@ if TYPE_CHECKING:
     from .app import FakeAquarium
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+#: Larger request bodies are refused with 413 before the fake sees them (a web server in front
+#: of Rails refuses oversized bodies as well); no client of Aquarium sends anything near this.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+READ_CHUNK_BYTES = 1024 * 1024  # a body is read in pieces, so a lying Content-Length costs nothing
+
+
+class BodyRefused(Exception):
+    """A request body the transport will not read; carries the answer to send instead."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.response = errors_response(message, status)
+
+
+def too_large(size: int) -> BodyRefused:
+    """413 for a body of ``size`` bytes (or more)."""
+    return BodyRefused(
+        413,
+        f"The request body ({size} bytes or more) exceeds the fake's limit of "
+        f"{MAX_BODY_BYTES} bytes (aqfake.transport.MAX_BODY_BYTES)",
+    )
 
 
 # -- in-process ---------------------------------------------------------------------------------
@@ -75,7 +96,10 @@ def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | No
     def callback(prepared: PreparedRequest) -> Any:
         # (status, headers as a list so repeated Set-Cookie survive, body)
         request, origin = request_from_prepared(prepared)
-        response = fake.handle(request, origin)
+        if len(request.body) > MAX_BODY_BYTES:
+            response = too_large(len(request.body)).response
+        else:
+            response = fake.handle(request, origin)
         if request.method == "HEAD":
             length = ("Content-Length", str(len(response.body)))
             return response.status, [*response.headers, length], b""
@@ -115,29 +139,70 @@ class _ConnectionHandler(BaseHTTPRequestHandler):
         """Silent: the fake's journal records requests."""
 
     def _read_body(self) -> bytes:
+        """The request body (chunked or sized), bounded by :data:`MAX_BODY_BYTES`;
+        :class:`BodyRefused` when the framing is malformed or the body too large."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+            return self._read_chunked()
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit() or not raw.isascii():
+            raise BodyRefused(400, f"Content-Length must be a number of bytes, not {raw!r}")
+        length = int(raw)
+        if length > MAX_BODY_BYTES:
+            raise too_large(length)
+        return self._read_exactly(length)
+
+    def _read_exactly(self, length: int) -> bytes:
+        parts: list[bytes] = []
+        remaining = length
+        while remaining > 0:
+            part = self.rfile.read(min(remaining, READ_CHUNK_BYTES))
+            if not part:
+                break  # the client closed early; the fake answers what arrived
+            parts.append(part)
+            remaining -= len(part)
+        return b"".join(parts)
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(READ_CHUNK_BYTES)
+            field = line.split(b";", 1)[0].strip() or b"0"
+            try:
+                size = int(field, 16)
+            except ValueError:
+                raise BodyRefused(400, f"Malformed chunk size {field[:40]!r}") from None
+            if size < 0:
+                raise BodyRefused(400, f"Malformed chunk size {field[:40]!r}")
+            if size == 0:
+                while self.rfile.readline(READ_CHUNK_BYTES) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY_BYTES:
+                raise too_large(total)
+            chunks.append(self._read_exactly(size))
+            self.rfile.readline(READ_CHUNK_BYTES)
 
     def _serve(self) -> None:
         parts = urlsplit(self.path)
+        try:
+            body = self._read_body()
+        except BodyRefused as refused:
+            # the rest of the body is unread: answer, then close the connection
+            self.close_connection = True
+            self._write(refused.response)
+            return
         request = Request(
             method=self.command,
             path=unquote(parts.path) or "/",
             query_string=parts.query,
             headers=dict(self.headers.items()),
-            body=self._read_body(),
+            body=body,
         )
-        response = self.server.fake.handle(request, self.server.origin)
+        self._write(self.server.fake.handle(request, self.server.origin))
+
+    def _write(self, response: Response) -> None:
         head = [f"{self.protocol_version} {response.status} {response.reason}"]
         head.append(f"Date: {formatdate(usegmt=True)}")
         head.extend(f"{name}: {value}" for name, value in response.headers)
