@@ -1,5 +1,9 @@
 """The request journal: every request the fake answered, for tests to inspect.
 
+Parameters whose name contains "password" (any case, at any depth) are stored as
+``"[FILTERED]"``, as Rails' ``filter_parameters`` logs them: the journal is served without
+authentication at ``GET /_aqfake/journal``.
+
 Entries carry a sequence number that keeps counting across :meth:`Journal.clear`, so a
 :meth:`Journal.mark` taken before some activity always selects exactly what came after it.
 """
@@ -10,6 +14,24 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+#: What a filtered parameter's value is replaced with (Rails' wording).
+FILTERED = "[FILTERED]"
+#: Parameter names containing this (case-insensitively) are filtered, as Aquarium configures Rails.
+FILTERED_WORD = "password"
+
+
+def filter_parameters(value: Any) -> Any:
+    """A copy of ``value`` with every ``*password*`` key's value replaced by :data:`FILTERED`,
+    inside nested objects and arrays too."""
+    if isinstance(value, dict):
+        return {
+            key: FILTERED if FILTERED_WORD in str(key).lower() else filter_parameters(inner)
+            for key, inner in value.items()
+        }
+    if isinstance(value, list):
+        return [filter_parameters(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -47,10 +69,12 @@ class Journal:
     def record(
         self, method: str, path: str, query: dict[str, str], body: Any, status: int
     ) -> JournalEntry:
-        """Append one entry, stamped with the current UTC time and the next sequence number."""
+        """Append one entry, stamped with the current UTC time and the next sequence number;
+        passwords in ``query`` and ``body`` are filtered (see :func:`filter_parameters`)."""
+        query, body = filter_parameters(dict(query)), filter_parameters(body)
         with self._lock:
             entry = JournalEntry(
-                method, path, dict(query), body, status, datetime.now(timezone.utc), self._next_seq
+                method, path, query, body, status, datetime.now(timezone.utc), self._next_seq
             )
             self._next_seq += 1
             self._entries.append(entry)

@@ -46,7 +46,7 @@ def test_journal_dump_since_and_clear(http):
         ("POST", "/sessions.json", 422),
         ("GET", "/signin", 200),
     ]
-    assert dump["entries"][0]["body"] == {"session": {"login": "neptune", "password": "x"}}
+    assert dump["entries"][0]["body"] == {"session": {"login": "neptune", "password": "[FILTERED]"}}
     later = http.get(f"{URL}/_aqfake/journal", params={"since": 1}).json()
     assert [e["path"] for e in later["entries"]] == ["/signin"]
     assert http.delete(f"{URL}/_aqfake/journal").json() == {"status": "cleared"}
