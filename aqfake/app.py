@@ -197,9 +197,11 @@ class FakeAquarium:
         self.store.restore(self._seed)
 
     def snapshot(self) -> Snapshot:
+        """The store's current rows, frozen; hand it to :meth:`restore` to come back to them."""
         return self.store.snapshot()
 
     def restore(self, snapshot: Snapshot) -> None:
+        """Put the store back to a :meth:`snapshot` (the journal is left alone)."""
         self.store.restore(snapshot)
 
     def save_snapshot(self) -> str:
@@ -345,7 +347,12 @@ class FakeAquarium:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterator[bytes]:
         """WSGI entry point: serve the fake from any WSGI server."""
-        response = self.handle(wsgi_request(environ), _wsgi_base(environ))
+        try:
+            request = wsgi_request(environ)
+        except BadRequest as exc:
+            response = bad_request(str(exc))
+        else:
+            response = self.handle(request, _wsgi_base(environ))
         headers = [*response.headers, ("Content-Length", str(len(response.body)))]
         start_response(f"{response.status} {response.reason}", headers)
         return iter([b"" if environ["REQUEST_METHOD"] == "HEAD" else response.body])
@@ -378,7 +385,8 @@ def _wsgi_base(environ: dict[str, Any]) -> str:
 
 
 def wsgi_request(environ: dict[str, Any]) -> Request:
-    """A :class:`aqfake.wire.Request` from a WSGI environ."""
+    """A :class:`aqfake.wire.Request` from a WSGI environ; :class:`BadRequest` if its
+    ``CONTENT_LENGTH`` is not a number of bytes."""
     headers = {
         key[5:].replace("_", "-").title(): value
         for key, value in environ.items()
@@ -387,7 +395,10 @@ def wsgi_request(environ: dict[str, Any]) -> Request:
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             headers[key.replace("_", "-").title()] = environ[key]
-    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw_length = str(environ.get("CONTENT_LENGTH") or "0").strip()
+    if not (raw_length.isascii() and raw_length.isdigit()):
+        raise BadRequest(f"Content-Length must be a number of bytes, not {raw_length!r}")
+    length = int(raw_length)
     body = environ["wsgi.input"].read(length) if length > 0 else b""
     # PATH_INFO is already percent-decoded, carried as latin-1 per PEP 3333.
     path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")

@@ -145,6 +145,7 @@ class Store:
     # -- reading -------------------------------------------------------------------------------
 
     def table(self, name: str) -> Table:
+        """The schema of table ``name`` (its columns); :class:`StoreError` if there is none."""
         return self._table_data(name).table
 
     def get(self, table: str, row_id: Any) -> Row | None:
@@ -162,6 +163,7 @@ class Store:
             return [data.rows[i] for i in sorted(data.rows)]
 
     def count(self, table: str) -> int:
+        """How many rows the table holds, without copying them as :meth:`rows` does."""
         return len(self._table_data(table).rows)
 
     def is_indexed(self, table: str, column: str) -> bool:

@@ -3,6 +3,7 @@ a dropped connection or an exception reaching the caller."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from collections.abc import Iterator
@@ -285,3 +286,18 @@ def test_login_passwords_never_reach_the_journal_endpoint(fake: FakeAquarium) ->
         published = http.get(fake.base_url + "/_aqfake/journal").text
     assert "aquarium" not in published.replace("aquarium.test", "")
     assert FILTERED in published
+
+
+def test_wsgi_entry_point_answers_a_bad_content_length_with_400(fake: FakeAquarium) -> None:
+    seen: list[str] = []
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/json",
+        "SERVER_NAME": "aquarium.test",
+        "SERVER_PORT": "80",
+        "CONTENT_LENGTH": "abc",
+        "wsgi.input": io.BytesIO(b"{}"),
+    }
+    body = b"".join(fake(environ, lambda status, headers: seen.append(status)))
+    assert seen == ["400 Bad Request"]
+    assert "Content-Length" in json.loads(body)["errors"]
