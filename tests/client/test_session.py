@@ -62,7 +62,7 @@ def test_constructor_logs_in_and_exposes_basics(stub, session):
 def test_constructor_with_aqhttp_and_errors(session):
     wrapped = AqSession(None, None, None, aqhttp=session.aqhttp)
     assert wrapped.aqhttp is session.aqhttp
-    with pytest.raises(ValueError, match="Need either a name, password, and url OR an aqhttp"):
+    with pytest.raises(ValueError, match="needs a login, password and aquarium_url"):
         AqSession(None, None, None)
     with pytest.raises(ValueError, match="missing: password"):
         AqSession("neptune", None, URL)
