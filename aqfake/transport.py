@@ -12,6 +12,7 @@ Both turn what they receive into a :class:`aqfake.wire.Request` and call ``fake.
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import socketserver
@@ -25,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import responses
 
+from .errors import server_error
 from .wire import Request, Response, errors_response
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
     from .app import FakeAquarium
 
+LOG = logging.getLogger("aqfake")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 #: Larger request bodies are refused with 413 before the fake sees them (a web server in front
 #: of Rails refuses oversized bodies as well); no client of Aquarium sends anything near this.
@@ -200,7 +203,14 @@ class _ConnectionHandler(BaseHTTPRequestHandler):
             headers=dict(self.headers.items()),
             body=body,
         )
-        self._write(self.server.fake.handle(request, self.server.origin))
+        try:
+            response = self.server.fake.handle(request, self.server.origin)
+        except Exception:
+            # a fault in the fake itself: answer as Rails does an uncaught exception, and keep
+            # the connection (and the server) alive rather than dropping it
+            LOG.exception("aqfake: %s %s failed inside the fake", self.command, request.path)
+            response = server_error(request.path)
+        self._write(response)
 
     def _write(self, response: Response) -> None:
         head = [f"{self.protocol_version} {response.status} {response.reason}"]

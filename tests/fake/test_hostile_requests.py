@@ -301,3 +301,18 @@ def test_wsgi_entry_point_answers_a_bad_content_length_with_400(fake: FakeAquari
     body = b"".join(fake(environ, lambda status, headers: seen.append(status)))
     assert seen == ["400 Bad Request"]
     assert "Content-Length" in json.loads(body)["errors"]
+
+
+def test_live_server_answers_500_when_the_fake_itself_fails(
+    fake: FakeAquarium, live: LiveServer, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    def broken(request: Request, base_url: str | None = None) -> Any:
+        raise RuntimeError("fault inside the fake")
+
+    monkeypatch.setattr(fake, "handle", broken)
+    with requests.Session() as http:
+        first = http.get(live.url + "/json/current.json", timeout=10)
+        second = http.get(live.url + "/json/current.json", timeout=10)
+    assert [first.status_code, second.status_code] == [500, 500]
+    assert first.json() == {"status": "500", "error": "Internal Server Error"}
+    assert "fault inside the fake" in caplog.text
