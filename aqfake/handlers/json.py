@@ -328,10 +328,10 @@ def save(ctx: Context) -> Response:
     with store.lock:
         existing = None
         if ruby_truthy(params.get("id")):
-            existing = find(store, model_name, params["id"], NotFound)
+            existing = _find_posted(store, model_name, params["id"])
         try:
             row = {c.name: from_user(c, params.get(c.name)) for c in TABLES[table].columns}
-        except CastError:
+        except (CastError, OverflowError):  # OverflowError: an infinite number in an int column
             return server_error(path)
         _stamp(store, row, existing)
         errors = validate(store, model_name, row)
@@ -351,6 +351,19 @@ def save(ctx: Context) -> Response:
         if model_name == "DataAssociation" and saved["parent_class"] == "Plan":
             _step_plan(store, saved["parent_id"])
         return json_response(Renderer(store, ctx.base_url).record(model_name, saved))
+
+
+def _find_posted(store: Store, model_name: str, raw_id: Any) -> Row:
+    """``Model.find(params[:id])`` where a miss escapes as a 404 (out-of-range ids included:
+    Rails reports them as not found too)."""
+    if _out_of_range(raw_id):
+        raise NotFound(f"Couldn't find {model_name} with an out of range value for 'id'")
+    return find(store, model_name, raw_id, NotFound)
+
+
+def _posted_id(value: Any) -> int | None:
+    """The id a posted value names, None when it is none or no row could have it."""
+    return None if _out_of_range(value) else record_id(value)
 
 
 def _step_plan(store: Store, plan_id: int | None) -> None:
@@ -383,7 +396,7 @@ def delete(ctx: Context) -> Response:
     if model_name is None:
         return server_error(path)
     with store.lock:
-        row = find(store, model_name, params.get("id"), NotFound)
+        row = _find_posted(store, model_name, params.get("id"))
         denied = errors_response([f"Insufficient permission to delete {model_name}"])
         if model_name != "DataAssociation":
             return denied
@@ -424,8 +437,8 @@ def items(ctx: Context) -> Response:
     """``POST /json/items``: items (or collection slots) of a sample with an object type."""
     params, store = ctx.params, ctx.store
     with store.lock:
-        sample = store.get("samples", record_id(params.get("sid")))
-        object_type = store.get("object_types", record_id(params.get("oid")))
+        sample = store.get("samples", _posted_id(params.get("sid")))
+        object_type = store.get("object_types", _posted_id(params.get("oid")))
         renderer = Renderer(store, ctx.base_url)
         try:
             if sample is None:

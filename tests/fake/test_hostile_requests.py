@@ -316,3 +316,29 @@ def test_live_server_answers_500_when_the_fake_itself_fails(
     assert [first.status_code, second.status_code] == [500, 500]
     assert first.json() == {"status": "500", "error": "Internal Server Error"}
     assert "fault inside the fake" in caplog.text
+
+
+SIBLING_ANSWERS = {
+    "save an infinite id": ("/json/save", '{"model": {"model": "Sample"}, "id": 1e400}', 404),
+    "save a huge id": ("/json/save", '{"model": {"model": "Sample"}, "id": 1e30}', 404),
+    "save infinity in an int column": (
+        "/json/save",
+        '{"model": {"model": "Sample"}, "name": "x", "sample_type_id": 1e400}',
+        500,
+    ),
+    "delete an infinite id": ("/json/delete", '{"model": {"model": "Sample"}, "id": -1e400}', 404),
+    "items of infinite ids": ("/json/items", '{"sid": 1e400, "oid": 1e400}', 422),
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"), SIBLING_ANSWERS.values(), ids=SIBLING_ANSWERS.keys()
+)
+def test_json_siblings_answer_infinite_ids_as_rails_does(
+    fake: FakeAquarium, caplog: Any, path: str, body: str, status: int
+) -> None:
+    """Out-of-range ids are not found (404 where ``find`` escapes); an infinite value written
+    into an integer column is Rails' RangeError, a 500 -- none of them a fault in the fake."""
+    response = fake.handle(Request("POST", path, headers=JSON_HEADERS, body=body.encode()))
+    assert response.status == status
+    assert "Traceback" not in caplog.text
