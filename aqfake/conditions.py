@@ -12,7 +12,8 @@ numbers compared with quoted numbers numerically, datetime columns compared with
 datetimes (UTC, as stored). SQL text is read by a tokenizer and a recursive-descent parser that
 knows only comparisons, ``LIKE``, ``IN``, ``BETWEEN``, ``IS [NOT] NULL``, ``NOT``/``AND``/``OR`` and
 parentheses; anything else (functions, subqueries, ``;``, comments) is refused with a
-:class:`QueryError` whose message starts with ``Mysql2::Error:`` as the real server's would.
+:class:`QueryError` whose message starts with ``Mysql2::Error:`` as the real server's would, and
+so are conditions nested deeper than :data:`MAX_NESTING` parentheses/``NOT``.
 
 Equality and ``IN`` on indexed columns are answered from the store's indexes, so a query over a
 large table only looks at the rows it can match.
@@ -827,18 +828,18 @@ class _Parser:
 
     def negation(self) -> Node:
         if self.at_kw("NOT"):
-            self.descend()
+            self.descend(self.peek())
             self.i += 1
             node = Not(self.negation())
             self.depth -= 1
             return node
         return self.predicate()
 
-    def descend(self) -> None:
-        """One level deeper into parentheses or NOT; refused past :data:`MAX_NESTING`."""
+    def descend(self, token: _Token) -> None:
+        """One level deeper (``token`` is a ``(`` or ``NOT``); refused past :data:`MAX_NESTING`."""
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise self.error(_TOO_DEEP)
+            raise _syntax_error(self.sql, token.pos, _TOO_DEEP)
 
     def predicate(self) -> Node:
         left = self.operand()
@@ -899,9 +900,7 @@ class _Parser:
         if token.kind == "kw" and token.value in ("NULL", "TRUE", "FALSE"):
             return Lit({"NULL": None, "TRUE": True, "FALSE": False}[token.value])
         if token.kind == "op" and token.value == "(":
-            self.i -= 1
-            self.descend()
-            self.i += 1
+            self.descend(token)
             node = self.expr()
             self.expect_op(")")
             self.depth -= 1

@@ -7,7 +7,10 @@
 - Live: :class:`LiveServer` serves the fake on a loopback port from a thread pool, speaking
   HTTP/1.1 with keep-alive and ``TCP_NODELAY``, for other processes and other clients.
 
-Both turn what they receive into a :class:`aqfake.wire.Request` and call ``fake.handle``.
+Both turn what they receive into a :class:`aqfake.wire.Request` and call ``fake.handle``. Both
+refuse bodies over :data:`MAX_BODY_BYTES` with 413; the live server answers a malformed
+``Content-Length`` or chunk size with 400 and a fault inside the fake with 500, never by
+dropping the connection.
 """
 
 from __future__ import annotations

@@ -100,18 +100,16 @@ class Request:
         :data:`MAX_JSON_NESTING`."""
         if not self.body.strip():
             return None
+        # the json gem stops at the first level past its limit and names that level
+        too_deep = _JSON_ERROR.format(f"nesting of {MAX_JSON_NESTING + 1} is too deep")
         try:
             value = json.loads(self.body, parse_constant=_refuse_constant, parse_int=_parse_int)
-        except RecursionError:
-            value = None
-            depth = MAX_JSON_NESTING + 1  # too deep for Python's parser: far too deep for Rails
+        except RecursionError:  # too deep for Python's own parser: far too deep for Rails
+            raise BadRequest(too_deep) from None
         except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
             raise BadRequest(_JSON_ERROR.format(exc)) from exc
-        else:
-            depth = nesting_depth(value)
-        if depth > MAX_JSON_NESTING:
-            # the json gem stops at the first level past its limit and names that level
-            raise BadRequest(_JSON_ERROR.format(f"nesting of {MAX_JSON_NESTING + 1} is too deep"))
+        if nesting_depth(value) > MAX_JSON_NESTING:
+            raise BadRequest(too_deep)
         return value
 
     def params(self) -> dict[str, Any]:
