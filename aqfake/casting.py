@@ -9,6 +9,7 @@ handlers, together with how Ruby words the errors these conversions lead to (:cl
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -65,7 +66,11 @@ def to_double(text: str) -> float:
 
 
 def ruby_float_to_s(value: float) -> str:
-    """``Float#to_s``: ``5.0``, ``1.0e+20``, ``1.5e-07``."""
+    """``Float#to_s``: ``5.0``, ``1.0e+20``, ``1.5e-07``, ``Infinity``, ``NaN``."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
     text = repr(value)
     if "e" in text:
         mantissa, exponent = text.split("e")
@@ -178,6 +183,8 @@ def record_id(value: Any) -> int | None:
         return None
     if isinstance(value, str):
         return ruby_to_i(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # no row has it; Rails answers "out of range", never a crash
     return int(value)
 
 
@@ -253,6 +260,8 @@ def for_database(column: Column, value: Any) -> Any:
         if isinstance(value, str):
             return _checked_int(ruby_to_i(value))
         if isinstance(value, float):
+            if not math.isfinite(value):
+                raise CastError(f"{ruby_float_to_s(value)} is out of range for an integer column")
             return _checked_int(int(value))
         if isinstance(value, int):
             return _checked_int(value)

@@ -152,7 +152,7 @@ class Store:
         """The row with that id, or None."""
         try:
             key = int(row_id)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
         return self._table_data(table).rows.get(key)
 

@@ -342,3 +342,25 @@ def test_json_siblings_answer_infinite_ids_as_rails_does(
     response = fake.handle(Request("POST", path, headers=JSON_HEADERS, body=body.encode()))
     assert response.status == status
     assert "Traceback" not in caplog.text
+
+
+def test_infinite_ids_in_other_handlers_never_crash():
+    from aqfake.casting import record_id, ruby_float_to_s
+    from aqfake.store import Store
+
+    assert record_id(float("inf")) is None
+    assert Store().get("samples", float("inf")) is None
+    assert ruby_float_to_s(float("-inf")) == "-Infinity"
+    fake = FakeAquarium("demo")
+    with fake.mock():
+        session = requests.Session()
+        session.post(
+            fake.base_url + "/sessions.json",
+            json={"session": {"login": "neptune", "password": "aquarium"}},
+        )
+        answer = session.post(
+            fake.base_url + "/browser/create_samples",
+            data='{"samples": [{"name": "x", "project": "p", "sample_type_id": 1e400}]}',
+            headers={"Content-Type": "application/json"},
+        )
+    assert answer.status_code < 500, answer.text
