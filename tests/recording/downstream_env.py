@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -22,13 +23,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-import tomllib
 from e2e.pydent_env import index_unreachable
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = ("pyproject.toml", "README.md", "aqsession", "aqfake")
 #: The build backend, fetched into the wheelhouse so the wheel builds offline too.
-BUILD_REQUIREMENTS = ("setuptools>=68",)
+BUILD_REQUIREMENTS = ("setuptools>=77",)
 PIP_TIMEOUT_SECONDS = 30
 DEADLINE_SECONDS = 900
 
@@ -65,9 +65,10 @@ def _run(command: list[str], what: str, cwd: Path | None = None) -> str:
 
 
 def requirements() -> list[str]:
-    """This project's runtime dependencies (from pyproject.toml) plus the build backend."""
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    return [*project["dependencies"], *BUILD_REQUIREMENTS]
+    """This project's runtime dependencies (as installed, from its metadata) plus the build
+    backend; extras such as ``test`` are left out."""
+    declared = importlib.metadata.requires("aqsession") or []
+    return [*(r for r in declared if "extra ==" not in r), *BUILD_REQUIREMENTS]
 
 
 def wheelhouse(root: Path | None = None) -> Path:
