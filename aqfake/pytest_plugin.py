@@ -217,11 +217,6 @@ def cassette_path(item: pytest.Item) -> Path:
     return directory / safe_file_name(test_file.stem) / f"{safe_file_name(test_name)}.yaml"
 
 
-def repeats_from_marker(item: pytest.Item) -> str:
-    """The repeat policy of the ``aq_cassette`` marker (default ``last``)."""
-    return cassette_marker(item)[1]
-
-
 @dataclass(frozen=True)
 class CassetteInfo:
     """What the plugin knows about the active cassette of a test (for error messages)."""

@@ -226,7 +226,7 @@ class Store:
                 raise StoreError(f"Duplicate entry '{row_id}' for key 'PRIMARY' in {table}")
             row["id"] = row_id
             data.next_id = max(data.next_id, row_id + 1)
-            self._stamp(data.table, row, creating=True)
+            self._stamp_created(row)
             data.rows[row_id] = row
             data.index_add(row)
             return row
@@ -340,8 +340,8 @@ class Store:
             for c in table.columns
         }
 
-    def _stamp(self, table: Table, row: Row, *, creating: bool) -> None:
+    def _stamp_created(self, row: Row) -> None:
         now = self.clock()
         for name in ("created_at", "updated_at"):
-            if name in row and row[name] is None and (creating or name == "updated_at"):
+            if name in row and row[name] is None:
                 row[name] = now

@@ -498,11 +498,6 @@ def model(name: str) -> Model:
     return MODELS[name]
 
 
-def table_of(model_name: str) -> Table:
-    """The table a model reads."""
-    return TABLES[MODELS[model_name].table]
-
-
 #: What the record-returning virtual methods (and serializer extras) return, by name: the model
 #: of the records. Names not listed return scalars (``is_part``, ``dimensions``, ``status``...).
 METHOD_TARGETS: dict[str, str] = {

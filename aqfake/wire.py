@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -90,7 +90,7 @@ class Request:
         jar: SimpleCookie = SimpleCookie()
         try:
             jar.load(self.header("Cookie"))
-        except Exception:  # a garbled Cookie header authenticates nobody
+        except CookieError:  # a garbled Cookie header authenticates nobody
             return {}
         return {name: morsel.value for name, morsel in jar.items()}
 

@@ -11,7 +11,6 @@ from .catalogue import BENCHMARKS, NAMES
 from .runner import Benchmark, header, report, run
 
 EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:

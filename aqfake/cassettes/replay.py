@@ -171,10 +171,3 @@ class AqCassette(Cassette):
             if len(closest) == NEAR_MISSES_SHOWN:
                 break
         return closest
-
-    def near_misses(self, method: str, uri: str, body: bytes | str | None = None) -> list[str]:
-        """Readable near-miss lines for a request given by its parts (for error messages)."""
-        from vcr.request import Request
-
-        found = self.find_requests_with_most_matches(Request(method, uri, body, {}))
-        return [f"{key_of(req).describe()[:200]}: {fails[0][1]}" for req, _, fails in found]

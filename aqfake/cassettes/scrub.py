@@ -60,10 +60,6 @@ class Scrubber:
         """Every raw secret value seen so far."""
         return frozenset(self._placeholders)
 
-    def add_secret(self, kind: str, value: str) -> str:
-        """Register a secret seen elsewhere (e.g. a password typed at a prompt); its placeholder."""
-        return self._placeholder(kind, value)
-
     # -- scrubbing -----------------------------------------------------------------------------
 
     def scrub_json(self, data: Any) -> Any:

@@ -15,7 +15,9 @@ from .fields import FieldSpec, as_field
 class TypesBuilder(BuilderBase):
     """Builders for the type catalogue."""
 
-    def _field_type(self, parent_class: str, parent_id: int, spec: FieldSpec, role: str | None):
+    def _field_type(
+        self, parent_class: str, parent_id: int, spec: FieldSpec, role: str | None
+    ) -> Row:
         field = as_field(spec)
         row = self._insert(
             "field_types",
