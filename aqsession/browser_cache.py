@@ -32,6 +32,7 @@ class ModelCache:
         self._unsaved: dict[str, set[Hashable]] = {}
 
     def clear(self) -> None:
+        """Forget every cached model."""
         self.buckets = {}
         self._unsaved = {}
 
@@ -45,6 +46,7 @@ class ModelCache:
 
     @property
     def models(self) -> list[Any]:
+        """Every cached model, class by class."""
         return [m for name in list(self.buckets) for m in self.bucket(name).values()]
 
     def merge(self, model: Any) -> Any:

@@ -41,18 +41,23 @@ class ModelGraph:
         self._pred[target][source] = data
 
     def has_node(self, key: Hashable) -> bool:
+        """Whether ``key`` is a node."""
         return key in self.nodes
 
     def has_edge(self, source: Hashable, target: Hashable) -> bool:
+        """Whether there is an edge from ``source`` to ``target``."""
         return target in self._succ.get(source, {})
 
     def successors(self, key: Hashable) -> list[Hashable]:
+        """The nodes ``key`` has an edge to."""
         return list(self._succ[key])
 
     def predecessors(self, key: Hashable) -> list[Hashable]:
+        """The nodes with an edge to ``key``."""
         return list(self._pred[key])
 
     def edge_data(self, source: Hashable, target: Hashable) -> dict[str, Any]:
+        """The attributes of the edge from ``source`` to ``target`` (live, not a copy)."""
         return self._succ[source][target]
 
     @property
@@ -61,9 +66,11 @@ class ModelGraph:
         return [(s, t, d) for s, targets in self._succ.items() for t, d in targets.items()]
 
     def number_of_nodes(self) -> int:
+        """How many nodes the graph has."""
         return len(self.nodes)
 
     def number_of_edges(self) -> int:
+        """How many edges the graph has."""
         return sum(len(targets) for targets in self._succ.values())
 
     def __contains__(self, key: object) -> bool:

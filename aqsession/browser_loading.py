@@ -170,6 +170,7 @@ class RelationshipLoader:
 
     @property
     def chunk_size(self) -> int:
+        """Keys per ``where`` request: the browser's chunk size, at least 1."""
         return max(int(self.browser.chunk_size), 1)
 
     # -- public entry points ---------------------------------------------------------------

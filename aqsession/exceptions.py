@@ -26,6 +26,7 @@ class TridentRequestError(TridentBaseException):
 
     @property
     def status_code(self) -> int | None:
+        """The HTTP status of the response behind the error, or None without one."""
         return getattr(self.response, "status_code", None)
 
 

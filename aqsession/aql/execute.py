@@ -106,6 +106,7 @@ class Runner:
         self.now = now
 
     def run(self, plan: Plan) -> list[Any]:
+        """The models matching ``plan`` (its sub-queries run first, each narrowing the keys)."""
         pairs: list[tuple[str, Any]] = []
         for term in plan.terms:
             if isinstance(term, Attribute):
@@ -140,14 +141,17 @@ class Runner:
         return results
 
     def has_many(self, edge: Edge) -> tuple[str, list[Any]]:
+        """The owner column and its values: owners of the children matching the sub-query."""
         targets = self.run(edge.child)
         return edge.relation.attr, distinct(getattr(t, edge.relation.ref) for t in targets)
 
     def has_one(self, edge: Edge) -> tuple[str, list[Any]]:
+        """The key column and its values: the ids of targets matching the sub-query."""
         targets = self.run(edge.child)
         return edge.relation.ref, distinct(getattr(t, edge.relation.attr) for t in targets)
 
     def through(self, edge: Edge) -> tuple[str, list[Any]]:
+        """The owner column and its values, reached through the association model."""
         relation, through = edge.relation, edge.through
         keys = distinct(getattr(t, relation.attr) for t in self.run(edge.child))
         if not keys:
@@ -157,6 +161,7 @@ class Runner:
         return through.attr, distinct(getattr(link, through.ref) for link in links)
 
     def one_from_many(self, edge: Edge) -> tuple[str, list[Any]]:
+        """The owner column and its values where the newest target matches the sub-query."""
         relation = edge.relation
         candidates = self.run(edge.child)
         owners = distinct(getattr(c, relation.ref) for c in candidates)

@@ -262,10 +262,12 @@ class ModelBase(metaclass=_ModelMeta):
 
     @classmethod
     def get_server_model_name(cls) -> str:
+        """The model name the server uses (``SERVER_MODEL_NAME`` or the class name)."""
         return cls.SERVER_MODEL_NAME or cls.__name__
 
     @classmethod
     def get_tableized_name(cls) -> str:
+        """The model's Rails table name (``Sample`` -> ``samples``), used in REST routes."""
         return tableize(cls.__name__)
 
     @classmethod
@@ -280,6 +282,7 @@ class ModelBase(metaclass=_ModelMeta):
 
     @property
     def uri(self) -> str:
+        """This record's address on its server (``{url}/{table}/{id}``)."""
         base = getattr(self._session, "url", None) or _DEFAULT_URL
         return _join_url(base, self.get_tableized_name(), str(self._primary_key))
 
@@ -537,18 +540,22 @@ class ModelBase(metaclass=_ModelMeta):
     # -- pydent's classmethod query helpers -------------------------------------------------
     @classmethod
     def interface(cls, session: Any) -> Any:
+        """The session's query interface for this model (pydent's classmethod form)."""
         return session.model_interface(cls.__name__)
 
     @classmethod
     def find(cls, session: Any, model_id: Any) -> Any:
+        """The record with id ``model_id`` through ``session``, or None."""
         return cls.interface(session).find(model_id)
 
     @classmethod
     def where(cls, session: Any, params: Any) -> Any:
+        """The records matching ``params`` through ``session``; None when ``params`` is None."""
         if params is None:
             return None
         return cls.interface(session).where(params)
 
     @classmethod
     def one(cls, session: Any, query: Any = None, **kwargs: Any) -> Any:
+        """The newest record matching ``query`` through ``session``, or None."""
         return cls.interface(session).one(query, **kwargs)

@@ -28,6 +28,7 @@ class Code(ModelBase):
 
     @property
     def parent(self) -> Any:
+        """The Library or OperationType this code belongs to."""
         return self.library if self.parent_class == "Library" else self.operation_type
 
     def update(self) -> Code:

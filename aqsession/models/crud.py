@@ -24,6 +24,7 @@ class CreateMixin:
         return None
 
     def create(self: Any) -> Any:
+        """Create this model on the server; reloads it from the answer and returns self."""
         result = session_of(self).utils.model_create(
             self.get_tableized_name(), self._get_create_json(), params=self._get_create_params()
         )
@@ -42,6 +43,7 @@ class UpdateMixin:
         return None
 
     def update(self: Any) -> Any:
+        """Save this model's data over its server record; :class:`UpdateFailed` if not saved."""
         result = session_of(self).utils.model_update(
             self.get_tableized_name(),
             self.id,
@@ -61,6 +63,7 @@ class SaveMixin(CreateMixin, UpdateMixin):
     """``save()``: update when the model has an id, create otherwise."""
 
     def save(self: Any) -> Any:
+        """Update the record when the model has an id, create it otherwise; returns self."""
         return self.update() if self.id else self.create()
 
 
@@ -68,6 +71,7 @@ class DeleteMixin:
     """``delete()``: ``DELETE {table}/{id}.json``."""
 
     def delete(self: Any) -> Any:
+        """Delete this record on the server; returns the server's answer."""
         return session_of(self).utils.model_delete(self.get_tableized_name(), self.id)
 
 
@@ -78,6 +82,7 @@ class JSONSaveMixin:
         return self.dump()
 
     def save(self: Any, do_reload: bool = True) -> Any:
+        """Save through ``json/save`` and (with ``do_reload``) reload from the answer."""
         result = session_of(self).utils.json_save(
             self.get_server_model_name(), self._get_save_json()
         )
@@ -90,4 +95,5 @@ class JSONDeleteMixin:
     """``delete()``: ``POST json/delete`` with the model's data."""
 
     def delete(self: Any) -> Any:
+        """Delete this record through ``json/delete``; returns the server's answer."""
         return session_of(self).utils.json_delete(self.get_server_model_name(), self.dump())

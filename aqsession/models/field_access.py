@@ -22,6 +22,7 @@ class FieldTypeInterface:
     """Lookup of the ``field_types`` of a SampleType or OperationType."""
 
     def get_field_types(self: Any, role: str | None = None) -> list[Any]:
+        """The field types of this type, only those of ``role`` when given."""
         return [ft for ft in self.field_types or [] if role is None or ft.role == role]
 
     def field_type(self: Any, name: str, role: str | None = None) -> Any:
@@ -34,6 +35,7 @@ class FieldTypeInterface:
     get_field_type = field_type
 
     def field_type_names(self: Any, role: str | None = None) -> list[str]:
+        """The names of this type's field types, only those of ``role`` when given."""
         return [ft.name for ft in self.get_field_types(role)]
 
 

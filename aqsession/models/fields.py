@@ -87,6 +87,7 @@ class FieldType(ModelBase):
 
     @property
     def parent(self) -> Any:
+        """The OperationType or SampleType this field type belongs to."""
         return self.operation_type if self.parent_class == "OperationType" else self.sample_type
 
     def initialize_field_value(self, parent: Any = None) -> Any:
@@ -160,10 +161,12 @@ class FieldValue(JSONSaveMixin, JSONDeleteMixin, ModelBase):
 
     @property
     def outgoing_wires(self) -> list[Any]:
+        """The wires that leave this field value (it is their source)."""
         return list(self.wires_as_source or [])
 
     @property
     def incoming_wires(self) -> list[Any]:
+        """The wires that arrive at this field value (it is their destination)."""
         return list(self.wires_as_dest or [])
 
     @property

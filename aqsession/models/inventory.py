@@ -177,6 +177,7 @@ class Sample(FieldValueInterface, ModelBase):
         return self
 
     def save(self) -> Sample:
+        """Update the sample when it has an id, create it otherwise; returns self."""
         return self.update() if self.id else self.create()
 
     def copy(self, keep: Any = None) -> Any:
@@ -201,6 +202,7 @@ class ItemLocationMixin:
         return self.move(DELETED_LOCATION)
 
     def is_deleted(self: Any) -> bool:
+        """Whether the item sits in the ``deleted`` location."""
         return self.location == DELETED_LOCATION
 
     def _update_via_json_save(self: Any) -> Any:
@@ -286,12 +288,15 @@ class Item(PartItemMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
         return self
 
     def update(self) -> Item:
+        """Save the item's columns (and move it if its location was changed); returns self."""
         return self._update_via_json_save()
 
     def save(self) -> Item:
+        """Update the item when it has an id, create it otherwise; returns self."""
         return self.update() if self.id else self.create()
 
     def delete(self) -> None:
+        """Always refused: Aquarium keeps items; use :meth:`mark_as_deleted`."""
         raise ValueError(
             "Aquarium items cannot be deleted; use item.mark_as_deleted() to move the item "
             "to the 'deleted' location."
@@ -452,6 +457,7 @@ class DataAssociation(JSONDeleteMixin, JSONSaveMixin, ModelBase):
         self.object = {self.key: new_value}
 
     def save(self, do_reload: bool = True) -> Any:
+        """Save through ``json/save``; refused until the association names its parent."""
         if self.parent_id is None or self.parent_class is None:
             raise ValueError(
                 f"{self!r} needs parent_id and parent_class before it can be saved; "
@@ -498,6 +504,7 @@ class Upload(ModelBase):
         return self
 
     def save(self) -> Upload:
+        """Upload the file as a new record (uploads cannot be changed); returns self."""
         return self.create()
 
     def temp_url(self) -> str:

@@ -110,27 +110,34 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
 
     @property
     def plan(self) -> Any:
+        """The plan this operation belongs to, or None while it is in no plan."""
         plans = self.plans
         return plans[0] if plans else None
 
     def input(self, name: str) -> Any:
+        """The input field value called ``name`` (None if it is not set)."""
         return self.get_field_value(name, "input")
 
     def output(self, name: str) -> Any:
+        """The output field value called ``name`` (None if it is not set)."""
         return self.get_field_value(name, "output")
 
     def input_array(self, name: str) -> list[Any]:
+        """Every field value of the array input ``name``, in order."""
         return self.get_field_value_array(name, "input")
 
     def output_array(self, name: str) -> list[Any]:
+        """Every field value of the array output ``name``, in order."""
         return self.get_field_value_array(name, "output")
 
     @property
     def inputs(self) -> list[Any]:
+        """This operation's input field values."""
         return [fv for fv in self.field_values or [] if fv.role == "input"]
 
     @property
     def outputs(self) -> list[Any]:
+        """This operation's output field values."""
         return [fv for fv in self.field_values or [] if fv.role == "output"]
 
     def _set_io(self, role: str, name: str, **values: Any) -> Operation:
@@ -203,6 +210,7 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
         return fv
 
     def set_input_array(self, name: str, values: list[Any]) -> list[Any]:
+        """Replace the array input ``name`` by one field value per entry of ``values``."""
         return self.set_field_value_array(name, values, role="input")
 
     def to_save_json(self) -> dict[str, Any]:
@@ -284,6 +292,7 @@ class OperationType(FieldTypeInterface, SaveMixin, ModelBase):
         return data
 
     def save(self) -> OperationType:
+        """Create the operation type on the server, or update it if it has an id; returns self."""
         utils = session_of(self).utils
         if self.id:
             utils.update_operation_type(self)
@@ -341,19 +350,23 @@ class Plan(DataAssociatorMixin, SaveMixin, DeleteMixin, ModelBase):
 
     # -- building --------------------------------------------------------------------------
     def add_operation(self, operation: Any) -> Plan:
+        """Add ``operation`` to this plan (saved with the plan); returns self for chaining."""
         self.append_to_many("operations", operation)
         return self
 
     def add_operations(self, operations: list[Any]) -> Plan:
+        """Add each of ``operations`` to this plan; returns self for chaining."""
         for operation in operations:
             self.add_operation(operation)
         return self
 
     def add_wire(self, wire: Any) -> Plan:
+        """Add ``wire`` to this plan (saved with the plan); returns self for chaining."""
         self.append_to_many("wires", wire)
         return self
 
     def add_wires(self, wires: list[Any]) -> Plan:
+        """Add each of ``wires`` to this plan; returns self for chaining."""
         for wire in wires:
             self.add_wire(wire)
         return self
@@ -365,6 +378,7 @@ class Plan(DataAssociatorMixin, SaveMixin, DeleteMixin, ModelBase):
         return wire
 
     def field_values(self) -> list[Any]:
+        """Every field value of every operation in this plan."""
         return [fv for op in self.operations or [] for fv in op.field_values or []]
 
     def validate(self) -> None:
@@ -407,15 +421,19 @@ class Plan(DataAssociatorMixin, SaveMixin, DeleteMixin, ModelBase):
 
     # -- server actions ----------------------------------------------------------------------
     def submit(self, user: Any, budget: Any) -> Any:
+        """Start this saved plan for ``user``, charged to ``budget``; the server's answer."""
         return session_of(self).utils.submit_plan(self, user, budget)
 
     def estimate_cost(self) -> Any:
+        """Ask the server what this saved plan would cost; sets each operation's cost."""
         return session_of(self).utils.estimate_plan_cost(self)
 
     def step(self) -> Any:
+        """Advance this plan's operations whose inputs are ready (server side)."""
         return session_of(self).utils.step_plan(self.id)
 
     def replan(self) -> Any:
+        """Copy this plan on the server; returns the new Plan."""
         return session_of(self).utils.replan(self.id)
 
 
@@ -463,6 +481,7 @@ class Wire(DeleteMixin, ModelBase):
             raise AquariumModelError("A wire cannot connect a field value to itself.")
 
     def to_save_json(self) -> dict[str, Any]:
+        """This wire as the plan save route expects it: its ends named by their ``rid``."""
         data = self.dump()
         for key, name in (("from", "source"), ("to", "destination")):
             if self.is_deserialized(name) and getattr(self, name) is not None:
@@ -470,6 +489,7 @@ class Wire(DeleteMixin, ModelBase):
         return data
 
     def delete(self) -> Any:
+        """Always refused: wires are removed by saving their plan without them."""
         raise AquariumModelError(
             "Aquarium has no route that deletes a single wire: remove it from plan.wires and "
             "save the plan."
@@ -502,6 +522,7 @@ class Job(ModelBase):
 
     @property
     def is_complete(self) -> bool:
+        """Whether the job has finished (Aquarium marks that with ``pc == -2``)."""
         return bool(self.pc == -2)
 
     def _state_time(self, index: int) -> Any:

@@ -92,6 +92,7 @@ class Field:
         raise NotImplementedError
 
     def describe(self) -> str:
+        """How the field was declared (``Raw()``, ``HasOne('Sample')``...), for reprs and errors."""
         return f"{type(self).__name__}()"
 
     def __repr__(self) -> str:
@@ -115,12 +116,15 @@ class Raw(Field):
         model._data[self.name] = self.coerce(value)
 
     def coerce(self, value: Any) -> Any:
+        """The value to store for an assignment (subclasses convert or validate it)."""
         return value
 
     def load(self, model: Any, value: Any) -> None:
+        """Store a copy of the server's value, so later edits do not change the source data."""
         model._data[self.name] = self.coerce(json_copy(value))
 
     def dump_value(self, value: Any) -> Any:
+        """The value as it is sent to the server."""
         return value
 
 
@@ -128,6 +132,7 @@ class JSON(Raw):
     """A text column holding JSON: accepts a dict, a list or a JSON string; dumps as a string."""
 
     def coerce(self, value: Any) -> Any:
+        """The parsed JSON value; :class:`FieldValidationError` for anything else."""
         if isinstance(value, (str, bytes)):
             try:
                 return json.loads(value)
@@ -143,6 +148,7 @@ class JSON(Raw):
         )
 
     def dump_value(self, value: Any) -> Any:
+        """The value as JSON text (the column is text on the server); None stays None."""
         return None if value is None else json.dumps(value)
 
 
@@ -173,6 +179,7 @@ class Function(Field):
         """Computed values found in data (e.g. a reloaded dump) are recomputed, not stored."""
 
     def describe(self) -> str:
+        """The declaration, naming the computing method."""
         return f"Function({self.method!r})"
 
 
@@ -219,6 +226,7 @@ class Relationship(Field):
 
     # -- values ----------------------------------------------------------------------------
     def empty(self) -> Any:
+        """What the relationship holds when nothing can load: ``[]`` or None."""
         return [] if self.many else None
 
     def coerce(self, model: Any, value: Any) -> Any:
@@ -237,6 +245,7 @@ class Relationship(Field):
         return self.coerce_one(model, value)
 
     def coerce_one(self, model: Any, value: Any) -> Any:
+        """One target model: a dict becomes a model; anything not a ``nested`` model is refused."""
         if isinstance(value, dict):
             return get_model(self.nested).load_from(value, model)
         if not accepts(self.nested, value):
@@ -250,6 +259,7 @@ class Relationship(Field):
         """Hook run after a value is assigned (by-id relations update their key)."""
 
     def load(self, model: Any, value: Any) -> None:
+        """Store models given in server data (nested dicts become models)."""
         model._related[self.name] = self.coerce(model, value)
 
     # -- lazy loading ----------------------------------------------------------------------
@@ -283,9 +293,11 @@ class Relationship(Field):
         return value
 
     def interface(self, model: Any) -> Any:
+        """The query interface of the target model in ``model``'s session."""
         return session_of(model).model_interface(self.nested)
 
     def describe(self) -> str:
+        """The declaration with its non-default options."""
         parts = [repr(self.nested)]
         if self.ref is not None:
             parts.append(f"ref={self.ref!r}")
@@ -326,6 +338,7 @@ class One(Relationship):
         return self.nested if self.polymorphic else None
 
     def query_for(self, model: Any) -> dict[str, Any] | None:
+        """``{attr: owner's ref}``; None while the key is unset or the parent is another class."""
         if self.polymorphic and model._data.get("parent_class") != self.nested:
             return None
         value = model._data.get(self.ref)
@@ -334,11 +347,13 @@ class One(Relationship):
         return {self.attr: value}
 
     def fetch(self, model: Any, query: dict[str, Any]) -> Any:
+        """The target by id (``relationship_find``), else the first match of ``query``."""
         if self.attr == "id":
             return get_model(self.nested).relationship_find(session_of(model), query["id"])
         return self.interface(model).one(query)
 
     def after_set(self, model: Any, value: Any) -> None:
+        """Keep the owner's key (and ``parent_class``) in step with the target."""
         if value and self.ref is not None:
             model._data[self.ref] = getattr(value, self.attr)
             if self.polymorphic:
@@ -367,9 +382,11 @@ class Many(Relationship):
         self.query = query
 
     def query_for(self, model: Any) -> dict[str, Any] | None:
+        """The query the declaration's callable computes for ``model``."""
         return self.query(model)
 
     def fetch(self, model: Any, query: dict[str, Any]) -> Any:
+        """Every target matching ``query``."""
         return self.interface(model).where(query)
 
 
@@ -389,11 +406,13 @@ class HasMany(Relationship):
         super().__init__(nested, ref=ref, attr=attr, additional_args=additional_args)
 
     def query_for(self, model: Any) -> dict[str, Any] | None:
+        """``{ref: owner's attr, **additional_args}``, or None while a value is unset."""
         assert self.ref is not None
         query = {self.ref: model._data.get(self.attr), **self.additional_args}
         return None if _none_in(query) else query
 
     def fetch(self, model: Any, query: dict[str, Any]) -> Any:
+        """Every target matching ``query``."""
         return self.interface(model).where(query)
 
 
@@ -410,6 +429,7 @@ class HasOneFromMany(HasMany):
     many: ClassVar[bool] = False
 
     def fetch(self, model: Any, query: dict[str, Any]) -> Any:
+        """The newest target matching ``query``."""
         return self.interface(model).one(query)
 
 
@@ -442,6 +462,7 @@ class HasManyThrough(Relationship):
         self.through = pluralize(underscore(through))
 
     def query_for(self, model: Any) -> dict[str, Any] | None:
+        """The target keys held by the owner's associations, or None before they can load."""
         associations = getattr(model, str(self.through))
         if associations is None:
             return None
@@ -453,9 +474,11 @@ class HasManyThrough(Relationship):
         return {self.attr: ids, **self.additional_args}
 
     def fetch(self, model: Any, query: dict[str, Any]) -> Any:
+        """Every target matching ``query``."""
         return self.interface(model).where(query)
 
     def describe(self) -> str:
+        """The declaration, naming the association model."""
         return f"HasManyThrough({self.nested!r}, {self.through_model!r}, ref={self.ref!r})"
 
 

@@ -22,11 +22,15 @@ class User(ModelBase):
 
 
 class Group(ModelBase):
+    """A group of users (every user also has a group of their own, named by login)."""
+
     COLUMNS = ("name", "description", "created_at", "updated_at")
     STR_FIELDS = ("name",)
 
 
 class Membership(ModelBase):
+    """Links a user to a group."""
+
     COLUMNS = ("user_id", "group_id", "created_at", "updated_at")
     STR_FIELDS = ("user_id", "group_id")
 
@@ -35,6 +39,8 @@ class Membership(ModelBase):
 
 
 class Budget(ModelBase):
+    """A budget that operations and jobs are charged to."""
+
     COLUMNS = (
         "name",
         "overhead",
@@ -51,6 +57,8 @@ class Budget(ModelBase):
 
 
 class UserBudgetAssociation(ModelBase):
+    """Lets a user spend from a budget, up to a quota."""
+
     COLUMNS = ("user_id", "budget_id", "quota", "disabled", "created_at", "updated_at")
     STR_FIELDS = ("user_id", "budget_id")
 
@@ -59,6 +67,8 @@ class UserBudgetAssociation(ModelBase):
 
 
 class Account(ModelBase):
+    """One accounting entry: a charge or credit against a budget."""
+
     COLUMNS = (
         "transaction_type",
         "amount",
@@ -77,6 +87,8 @@ class Account(ModelBase):
 
 
 class Invoice(ModelBase):
+    """A monthly invoice for a budget."""
+
     COLUMNS = (
         "year",
         "month",
