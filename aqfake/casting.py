@@ -45,6 +45,7 @@ class RubyError(Exception):
         self.frames = frames
 
     def backtrace(self) -> str:
+        """The Ruby frames, comma-separated, as Aquarium's error answers list them."""
         return ", ".join(self.frames)
 
 

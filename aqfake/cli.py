@@ -315,6 +315,7 @@ def verify(paths: Sequence[str], min_fidelity: float, out: TextIO | None = None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``aqfake`` command line; returns the process exit status."""
     args = _parser().parse_args(argv)
     if args.command == "verify":
         return verify(args.cassettes, args.min_fidelity)

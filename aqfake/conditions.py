@@ -88,6 +88,8 @@ class Cmp:
 
 @dataclass(frozen=True)
 class Like:
+    """``operand [NOT] LIKE pattern [ESCAPE escape]``."""
+
     operand: Node
     pattern: Node
     negated: bool = False
@@ -96,6 +98,8 @@ class Like:
 
 @dataclass(frozen=True)
 class In:
+    """``operand [NOT] IN (items)``."""
+
     operand: Node
     items: tuple[Node, ...]
     negated: bool = False
@@ -103,6 +107,8 @@ class In:
 
 @dataclass(frozen=True)
 class Between:
+    """``operand [NOT] BETWEEN low AND high``."""
+
     operand: Node
     low: Node
     high: Node
@@ -111,22 +117,30 @@ class Between:
 
 @dataclass(frozen=True)
 class IsNull:
+    """``operand IS [NOT] NULL``."""
+
     operand: Node
     negated: bool = False
 
 
 @dataclass(frozen=True)
 class Not:
+    """``NOT operand``."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class And:
+    """Every part holds (SQL ``AND``)."""
+
     parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """Any part holds (SQL ``OR``)."""
+
     parts: tuple[Node, ...]
 
 

@@ -48,10 +48,12 @@ def error_page(status: int, path: str) -> Response:
 
 
 def not_found(path: str) -> Response:
+    """Rails' 404 for ``path``: JSON for ``.json`` paths, the static page otherwise."""
     return error_page(404, path)
 
 
 def server_error(path: str) -> Response:
+    """Rails' 500 for ``path``: JSON for ``.json`` paths, the static page otherwise."""
     return error_page(500, path)
 
 

@@ -47,6 +47,7 @@ class JournalEntry:
     seq: int = 0
 
     def to_json(self) -> dict[str, Any]:
+        """The entry as JSON-ready data, for the journal control route."""
         return {
             "seq": self.seq,
             "method": self.method,

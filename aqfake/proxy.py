@@ -121,6 +121,7 @@ class CassetteProxy:
 
     @property
     def url(self) -> str:
+        """The proxy's address (``http://host:port``); only known once started."""
         if self._server is None:
             raise RuntimeError("the proxy has no URL until start() is called")
         return self._server.origin

@@ -67,6 +67,7 @@ _OUTCOMES = pytest.StashKey[dict[str, str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add the plugin's command-line options and ini setting."""
     group = parser.getgroup("aqfake", "aqfake: fake Aquarium and recorded sessions")
     group.addoption(
         "--aq-record-mode",
@@ -96,6 +97,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Declare the plugin's markers, so ``--strict-markers`` accepts them."""
     config.addinivalue_line(
         "markers",
         f"{MARKER}(name='{DEFAULT_LAB}', seed=0): the lab the aq_fake fixture is seeded with "
@@ -226,6 +228,7 @@ class CassetteInfo:
     nodeid: str
 
     def rerecord_hint(self) -> str:
+        """The command that records this test's cassette again against a real server."""
         return (
             f"To record it again against a server: {ENV_URL}=... {ENV_LOGIN}=... "
             f"{ENV_PASSWORD}=... pytest '{self.nodeid}' --aq-record-mode=rewrite"

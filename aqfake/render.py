@@ -253,6 +253,7 @@ class Renderer:
     # associations ---------------------------------------------------------------------------
 
     def association(self, kind: str, row: Row, assoc: Association) -> Any:
+        """Association ``assoc`` of a ``kind`` row: a record, a list, or Rails' error for it."""
         if assoc.broken:
             const = "".join(p.capitalize() for p in assoc.name.rstrip("s").split("_"))
             raise RenderError(f"uninitialized constant {kind}::{const}")
@@ -325,6 +326,7 @@ class Renderer:
         return self._locators
 
     def upload_url(self, row: Row) -> str:
+        """The download URL of an upload row, on this request's host."""
         return upload_url(self.base_url, row)
 
     def _include(self, out: dict[str, JSON], kind: str, row: Row, spec: IncludeSpec) -> None:

@@ -40,6 +40,7 @@ class Context:
 
     @property
     def store(self) -> Store:
+        """The fake's store (shortcut for handlers)."""
         return self.fake.store
 
     @cached_property
@@ -70,6 +71,7 @@ class Route:
         object.__setattr__(self, "regex", re.compile(rf"^{body}(?:\.(?P<format>json|html))?/?$"))
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
+        """The path parameters when ``method`` and ``path`` hit this route, else None."""
         if method != self.method:
             return None
         found = self.regex.match(path)

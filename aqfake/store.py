@@ -167,6 +167,7 @@ class Store:
         return len(self._table_data(table).rows)
 
     def is_indexed(self, table: str, column: str) -> bool:
+        """Whether the table keeps an index on ``column`` (lookups on it need no scan)."""
         return column in self._table_data(table).indexes
 
     def ids_matching(self, table: str, column: str, values: Iterable[Any]) -> set[int]:

@@ -72,9 +72,11 @@ class Table:
 
     @property
     def column_names(self) -> tuple[str, ...]:
+        """The column names, in table order."""
         return tuple(c.name for c in self.columns)
 
     def column(self, name: str) -> Column | None:
+        """The column called ``name``, or None if the table has none."""
         return _column_index(self).get(name)
 
     @property
@@ -93,6 +95,7 @@ class Model:
     methods: tuple[str, ...] = ()  # public instance methods accepted by ``include``/``methods``
 
     def association(self, name: str) -> Association | None:
+        """The association called ``name``, or None if the model has none."""
         for assoc in self.associations:
             if assoc.name == name:
                 return assoc

@@ -284,12 +284,14 @@ class LiveServer:
 
     @property
     def url(self) -> str:
+        """The server's address (``http://host:port``); only known once started."""
         if self._server is None:
             raise RuntimeError("LiveServer has no URL until start() is called")
         return self._server.origin
 
     @property
     def running(self) -> bool:
+        """Whether the server is serving (started and not stopped)."""
         return self._server is not None
 
     def start(self) -> LiveServer:

@@ -8,7 +8,7 @@ these two types.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
@@ -63,6 +63,12 @@ def nesting_depth(value: Any) -> int:
     return deepest
 
 
+def _first_header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The first value of header ``name`` among ``headers``, compared case-insensitively."""
+    wanted = name.lower()
+    return next((value for key, value in headers if key.lower() == wanted), None)
+
+
 @dataclass
 class Request:
     """One HTTP request: method, path (no query string), parsed query, headers and raw body."""
@@ -79,14 +85,13 @@ class Request:
         return {k: v[-1] for k, v in parse_qs(self.query_string, keep_blank_values=True).items()}
 
     def header(self, name: str, default: str = "") -> str:
-        wanted = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == wanted:
-                return value
-        return default
+        """The value of header ``name`` (case-insensitive), else ``default``."""
+        found = _first_header(self.headers.items(), name)
+        return default if found is None else found
 
     @property
     def cookies(self) -> dict[str, str]:
+        """The request's cookies by name; none when the Cookie header is malformed."""
         jar: SimpleCookie = SimpleCookie()
         try:
             jar.load(self.header("Cookie"))
@@ -137,19 +142,18 @@ class Response:
 
     @property
     def reason(self) -> str:
+        """The HTTP reason phrase of the status (``Unknown`` for a code HTTP does not define)."""
         try:
             return HTTPStatus(self.status).phrase
         except ValueError:
             return "Unknown"
 
     def header(self, name: str) -> str | None:
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        """The value of header ``name`` (case-insensitive; the first if repeated), else None."""
+        return _first_header(self.headers, name)
 
     def json(self) -> Any:
+        """The body parsed as JSON."""
         return json.loads(self.body)
 
 
@@ -177,4 +181,5 @@ def errors_response(message: Any, status: int = 422) -> Response:
 def html_response(
     html: str, status: int = 200, headers: list[tuple[str, str]] | None = None
 ) -> Response:
+    """An HTML response (sign-in and error pages, redirect bodies, the fake's HTML views)."""
     return Response(status, [("Content-Type", HTML_CONTENT_TYPE), *(headers or [])], html.encode())

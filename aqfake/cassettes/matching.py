@@ -29,6 +29,7 @@ class RequestKey:
     body: str
 
     def describe(self) -> str:
+        """One readable line: method, path, query and body (for near-miss messages)."""
         query = "&".join(f"{k}={v}" for k, v in self.query)
         line = f"{self.method} {self.path}{'?' + query if query else ''}"
         return f"{line} {self.body}" if self.body else line

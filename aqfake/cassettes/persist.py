@@ -36,11 +36,13 @@ class AuditedPersister:
         self.on_write = on_write
 
     def load_cassette(self, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
+        """Read a cassette as vcrpy's own file persister does (YAML through ``serializer``)."""
         return FilesystemPersister.load_cassette(cassette_path, serializer)
 
     def save_cassette(
         self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
     ) -> None:
+        """Write the cassette atomically, scrubbed and without request ``Content-Length``."""
         path = Path(cassette_path)
         cassette_dict = {
             **cassette_dict,

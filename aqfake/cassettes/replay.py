@@ -92,6 +92,7 @@ class AqCassette(Cassette):
     # -- index -----------------------------------------------------------------------------------
 
     def append(self, request: Any, response: Any) -> None:
+        """Record an interaction and index it by its canonical request key."""
         before = len(self.data)
         super().append(request, response)
         if len(self.data) > before:
@@ -131,6 +132,7 @@ class AqCassette(Cassette):
         return False
 
     def play_response(self, request: Any) -> Any:
+        """The response recorded for ``request``, following the cassette's repeat policy."""
         index = self._next_index(request)
         if index is None:
             raise UnhandledHTTPRequestError(

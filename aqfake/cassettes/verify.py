@@ -61,12 +61,15 @@ class Outcome:
 
 @dataclass
 class EndpointStats:
+    """How many requests of one endpoint the fake reproduced, with a few differences."""
+
     total: int = 0
     reproduced: int = 0
     differences: list[str] = field(default_factory=list)
 
     @property
     def fidelity(self) -> float:
+        """The share of this endpoint's requests reproduced (1.0 when there were none)."""
         return self.reproduced / self.total if self.total else 1.0
 
 
@@ -78,11 +81,13 @@ class VerifyReport:
 
     @property
     def fidelity(self) -> float:
+        """The share of all requests reproduced (1.0 when there were none)."""
         if not self.outcomes:
             return 1.0
         return sum(o.reproduced for o in self.outcomes) / len(self.outcomes)
 
     def by_endpoint(self) -> dict[str, EndpointStats]:
+        """Statistics per endpoint, sorted by endpoint, with up to three differences each."""
         stats: dict[str, EndpointStats] = {}
         for outcome in self.outcomes:
             entry = stats.setdefault(outcome.endpoint, EndpointStats())
@@ -93,6 +98,7 @@ class VerifyReport:
         return dict(sorted(stats.items()))
 
     def table(self) -> str:
+        """The per-endpoint statistics and the total as an aligned text table."""
         rows = [("endpoint", "requests", "reproduced", "fidelity")]
         for name, entry in self.by_endpoint().items():
             rows.append((name, str(entry.total), str(entry.reproduced), f"{entry.fidelity:.0%}"))

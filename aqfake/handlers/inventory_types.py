@@ -275,6 +275,7 @@ class FieldTypeSaver:
         self.parent_class = parent_class
 
     def save(self, raw_field_types: Any) -> None:
+        """Create, update or delete the posted field types and their allowable field types."""
         if not ruby_truthy(raw_field_types):
             return
         for raw_ft in ruby_each(raw_field_types):

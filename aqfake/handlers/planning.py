@@ -87,6 +87,7 @@ class Transaction(transaction.Transaction):
     message. Deletes cascade like the ``ON DELETE CASCADE`` keys of protocol section 6.5."""
 
     def insert(self, table: str, values: Mapping[str, Any]) -> Row:
+        """Insert with Rails' attribute casts; a dangling foreign key is a :class:`RubyError`."""
         fields = attributes(self.store, table, values)
         try:
             return super().insert(table, fields)
@@ -94,6 +95,7 @@ class Transaction(transaction.Transaction):
             raise RubyError(str(exc)) from exc
 
     def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> Row:
+        """Update with Rails' attribute casts; a store refusal is a :class:`RubyError`."""
         fields = attributes(self.store, table, values)
         try:
             return super().update(table, row_id, fields)
@@ -123,6 +125,7 @@ def operation_plan(store: Store, operation_id: int) -> Row | None:
 
 
 def field_values(store: Store, operation_id: int, role: str | None = None) -> list[Row]:
+    """The field values of an operation, only those of ``role`` when given."""
     found = store.lookup("field_values", parent_class="Operation", parent_id=operation_id)
     return [fv for fv in found if role is None or fv["role"] == role]
 
@@ -155,6 +158,7 @@ def plan_wires(store: Store, operations: Iterable[Row], *, both_ends: bool) -> l
 
 
 def on_the_fly(store: Store, operation: Row) -> bool:
+    """Whether the operation's type is on the fly (it runs as part of another)."""
     operation_type = store.get("operation_types", operation["operation_type_id"])
     return bool(operation_type and operation_type["on_the_fly"])
 

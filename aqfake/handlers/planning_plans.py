@@ -112,6 +112,7 @@ class Marshaller:
         self.ids: dict[int, int] = {}
 
     def map_id(self, rid: Any, row_id: int) -> None:
+        """Remember that the client's ``rid`` is row ``row_id``; Ruby's error for other rids."""
         if not isinstance(rid, int) or isinstance(rid, bool):
             kind = "nil" if rid is None else ruby_class(rid)
             raise RubyError(
@@ -122,11 +123,13 @@ class Marshaller:
         self.ids[rid] = row_id
 
     def mapped(self, rid: Any) -> int | None:
+        """The row id saved for ``rid`` in this save, or None."""
         return self.ids.get(rid) if isinstance(rid, int) else None
 
     # operations --------------------------------------------------------------------------
 
     def operations(self, plan: Row, entries: Any) -> list[int]:
+        """Save the posted operations (new ones joined to ``plan``); their ids, in order."""
         ids: list[int] = []
         for entry in each(entries):
             if not isinstance(entry, dict):
@@ -147,6 +150,7 @@ class Marshaller:
         return ids
 
     def create_operation(self, entry: dict[str, Any]) -> Row:
+        """Insert a new operation in ``planning`` status, with its field values."""
         operation_type = find(self.store, "OperationType", entry.get("operation_type_id"))
         operation = self.tx.insert(
             "operations",
@@ -164,6 +168,7 @@ class Marshaller:
         return operation
 
     def update_operation(self, entry: dict[str, Any]) -> Row:
+        """Move an existing operation and save its field values, deleting those not posted."""
         operation = find(self.store, "Operation", entry["id"])
         values = {k: entry.get(k) for k in ("x", "y", "parent_id")}
         operation = self.tx.update("operations", operation["id"], values)
@@ -177,6 +182,7 @@ class Marshaller:
         return operation
 
     def field_value(self, operation: Row, fv: Any, routing: Any) -> Row:
+        """Insert or update one posted field value; its sample follows the operation's routing."""
         if not isinstance(fv, dict):
             raise index_error(fv)
         sid: Any = None
@@ -239,6 +245,7 @@ class Marshaller:
     # wires and layout ----------------------------------------------------------------------
 
     def wires(self, entries: Any) -> list[int]:
+        """Insert the new wires (ends given by ``rid``) and keep the saved ones; their ids."""
         ids: list[int] = []
         for entry in each(entries):
             if not isinstance(entry, dict):

@@ -50,6 +50,7 @@ class NotImplementedYet:
     route: str
 
     def __call__(self, ctx: Context, **path_params: str) -> Response:
+        """Answer 501, naming the route the fake does not implement."""
         return json_response(
             {"errors": f"aqfake does not implement {self.route} yet", "route": self.route}, 501
         )

@@ -32,6 +32,7 @@ class Locations:
         self.used: dict[str, int] = {}
 
     def next(self, prefix: str | None, loose_chance: float = 0.1) -> str:
+        """A free location for an item of the container with ``prefix`` (sometimes a loose one)."""
         if prefix is None or prefix not in cat.GRIDS or self.rng.random() < loose_chance:
             return self.rng.choice(cat.LOOSE_LOCATIONS)
         hotels, boxes, slots = cat.GRIDS[prefix]
@@ -63,6 +64,7 @@ class DemoLab:
         return min(moved, self.t.end - timedelta(seconds=1)).replace(microsecond=0)
 
     def object_type_id(self, name: str) -> int:
+        """The id of the object type called ``name`` (it must exist)."""
         found = self.b.ref("object_types", name)
         assert found is not None
         return found
@@ -77,6 +79,7 @@ class DemoLab:
         return None
 
     def people(self) -> None:
+        """The demo users (with the seed's neptune) and their budgets."""
         self.logins = [NEPTUNE["login"]]
         self.technicians = [NEPTUNE["login"]]
         for when, spec in zip(
@@ -94,6 +97,7 @@ class DemoLab:
                 self.b.budget(**spec)
 
     def types(self) -> None:
+        """The catalogue: sample, object, collection and operation types, libraries, wizards."""
         steps = [
             *(lambda spec=spec: self.b.sample_type(**spec) for spec in cat.SAMPLE_TYPES),
             *(lambda spec=spec: self.b.object_type(**spec) for spec in cat.OBJECT_TYPES),
@@ -107,6 +111,7 @@ class DemoLab:
                 step()
 
     def inventory(self) -> None:
+        """Samples and their stock items, spread over the first part of the timeline."""
         specs = sample_specs(self.rng, self.logins)
         plans = [item_plan(self.rng, sample_type) for sample_type, _ in specs]
         while sum(map(len, plans)) < MIN_STOCK_ITEMS:
@@ -133,6 +138,7 @@ class DemoLab:
                 self.stock_items.append(self.b.item(None, "Orphan", "-80 freezer"))
 
     def collections(self) -> None:
+        """Two 96-well plates (a yeast library and a primer plate), each with a note."""
         rng = self.rng
         wells = [(r, c) for r in range(8) for c in range(12)]
         strains = self.samples["Yeast Strain"]
@@ -151,6 +157,7 @@ class DemoLab:
                 self.b.data_association(plate, "notes", f"{label}, {len(parts)} wells filled")
 
     def history(self) -> None:
+        """Measurements and notes on some items, and some items moved to ``deleted``."""
         rng = self.rng
         measured = [i for i in self.stock_items if i["sample_id"] is not None]
         for item in rng.sample(measured, len(measured) // 4):
@@ -182,6 +189,7 @@ class DemoLab:
                 self.b.invoice(budget_id, year, month, status=status)
 
     def build(self) -> None:
+        """Build the whole demo lab, in timeline order."""
         self.people()
         self.types()
         self.inventory()

@@ -63,6 +63,7 @@ class PlanMaker:
         self.plan_names: set[str] = set()
 
     def cloning_steps(self) -> list[Step]:
+        """A four-layer cloning plan for a random fragment: primers, PCR, gel, extraction."""
         fragment = self.rng.choice(self.samples["Fragment"])
         values = {
             fv["name"]: fv
@@ -114,6 +115,7 @@ class PlanMaker:
     def single_steps(
         self, operation_type: str, sample_type: str, field_in: str, field_out: str, count: int
     ) -> list[Step]:
+        """``count`` one-step plans of ``operation_type``, each for a different sample."""
         chosen = self.rng.sample(self.samples[sample_type], count)
         return [
             Step(f"s{i}", operation_type, 0, {field_in: s["id"]}, {field_out: s["id"]})
@@ -224,6 +226,7 @@ class PlanMaker:
         return None
 
     def run_plan(self, stem: str, steps: list[Step], progress: str, when: datetime) -> Row:
+        """Build one plan of ``steps`` up to ``progress``, with its operations, wires and jobs."""
         rng = self.rng
         owner = rng.choice(self.logins)
         layers = sorted({s.layer for s in steps})
@@ -295,6 +298,7 @@ class PlanMaker:
         owner: str,
         plan: Row,
     ) -> None:
+        """Batch the plan's started operations into jobs, with their data and charges."""
         pcs = {"done": -2, "error": -2, "scheduled": -1}
         batches: dict[tuple[int, str], list[Row]] = {}
         for step in steps:
@@ -343,6 +347,7 @@ class PlanMaker:
                 )
 
     def plans(self) -> None:
+        """Every demo plan, spread over the timeline."""
         specs = self.plan_specs()
         times = self.t.spread(self.rng, len(specs), 0.6, 0.9)
         for (stem, steps, progress), when in zip(specs, times, strict=True):

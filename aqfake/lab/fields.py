@@ -36,6 +36,7 @@ class Field:
 
     @property
     def choices_text(self) -> str | None:
+        """The choices as Aquarium stores them: comma-separated text, or None."""
         if self.choices is None or isinstance(self.choices, str):
             return self.choices
         return ",".join(self.choices)

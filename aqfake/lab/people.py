@@ -131,6 +131,7 @@ class PeopleBuilder(BuilderBase):
     def user_budget(
         self, user: Ref, budget: Ref, quota: float = 1000.0, *, disabled: bool = False
     ) -> Row:
+        """Let ``user`` spend from ``budget`` up to ``quota``."""
         return self._insert(
             "user_budget_associations",
             user_id=self.user_id(user),
