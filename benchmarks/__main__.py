@@ -14,6 +14,7 @@ EXIT_FAILED = 1
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line, checked: only known benchmark names and a positive repeat count."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Time each subject against its baseline in the same run; "
@@ -33,12 +34,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def repeats_for(benchmark: Benchmark, args: argparse.Namespace) -> int:
+    """Samples per side: ``--repeats`` if given, else the benchmark's quick or full count."""
     if args.repeats is not None:
         return int(args.repeats)
     return benchmark.quick_repeats if args.quick else benchmark.repeats
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the selected benchmarks and print their reports; 1 if any target was missed."""
     args = parse(sys.argv[1:] if argv is None else argv)
     selected = [b for b in BENCHMARKS if not args.names or b.name in args.names]
     if args.list:

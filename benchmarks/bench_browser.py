@@ -47,6 +47,7 @@ def bench_lab(store: Store) -> None:
 
 
 def load_lazily(samples: list[Any]) -> None:
+    """The baseline: touch each relationship so it loads lazily, one request at a time."""
     for sample in samples:
         sample.sample_type.field_types  # noqa: B018 -- the attribute access is the load
         for item in sample.items:
@@ -68,6 +69,7 @@ def loaded_graph(samples: list[Any]) -> list[tuple[Any, ...]]:
 
 @contextmanager
 def setup() -> Iterator[Pair]:
+    """Batched Browser.get against lazy loading, on the same samples of the fake."""
     fake = FakeAquarium(bench_lab)
     with signed_in(fake) as (session, _mock):
 

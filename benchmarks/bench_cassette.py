@@ -34,11 +34,13 @@ VCRPY_TARGET = 0.01
 
 
 def request(n: int) -> Request:
+    """The ``n``-th recorded request (a distinct JSON body per ``n``)."""
     body = json.dumps({"model": "Sample", "id": n}).encode()
     return Request("POST", URL, body, {"Content-Type": "application/json"})
 
 
 def response(n: int) -> dict[str, Any]:
+    """The response recorded for request ``n``, in vcrpy's cassette form."""
     body = json.dumps({"id": n, "name": f"sample-{n}"}).encode()
     return {
         "status": {"code": 200, "message": "OK"},
@@ -83,11 +85,13 @@ def lookup(kind: str, size: int) -> Case:
 
 @contextmanager
 def size_setup() -> Iterator[Pair]:
+    """A lookup in a big cassette against one in a small cassette."""
     yield Pair(lookup("aq", BIG), lookup("aq", SMALL))
 
 
 @contextmanager
 def vcrpy_setup() -> Iterator[Pair]:
+    """AqCassette's indexed lookup against vcrpy's scan, on equally big cassettes."""
     yield Pair(lookup("aq", BIG), lookup("vcrpy", BIG))
 
 

@@ -24,6 +24,7 @@ TARGET = 2.0
 
 @contextmanager
 def setup() -> Iterator[Pair]:
+    """Building a fake against restoring the cached snapshot of the same lab."""
     start = time.perf_counter()
     build_lab(Store(), LAB)
     built = time.perf_counter() - start

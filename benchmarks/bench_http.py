@@ -31,6 +31,7 @@ TARGET = 3.0
 
 @contextmanager
 def setup() -> Iterator[Pair]:
+    """One find through the client and the fake against the bare HTTP mock floor."""
     fake = FakeAquarium("demo")
     with signed_in(fake) as (session, mock):
         row = fake.store.first("samples", name=SAMPLE_NAME)

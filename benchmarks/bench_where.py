@@ -36,6 +36,7 @@ def build_store() -> Store:
 
 @contextmanager
 def setup() -> Iterator[Pair]:
+    """An indexed fake where against a plain list-comprehension scan of the same rows."""
     store = build_store()
     ids = list(range(1, SAMPLES + 1, SAMPLES // WANTED))
     wanted = set(ids)

@@ -73,10 +73,12 @@ class Result:
 
     @property
     def ratio(self) -> float:
+        """Subject time over baseline time (infinite when the baseline took no time)."""
         return self.subject / self.baseline if self.baseline > 0 else float("inf")
 
     @property
     def passed(self) -> bool:
+        """Whether the ratio is under the benchmark's target."""
         return self.ratio < self.benchmark.target
 
 
