@@ -578,7 +578,10 @@ class Browser:
         else:
             found = sample_type
         if found is None:
-            raise BrowserException(f"SampleType {sample_type!r} was not found on the server.")
+            raise BrowserException(
+                f"SampleType {sample_type!r} was not found on the server; give the name or id "
+                "of an existing one (session.SampleType.all() lists them)."
+            )
         self.retrieve([found], "field_types")
         return found.new_sample(
             name, project, description=description, properties=dict(properties or {})
