@@ -1,7 +1,8 @@
 """aqsession: a Python client for the Aquarium lab-management server (pydent-compatible).
 
-Importing the package is cheap: only the HTTP layer, the session and the exceptions are loaded;
-models, the Browser and the query language are imported when first used.
+Importing the package is cheap: only the HTTP layer, the session with its query interfaces and
+the exceptions are loaded; models, the Browser and the query language are imported when first
+used.
 """
 
 from __future__ import annotations
