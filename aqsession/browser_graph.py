@@ -141,9 +141,11 @@ def build_network(
     graph: ModelGraph | None = None,
     strict_cache: bool = True,
 ) -> ModelGraph:
-    """Breadth-first network from ``models``: an edge neighbour -> model for each neighbour.
+    """Breadth-first network from ``models``: an edge neighbour -> model for each neighbour
+    (model -> neighbour with ``reverse``), into ``graph`` when one is given.
 
-    ``neighbours(model)`` yields models or ``(model, edge_attributes)`` pairs. Before each
+    ``neighbours(model)`` yields models or ``(model, edge_attributes)`` pairs; nodes are keyed
+    by ``key_func(model)`` and carry the model as their ``model`` attribute. Before each
     level ``cache_func(level_models)`` loads what ``neighbours`` will read; with
     ``strict_cache`` the neighbours are then enumerated with requests off, so an incomplete
     cache step fails loudly instead of issuing one request per model.
