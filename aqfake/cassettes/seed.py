@@ -11,6 +11,7 @@ NULL) and secret columns are never imported.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,8 @@ from ..passwords import hash_password
 from ..store import Store, StoreError
 from ..tables import MODELS, TABLES, record_target
 from .serializer import deserialize
+
+LOG = logging.getLogger("aqfake")
 
 #: The placeholder the scrubber writes for passwords; a fake seeded from cassettes accepts it
 #: as the recorded user's password, so the recorded (scrubbed) login replays successfully.
@@ -185,8 +188,8 @@ def _merge(store: Store, table: str, row: dict[str, Any]) -> None:
         else:
             known = {k: v for k, v in row.items() if k != "id" and v is not None}
             store.update(table, row["id"], {**known, "updated_at": row.get("updated_at")})
-    except StoreError:
-        return  # a malformed record in a recording is skipped, not fatal
+    except StoreError as exc:  # a malformed record in a recording is skipped, not fatal
+        LOG.warning("aqfake: skipped a recorded %s record %r: %s", table, row.get("id"), exc)
 
 
 def _ensure_part_type(store: Store, exchanges: list[RecordedExchange]) -> None:
