@@ -25,6 +25,7 @@ from aqsession.exceptions import (
     TridentDepreciationWarning,
     TridentRequestError,
 )
+from aqsession.utils import url_build
 
 from .jsoncopy import json_copy
 from .markers import NOT_LOADED
@@ -67,10 +68,6 @@ def field_spec(value: Any) -> Spec:
     raise TypeError(
         f"Expected a field name, a list of names or a dict of nested names, got {value!r}."
     )
-
-
-def _join_url(*parts: str) -> str:
-    return "/".join(part.strip("/") for part in parts)
 
 
 def _is_session(value: Any) -> bool:
@@ -284,7 +281,7 @@ class ModelBase(metaclass=_ModelMeta):
     def uri(self) -> str:
         """This record's address on its server (``{url}/{table}/{id}``)."""
         base = getattr(self._session, "url", None) or _DEFAULT_URL
-        return _join_url(base, self.get_tableized_name(), str(self._primary_key))
+        return url_build(base, self.get_tableized_name(), self._primary_key)
 
     # -- relationship store ----------------------------------------------------------------
     def _relationship(self, name: str) -> Relationship:
