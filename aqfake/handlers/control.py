@@ -17,7 +17,7 @@ from ..routing import Auth, Context, Route
 from ..wire import Response, errors_response, json_response
 
 
-def health(ctx: Context, format: str | None = None) -> Response:
+def health(ctx: Context) -> Response:
     """The fake's liveness and identity: instance name, cookie name and journal length."""
     fake = ctx.fake
     return json_response(
@@ -30,13 +30,13 @@ def health(ctx: Context, format: str | None = None) -> Response:
     )
 
 
-def reset(ctx: Context, format: str | None = None) -> Response:
+def reset(ctx: Context) -> Response:
     """Put the fake back to its initial lab, for a fresh start between tests."""
     ctx.fake.reset()
     return json_response({"status": "reset"})
 
 
-def journal(ctx: Context, format: str | None = None) -> Response:
+def journal(ctx: Context) -> Response:
     """The journal entries after sequence number ``since``, and the next number to ask for."""
     raw = ctx.request.query.get("since", "0") or "0"
     try:
@@ -48,18 +48,18 @@ def journal(ctx: Context, format: str | None = None) -> Response:
     )
 
 
-def clear_journal(ctx: Context, format: str | None = None) -> Response:
+def clear_journal(ctx: Context) -> Response:
     """Empty the journal of requests."""
     ctx.fake.journal.clear()
     return json_response({"status": "cleared"})
 
 
-def snapshot(ctx: Context, format: str | None = None) -> Response:
+def snapshot(ctx: Context) -> Response:
     """Save the store's current state; answers the snapshot id to restore later."""
     return json_response({"snapshot": ctx.fake.save_snapshot()})
 
 
-def restore(ctx: Context, id: str, format: str | None = None) -> Response:
+def restore(ctx: Context, id: str) -> Response:
     """Put the store back to snapshot ``id``; 404 if there is no such snapshot."""
     try:
         ctx.fake.restore_snapshot(id)

@@ -100,18 +100,18 @@ def create(ctx: Context, format: str | None = None) -> Response:
     return login_page(ctx, "Invalid login/password combination", headers)
 
 
-def new(ctx: Context, format: str | None = None) -> Response:
+def new(ctx: Context) -> Response:
     """GET /signin: the sign-in page, flagged with a ``Status: Not-logged-in`` header."""
     return login_page(ctx, "Please sign in.", [("Status", "Not-logged-in")])
 
 
-def destroy(ctx: Context, format: str | None = None, id: str | None = None) -> Response:
+def destroy(ctx: Context, id: str | None = None) -> Response:
     """Sign out: expire the env-specific token cookie (the plain one and the token stay)."""
     expired = _cookie(ctx.fake.cookie_name, "", expires=EXPIRED)
     return login_page(ctx, "Signed out.", [("Set-Cookie", expired)])
 
 
-def home(ctx: Context, format: str | None = None) -> Response:
+def home(ctx: Context) -> Response:
     """GET /: where an HTML sign-in lands."""
     user = ctx.user or {}
     return html_response(
@@ -121,7 +121,7 @@ def home(ctx: Context, format: str | None = None) -> Response:
     )
 
 
-def current_user(ctx: Context, format: str | None = None) -> Response:
+def current_user(ctx: Context) -> Response:
     """GET /users/current.json: the signed-in user as JSON (500 when anonymous, as Aquarium).
 
     Secret columns are never rendered.
@@ -133,7 +133,7 @@ def current_user(ctx: Context, format: str | None = None) -> Response:
     return json_response(render_record(ctx.store, "User", ctx.user))
 
 
-def user_page(ctx: Context, id: str, format: str | None = None) -> Response:
+def user_page(ctx: Context, id: str) -> Response:
     """GET /users/:id: the HTML profile page ``up_to_date_user`` redirects to."""
     user = ctx.store.get("users", id)
     if user is None:
