@@ -526,7 +526,8 @@ class Upload(ModelBase):
         url = self.temp_url()
         if not getattr(session, "using_requests", True):
             raise ForbiddenRequestError(
-                f"Attempted a request (GET {url}) when requests have been turned OFF."
+                f"Attempted a request (GET {url}) while requests are turned off for this "
+                "session. Turn them on (session.using_requests = True) to download the file."
             )
         timeout = getattr(getattr(session, "aqhttp", None), "timeout", 10)
         response = requests.get(url, timeout=timeout)
