@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from aqsession.http import AqHTTP
 
 #: Queries whose 422 answer becomes ``None``/``[]`` (as in pydent) are reported here.
-log = logging.getLogger(__name__)
+LOGGER = logging.getLogger(__name__)
 #: How Aquarium's ``/json`` words a missing record: the ordinary "not found" of ``find``.
 _NOT_FOUND_PREFIX = "Couldn't find"
 
@@ -482,7 +482,7 @@ class QueryInterface(ModelInterface):
             message = server_error_text(error)
             level = logging.DEBUG if message.startswith(_NOT_FOUND_PREFIX) else logging.WARNING
             call = f"{self.model_name}.{data.get('method') or 'find'}"
-            log.log(level, "%s got 422 from Aquarium: %s; %s", call, message, outcome)
+            LOGGER.log(level, "%s got 422 from Aquarium: %s; %s", call, message, outcome)
             return None
 
     def _post_json(self, data: Mapping[str, Any], outcome: str = "returning None") -> Any:
