@@ -210,6 +210,7 @@ class Store:
         return found[0] if found else None
 
     def __iter__(self) -> Iterator[str]:
+        """The names of the tables the store holds."""
         return iter(self.tables)
 
     # -- writing -------------------------------------------------------------------------------

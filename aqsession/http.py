@@ -266,6 +266,7 @@ class AqHTTP:
         return new
 
     def __copy__(self) -> AqHTTP:
+        """``copy.copy(aqhttp)`` is :meth:`copy`: an independent copy without a new login."""
         return self.copy()
 
     def close(self) -> None:

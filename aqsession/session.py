@@ -227,6 +227,7 @@ class AqSession:
         return new
 
     def __copy__(self) -> AqSession:
+        """``copy.copy(session)`` is :meth:`copy`: an independent session without a new login."""
         return self.copy()
 
     def __call__(

@@ -120,6 +120,7 @@ class AqCassette(Cassette):
     # -- playback --------------------------------------------------------------------------------
 
     def __contains__(self, request: Any) -> bool:
+        """Whether the cassette has a response left for ``request`` under its repeat policy."""
         return self._next_index(request) is not None
 
     def can_play_response_for(self, request: Any) -> bool:

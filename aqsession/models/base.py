@@ -110,6 +110,7 @@ class ModelBase(metaclass=_ModelMeta):
     raw: Any
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Collect the class's fields (inherited ones included) and register the model by name."""
         super().__init_subclass__(**kwargs)
         fields: dict[str, Field] = {}
         for klass in reversed(cls.__mro__):
@@ -204,6 +205,7 @@ class ModelBase(metaclass=_ModelMeta):
 
     # -- attribute access ------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
+        """Undeclared names read from the loaded data; an absent declared column reads None."""
         if name.startswith("__"):
             raise AttributeError(name)
         store = self.__dict__.get("_data")
@@ -220,6 +222,7 @@ class ModelBase(metaclass=_ModelMeta):
         )
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """Declared fields and internals go on the object; any other name goes into the data."""
         if name.startswith("_") or name in _INSTANCE_ATTRS or hasattr(type(self), name):
             object.__setattr__(self, name, value)
         else:
@@ -481,9 +484,11 @@ class ModelBase(metaclass=_ModelMeta):
         return clone
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ModelBase:
+        """A clone of the model and everything loaded under it, ids kept (unlike :meth:`copy`)."""
         return self._clone({})
 
     def __copy__(self) -> ModelBase:
+        """``copy.copy(model)`` is :meth:`copy`: a copy ready to be saved as new."""
         return self.copy()
 
     def copy(self, keep: Iterable[str] | None = None) -> ModelBase:

@@ -104,9 +104,11 @@ class CollectionMatrix(Sequence[Any]):
         return [(r, c) for r in rows for c in columns]
 
     def __getitem__(self, index: Any) -> Any:
+        """The slot(s) at ``index`` (``[r, c]``, ``[r]``, slices) as the view shows them."""
         return self._shaped(index, lambda r, c: self.getter(self.data[r][c]))
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        """Write ``value`` into every slot ``index`` selects."""
         for r, c in self.positions(index):
             self.set_item(r, c, value)
 
@@ -143,6 +145,7 @@ class CollectionMatrix(Sequence[Any]):
         return any(found == value for found in self.iter_flatten())
 
     def __eq__(self, other: object) -> bool:
+        """Equal to another matrix or a list of rows holding the same values."""
         if isinstance(other, CollectionMatrix):
             return bool(self[:] == other[:])
         if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):

@@ -211,6 +211,7 @@ class Relationship(Field):
 
     # -- descriptor protocol -------------------------------------------------------------
     def __get__(self, model: Any, owner: type | None = None) -> Any:
+        """The loaded value, fetching it through the session on first read."""
         if model is None:
             return self
         value = model._related.get(self.name, NOT_LOADED)
@@ -219,6 +220,7 @@ class Relationship(Field):
         return value
 
     def __set__(self, model: Any, value: Any) -> None:
+        """Assign models (dicts become models); by-id relations update the owner's key."""
         value = self.coerce(model, value)
         model._related[self.name] = value
         if value is not NOT_LOADED:
