@@ -31,7 +31,7 @@ def health(ctx: Context) -> Response:
 
 
 def reset(ctx: Context) -> Response:
-    """Put the fake back to its initial lab, for a fresh start between tests."""
+    """Put the store back to the seeded lab (the journal stays), for a fresh start."""
     ctx.fake.reset()
     return json_response({"status": "reset"})
 

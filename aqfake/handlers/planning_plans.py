@@ -168,7 +168,7 @@ class Marshaller:
         return operation
 
     def update_operation(self, entry: dict[str, Any]) -> Row:
-        """Move an existing operation and save its field values, deleting those not posted."""
+        """Update an operation's x, y and parent, save its field values, delete those not posted."""
         operation = find(self.store, "Operation", entry["id"])
         values = {k: entry.get(k) for k in ("x", "y", "parent_id")}
         operation = self.tx.update("operations", operation["id"], values)
