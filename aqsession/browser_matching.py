@@ -189,10 +189,9 @@ def integer_ids(condition: Condition | None) -> list[int] | None:
 def index_key(value: Any) -> Any:
     """A hashable key under which equal-by-the-server values collide (for distribution)."""
     if isinstance(value, str):
-        stripped = value.strip(" ")
-        if _INTEGER_TEXT.fullmatch(stripped):
-            return int(stripped)
-        return stripped.casefold()
+        if _INTEGER_TEXT.fullmatch(value.strip(" ")):
+            return int(value.strip(" "))  # MySQL reads " 5 " as the number 5
+        return value.rstrip(" ").casefold()  # the collation ignores trailing spaces only
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, float) and value.is_integer():

@@ -104,6 +104,7 @@ def test_index_key_collides_server_equal_values():
     assert index_key("ABC ") == index_key("abc")
     assert index_key("5") == index_key(5) == index_key(5.0)
     assert index_key(True) == index_key(1)
+    assert index_key(" abc") != index_key("abc")  # only trailing spaces are ignored
 
 
 def test_window_reads_options_as_the_server_does():
