@@ -289,7 +289,8 @@ def demo(out: TextIO | None = None) -> int:
         write(f"The fake answered {len(fake.journal)} requests:")
         for route, times in requests_by_route.items():
             write(f"  {times:3d} x {route}")
-        write("Serve it for other processes with: aqfake serve --port 0 --lab demo")
+        python = os.path.relpath(sys.executable) if sys.executable else "python"
+        write(f"Serve it for other processes with: {python} -m aqfake serve --port 0 --lab demo")
     return 0
 
 
