@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from aql_examples import NESTED, OPERATORS
 
 from aqsession.aql import execute
 from aqsession.aql.plan import build_plan
@@ -247,20 +248,6 @@ LAB = {
     ],
 }
 
-NESTED = {
-    "__model__": "Sample",
-    "__query__": {
-        "items": {
-            "__query__": {
-                "object_type": {"__query__": {"name": "Yeast Glycerol Stock"}},
-                "__options__": {"limit": 1},
-            }
-        },
-        "user_id": 1,
-        "__return__": {"sample_type": "field_types"},
-    },
-}
-
 
 def test_nested_example_compiles_innermost_first_like_pydent() -> None:
     session = FakeSession(rows=LAB)
@@ -280,17 +267,6 @@ def test_use_cache_is_passed_to_with_cache() -> None:
     run(session, {"__model__": "Sample", "__query__": {}}, use_cache=True)
     assert session.cache_modes == [True]
     assert session.calls[0].conditions == {}
-
-
-OPERATORS = {
-    "__model__": "Item",
-    "__query__": {
-        "object_type": {"__query__": {"sample_type": {"__query__": {"name": "Primer"}}}},
-        "created_at": {"__gt__": {"__time__": {"__days__": -7}}},
-        "location": {"__not__": "deleted"},
-        "__options__": {"limit": 1},
-    },
-}
 
 
 def test_operator_example_becomes_one_sql_string() -> None:

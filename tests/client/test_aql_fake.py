@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from aql_examples import NESTED
 
 from aqfake.app import FakeAquarium
 from aqfake.lab import seed_lab
@@ -73,21 +74,6 @@ def one_id(store: Store, table: str, **criteria: Any) -> int:
 
 def bodies(fake: FakeAquarium, mark: int) -> list[Any]:
     return [entry.body for entry in fake.journal.since(mark) if entry.path == "/json"]
-
-
-NESTED = {
-    "__model__": "Sample",
-    "__query__": {
-        "items": {
-            "__query__": {
-                "object_type": {"__query__": {"name": "Yeast Glycerol Stock"}},
-                "__options__": {"limit": 1},
-            }
-        },
-        "user_id": 1,
-        "__return__": {"sample_type": "field_types"},
-    },
-}
 
 
 def test_nested_example_sends_pydents_requests(fake: FakeAquarium, session: AqSession) -> None:

@@ -7,33 +7,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from aql_examples import NESTED, OPERATORS
 
 from aqsession.aql import AQLDeprecatedKeyError, query_schema, validate
 from aqsession.exceptions import AquariumQueryLanguageValidationError
-
-NESTED = {
-    "__model__": "Sample",
-    "__query__": {
-        "items": {
-            "__query__": {
-                "object_type": {"__query__": {"name": "Yeast Glycerol Stock"}},
-                "__options__": {"limit": 1},
-            }
-        },
-        "user_id": 1,
-        "__return__": {"sample_type": "field_types"},
-    },
-}
-
-OPERATORS = {
-    "__model__": "Item",
-    "__query__": {
-        "object_type": {"__query__": {"sample_type": {"__query__": {"name": "Primer"}}}},
-        "created_at": {"__gt__": {"__time__": {"__days__": -7}}},
-        "location": {"__not__": "deleted"},
-        "__options__": {"limit": 1},
-    },
-}
 
 
 def query(body: dict[str, Any], **top: Any) -> dict[str, Any]:
