@@ -46,7 +46,7 @@ import pytest
 
 from .app import FakeAquarium
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, AqCassette, key_of, use_cassette
-from .cassettes.seed import PASSWORD_PLACEHOLDER
+from .cassettes.scrub import PASSWORD_PLACEHOLDER
 from .transport import LiveServer
 
 DEFAULT_LAB = "demo"

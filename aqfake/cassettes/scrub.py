@@ -41,6 +41,22 @@ _PLACEHOLDER = re.compile(r"<AQ:[^<>]+>")
 _COOKIE_PAIR = re.compile(r"\s*([^=;,\s]+)=([^;,]*)")
 
 
+def placeholder(kind: str, count: int = 1) -> str:
+    """The text that stands for the ``count``-th secret of a kind (``<AQ:remember_token:2>``)."""
+    numbered = count > 1 and kind not in UNNUMBERED_KINDS
+    return f"<AQ:{kind}:{count}>" if numbered else f"<AQ:{kind}>"
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether ``value`` is exactly a placeholder the scrubber writes."""
+    return _PLACEHOLDER.fullmatch(value) is not None
+
+
+#: Every password's placeholder: replay matches whatever password is typed, and a fake seeded
+#: from cassettes accepts it as the recorded user's password.
+PASSWORD_PLACEHOLDER = placeholder("password")
+
+
 class SecretLeakError(RuntimeError):
     """A cassette about to be written still contains a secret value."""
 
@@ -125,16 +141,13 @@ class Scrubber:
         existing = self._placeholders.get(value)
         if existing is not None:
             return existing
-        if value in self._issued or _PLACEHOLDER.fullmatch(value):
+        if value in self._issued or is_placeholder(value):
             return value  # already scrubbed: hooks run again on loaded and replayed requests
         self._counts[kind] = self._counts.get(kind, 0) + 1
-        count = self._counts[kind]
-        # Every password gets the same placeholder, so replay matches whatever password is typed.
-        numbered = count > 1 and kind not in UNNUMBERED_KINDS
-        placeholder = f"<AQ:{kind}:{count}>" if numbered else f"<AQ:{kind}>"
-        self._placeholders[value] = placeholder
-        self._issued.add(placeholder)
-        return placeholder
+        text = placeholder(kind, self._counts[kind])
+        self._placeholders[value] = text
+        self._issued.add(text)
+        return text
 
     # -- audit ---------------------------------------------------------------------------------
 

@@ -21,13 +21,10 @@ from typing import Any
 from ..passwords import hash_password
 from ..store import Store, StoreError
 from ..tables import MODELS, TABLES, record_target
+from .scrub import PASSWORD_PLACEHOLDER
 from .serializer import deserialize
 
 LOG = logging.getLogger("aqfake")
-
-#: The placeholder the scrubber writes for passwords; a fake seeded from cassettes accepts it
-#: as the recorded user's password, so the recorded (scrubbed) login replays successfully.
-PASSWORD_PLACEHOLDER = "<AQ:password>"
 
 
 @dataclass(frozen=True)

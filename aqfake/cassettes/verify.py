@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 
 from ..wire import Request
 from .matching import json_differences
+from .scrub import is_placeholder
 from .seed import RecordedExchange, load_exchanges, seed_store
 
 #: Keys whose values legitimately differ between a recording and a replay.
 VOLATILE_KEYS = frozenset(
     {"created_at", "updated_at", "upload_updated_at", "url", "expiring_url", "remember_token"}
 )
-_PLACEHOLDER = re.compile(r"^<AQ:[^<>]+>$")
 _NUMBER_SEGMENT = re.compile(r"/\d+(?=[/.]|$)")
 
 
@@ -34,7 +34,7 @@ def normalise(data: Any) -> Any:
         return {k: normalise(v) for k, v in data.items() if k not in VOLATILE_KEYS}
     if isinstance(data, list):
         return [normalise(v) for v in data]
-    if isinstance(data, str) and _PLACEHOLDER.match(data):
+    if isinstance(data, str) and is_placeholder(data):
         return None
     return data
 

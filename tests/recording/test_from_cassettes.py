@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from aqfake.app import FakeAquarium
-from aqfake.cassettes.seed import PASSWORD_PLACEHOLDER, load_exchanges
+from aqfake.cassettes.scrub import PASSWORD_PLACEHOLDER
+from aqfake.cassettes.seed import load_exchanges
 from aqsession import AqSession
 from aqsession.exceptions import TridentLoginError
 
