@@ -124,6 +124,7 @@ def seed_store(store: Store, exchanges: Iterable[RecordedExchange]) -> dict[str,
     """
     exchanges = list(exchanges)
     created = _created_in_session(exchanges)
+    part_type_id = None
     with store.lock:
         for exchange in exchanges:
             for model, record in records_of(exchange):
@@ -132,9 +133,11 @@ def seed_store(store: Store, exchanges: Iterable[RecordedExchange]) -> dict[str,
                     _merge(store, table, _row(model, record))
                 if model == "User" and isinstance(record.get("groups"), list):
                     _merge_memberships(store, record)
+                if part_type_id is None and table == "items" and _is_part(record):
+                    part_type_id = record.get("object_type_id")
         for table, first_id in _first_ids(created).items():
             store.reserve_ids(table, first_id)
-        _ensure_part_type(store, exchanges)
+        _ensure_part_type(store, part_type_id)
         _accept_recorded_logins(store, exchanges)
         return {name: store.count(name) for name in store.tables if store.count(name)}
 
@@ -189,25 +192,19 @@ def _merge(store: Store, table: str, row: dict[str, Any]) -> None:
         LOG.warning("aqfake: skipped a recorded %s record %r: %s", table, row.get("id"), exc)
 
 
-def _ensure_part_type(store: Store, exchanges: list[RecordedExchange]) -> None:
+def _is_part(item: dict[str, Any]) -> bool:
+    """Whether a rendered item is a collection part (its type is then ``__Part``)."""
+    return item.get("is_part") is True or item.get("location") == "Part of Collection"
+
+
+def _ensure_part_type(store: Store, part_type_id: Any) -> None:
     """Items cannot render without the ``__Part`` object type (protocol quirk 6).
 
-    When the recordings never showed it, its id is read off the recorded part items (rendered
-    with location ``Part of Collection`` or ``is_part: true``).
+    When the recordings never showed it, it gets the id read off the recorded part items
+    (``part_type_id``, from items rendered as ``Part of Collection`` or ``is_part: true``).
     """
     if store.first("object_types", name="__Part") is not None:
         return
-    part_type_id = None
-    for exchange in exchanges:
-        for model, record in records_of(exchange):
-            is_part = (
-                record.get("is_part") is True or record.get("location") == "Part of Collection"
-            )
-            if MODELS[model].table == "items" and is_part:
-                part_type_id = record.get("object_type_id")
-                break
-        if part_type_id is not None:
-            break
     values: dict[str, Any] = {
         "name": "__Part",
         "handler": "sample_container",
