@@ -290,6 +290,12 @@ class Renderer:
             return []
         return [Ref(kind, r) for r in self.store.lookup(_table(kind), **criteria)]
 
+    def linked(self, link: str, target: str, key: str, **criteria: Any) -> list[Ref]:
+        """Records of ``target`` reached through the ``link`` rows matching the criteria (an
+        association table such as PlanAssociation), whose ``key`` column holds the target id."""
+        found = (self.get(target, row.row.get(key)) for row in self.children(link, **criteria))
+        return [ref for ref in found if ref]
+
     # computed values --------------------------------------------------------------------------
 
     def part_type_id(self) -> int:
@@ -489,8 +495,7 @@ def _part_matrix(r: Renderer, row: Row) -> list[list[Ref | None]]:
 
 @virtual("parts", "Collection")
 def _parts(r: Renderer, row: Row) -> list[Ref]:
-    links = r.children("PartAssociation", collection_id=row.get("id"))
-    return [p for p in (r.get("Item", link.row.get("part_id")) for link in links) if p]
+    return r.linked("PartAssociation", "Item", "part_id", collection_id=row.get("id"))
 
 
 def _newest_code(parent_class: str, name: str) -> Virtual:
@@ -543,8 +548,7 @@ def _operation_plan(r: Renderer, row: Row) -> Ref | None:
 
 
 def _plan_operations(r: Renderer, row: Row) -> list[Ref]:
-    links = r.children("PlanAssociation", plan_id=row.get("id"))
-    return [op for op in (r.get("Operation", link.row.get("operation_id")) for link in links) if op]
+    return r.linked("PlanAssociation", "Operation", "operation_id", plan_id=row.get("id"))
 
 
 @virtual("wires", "Plan")
@@ -570,8 +574,7 @@ def _plan_costs(r: Renderer, row: Row) -> list[Ref]:
 
 @virtual("operations", "Job")
 def _job_operations(r: Renderer, row: Row) -> list[Ref]:
-    links = r.children("JobAssociation", job_id=row.get("id"))
-    return [op for op in (r.get("Operation", link.row.get("operation_id")) for link in links) if op]
+    return r.linked("JobAssociation", "Operation", "operation_id", job_id=row.get("id"))
 
 
 @virtual("status", "Job")
@@ -584,8 +587,7 @@ def _job_status(r: Renderer, row: Row) -> str:
 
 @virtual("groups", "User")
 def _user_groups(r: Renderer, row: Row) -> list[Ref]:
-    links = r.children("Membership", user_id=row.get("id"))
-    return [g for g in (r.get("Group", link.row.get("group_id")) for link in links) if g]
+    return r.linked("Membership", "Group", "group_id", user_id=row.get("id"))
 
 
 @virtual("is_admin", "User")
