@@ -78,6 +78,9 @@ class Request:
     query_string: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    #: the parsed body (or the BadRequest it raised), kept after the first parse: the app checks
+    #: the body before routing and handlers read it again through ``params()``
+    _parsed: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def query(self) -> dict[str, str]:
@@ -103,6 +106,17 @@ class Request:
         """The body as JSON (``None`` if empty); :class:`BadRequest` if Rails would refuse it:
         malformed, ``NaN``/``Infinity`` (not JSON), or nested deeper than
         :data:`MAX_JSON_NESTING`."""
+        if self._parsed is None:
+            try:
+                self._parsed = (self._parse_json(), None)
+            except BadRequest as exc:
+                self._parsed = (None, exc)
+        value, error = self._parsed
+        if error is not None:
+            raise error
+        return value
+
+    def _parse_json(self) -> Any:
         if not self.body.strip():
             return None
         # the json gem stops at the first level past its limit and names that level
