@@ -163,6 +163,9 @@ class FieldType(FieldMixin, ModelBase):
 class FieldValue(FieldMixin, JSONSaveMixin, JSONDeleteMixin, ModelBase):
     """The value of one field of a Sample or Operation: plain data, a Sample or an Item."""
 
+    #: The relationship naming what types this value (pydent's name).
+    METATYPE = "field_type"
+
     COLUMNS = (
         "parent_id",
         "value",
