@@ -132,6 +132,7 @@ class FieldValueInterface:
             field_type=field_type,
             session=self.session,
         )
+        fv.set_loaded(fv.get_parent_key(), self)
         self.append_to_many("field_values", fv)
         if values_dict:
             fv.set_value(**values_dict)

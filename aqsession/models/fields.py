@@ -132,6 +132,7 @@ class FieldType(FieldMixin, ModelBase):
             field_value.set_allowable_field_type(afts[0])
         if parent is not None:
             field_value.parent_id = parent.id
+            field_value.set_loaded(field_value.get_parent_key(), parent)
             parent.append_to_many("field_values", field_value)
         return field_value
 

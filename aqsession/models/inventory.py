@@ -161,16 +161,19 @@ class Sample(FieldValueInterface, ModelBase):
         return [i for i in items if i.object_type_id == wanted]
 
     def merge(self) -> bool:
-        """Save this sample; when the server refuses because the name is taken by a sample
-        of the same type, update that one with this sample's properties, description and
-        project instead and load it here. True when merged, False when newly saved."""
+        """Save this sample; when that fails and a sample of the same type already has the
+        name, update that one with this sample's properties (those that are set),
+        description and project instead and load it here. True when merged, False when
+        newly saved."""
         try:
             self.save()
         except TridentBaseException:
             existing = session_of(self).model_interface("Sample").find_by_name(self.name)
             if existing is None or existing.sample_type_id != self.sample_type_id:
                 raise
-            existing.update_properties(self.properties)
+            existing.update_properties(
+                {name: value for name, value in self.properties.items() if value is not None}
+            )
             existing.description = self.description
             existing.project = self.project
             existing.save()

@@ -410,8 +410,14 @@ class Plan(DataAssociatorMixin, SaveMixin, DeleteMixin, ModelBase):
 
     # -- building --------------------------------------------------------------------------
     def add_operation(self, operation: Any) -> Plan:
-        """Add ``operation`` to this plan (saved with the plan); returns self for chaining."""
+        """Add ``operation`` to this plan (saved with the plan); returns self for chaining.
+
+        A new operation also learns its plan, so its wires (``successors``, ``get_wires``)
+        are found before anything is saved.
+        """
         self.append_to_many("operations", operation)
+        if operation.id is None:
+            operation.append_to_many("plans", self)
         return self
 
     def add_operations(self, operations: list[Any]) -> Plan:
