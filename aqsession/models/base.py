@@ -12,8 +12,8 @@ Attribute writes go to the field descriptors when the name is declared, otherwis
 
 from __future__ import annotations
 
-import itertools
 import pprint
+import threading
 from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar
 
@@ -43,7 +43,35 @@ from .relationships import (
     session_of,
 )
 
-_RIDS = itertools.count()
+
+class RidCounter:
+    """The process-wide source of model ``rid`` numbers (thread-safe).
+
+    Unpickled models keep the rids they had in the process that pickled them; the counter is
+    moved past them (:meth:`advance_past`), so models made afterwards never share a rid with
+    them (rids tell unsaved models apart: wires, plans and the Browser rely on that).
+    """
+
+    def __init__(self) -> None:
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def __iter__(self) -> RidCounter:
+        return self
+
+    def __next__(self) -> int:
+        with self._lock:
+            value = self._next
+            self._next += 1
+            return value
+
+    def advance_past(self, rid: int) -> None:
+        """Make sure every later rid is greater than ``rid``."""
+        with self._lock:
+            self._next = max(self._next, rid + 1)
+
+
+_RIDS = RidCounter()
 _DEFAULT_URL = "http://aquarium.org"
 _INSTANCE_ATTRS = frozenset({"raw", "rid"})
 DEFAULT_COPY_KEEP = ("Item", "Sample", "Collection")
@@ -495,6 +523,13 @@ class ModelBase(metaclass=_ModelMeta):
             else:
                 related[name] = value
         return clone
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled model; later models get rids beyond its one."""
+        self.__dict__.update(state)
+        rid = state.get("rid")
+        if isinstance(rid, int):
+            _RIDS.advance_past(rid)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ModelBase:
         """A clone of the model and everything loaded under it, ids kept (unlike :meth:`copy`)."""
