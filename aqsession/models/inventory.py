@@ -12,8 +12,11 @@ import requests
 from aqsession.exceptions import (
     AquariumModelError,
     ForbiddenRequestError,
+    ServerUnreachableError,
     TridentBaseException,
     TridentDepreciationWarning,
+    TridentRequestError,
+    TridentTimeoutError,
 )
 
 from .associations import DataAssociatorMixin
@@ -610,8 +613,23 @@ class Upload(ModelBase):
                 "session. Turn them on (session.using_requests = True) to download the file."
             )
         timeout = getattr(getattr(session, "aqhttp", None), "timeout", 10)
-        response = requests.get(url, timeout=timeout)
-        response.raise_for_status()
+        try:
+            response = requests.get(url, timeout=timeout)
+        except requests.exceptions.Timeout:
+            raise TridentTimeoutError(
+                f"GET {url} got no answer within {timeout} s. Allow more time with "
+                "session.set_timeout(seconds)."
+            ) from None
+        except requests.exceptions.RequestException as error:
+            raise ServerUnreachableError(
+                f"Could not download upload {self.id} (GET {url}): {error}."
+            ) from None
+        if response.status_code >= 400:
+            raise TridentRequestError(
+                f"Downloading upload {self.id} failed: GET {url} answered "
+                f"{response.status_code} {response.reason}.",
+                response,
+            )
         return response.content
 
     def download(
