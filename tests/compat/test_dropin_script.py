@@ -2,8 +2,9 @@
 changed to ``import aqsession as pydent``.
 
 ``pydent_script.py`` is written for pydent (session, interfaces, models, Browser, AQL, writes).
-It runs with aqsession in-process against the fake and as a separate process against a served
-fake; unmodified pydent 1.0.11 runs it against another served fake; all three print the same.
+It runs with aqsession in-process against the fake, as a separate process against a served
+fake, and against ``aqfake serve`` both unmodified under pydent 1.0.11 and changed under
+aqsession (the served lab is reset in between); every run prints the same.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,13 @@ def test_the_script_runs_in_process_and_does_what_it_says(aq_fake, monkeypatch, 
     assert len(plans) == 1
 
 
+def reset(url: str) -> None:
+    """Put a served fake back to its seeded demo lab (both clients start from one state)."""
+    request = urllib.request.Request(f"{url}/_aqfake/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.load(response) == {"status": "reset"}
+
+
 def test_the_script_runs_as_a_process_against_a_served_fake(aq_fake, monkeypatch, capsys,
                                                            tmp_path):  # fmt: skip
     expected = run_in_process(aq_fake, monkeypatch, capsys)
@@ -85,8 +94,13 @@ def test_the_script_runs_as_a_process_against_a_served_fake(aq_fake, monkeypatch
 
 
 @pytest.mark.pydent
-def test_unmodified_pydent_prints_the_same(pydent_python, aq_fake, monkeypatch, capsys,
-                                           tmp_path):  # fmt: skip
+def test_aqfake_serve_gives_both_clients_the_same_answers(
+    pydent_python, live_fake, aq_fake, monkeypatch, capsys, tmp_path
+):
+    """``aqfake serve`` (a separate process): pydent runs the script unmodified, aqsession with
+    its import changed; both print what aqsession prints in-process."""
     expected = run_in_process(aq_fake, monkeypatch, capsys)
-    with FakeAquarium("demo").live() as server:
-        assert run_process(str(pydent_python), pydent_source(), server.url, tmp_path) == expected
+    reset(live_fake.url)
+    assert run_process(str(pydent_python), pydent_source(), live_fake.url, tmp_path) == expected
+    reset(live_fake.url)
+    assert run_process(sys.executable, dropin_source(), live_fake.url, tmp_path) == expected
