@@ -13,6 +13,7 @@ into job 0 and fails on the foreign key (500), the fake stores the upload with a
 
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import dataclass
 from email.message import Message
@@ -33,6 +34,10 @@ from .planning import (
     nil_error,
 )
 
+#: Paperclip's ``restricted_characters`` (and, beyond it, control characters).
+_RESTRICTED_IN_FILE_NAMES = re.compile(
+    "[&$+,/:;=?@<>\\[\\]{}|\\\\^~%# \x00-\x1f\x7f-\x9f\u2028\u2029]"
+)
 #: ``job=`` values that mean "no job" (pydent formats a missing id as ``None``).
 NO_JOB = frozenset({"", "None", "none", "null", "nil"})
 
@@ -98,12 +103,20 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str
     return fields, files
 
 
+def stored_file_name(filename: str) -> str:
+    """The name an upload is kept under: Paperclip's default file-name cleaner replaces each of
+    ``& $ + , / : ; = ? @ < > [ ] { } | \\ ^ ~ % #`` and space with ``_``; the fake also
+    replaces control characters (a documented departure), so a name never carries a path or a
+    byte that breaks a header or a log line."""
+    return _RESTRICTED_IN_FILE_NAMES.sub("_", filename)
+
+
 def _create_upload(tx: Transaction, part: FilePart, job_id: int | None) -> Row:
     row = tx.insert(
         "uploads",
         {
             "job_id": job_id,
-            "upload_file_name": part.filename,
+            "upload_file_name": stored_file_name(part.filename),
             "upload_content_type": part.content_type,
             "upload_file_size": len(part.data),
             "upload_updated_at": tx.store.clock(),

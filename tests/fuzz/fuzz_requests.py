@@ -156,9 +156,15 @@ def save_bodies(draw: st.DrawFn) -> dict[str, Any]:
     return body
 
 
+def form_file_name(filename: str) -> str:
+    """``filename`` as a browser writes it into a form part (the HTML standard escapes ``"``,
+    CR and LF as ``%22``, ``%0D`` and ``%0A``)."""
+    return filename.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def multipart(field: str, filename: str, data: bytes, extra: dict[str, str]) -> bytes:
     """A ``multipart/form-data`` body (boundary :data:`BOUNDARY`) with one file part."""
-    quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = form_file_name(filename)
     parts = [
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
         for k, v in extra.items()
