@@ -56,10 +56,10 @@ def _row_problems(store: Store, table: str, row: Row) -> Iterator[str]:
         problem = _value_problem(column, row.get(column.name))
         if problem is not None:
             yield f"{table} #{row['id']}: {column.name} {problem}"
-    for column, target in FOREIGN_KEYS.get(table, {}).items():
-        value = row.get(column)
+    for name, target in FOREIGN_KEYS.get(table, {}).items():
+        value = row.get(name)
         if value is not None and store.get(target, value) is None:
-            yield f"{table} #{row['id']}: {column}={value!r} but {target} has no such row"
+            yield f"{table} #{row['id']}: {name}={value!r} but {target} has no such row"
 
 
 def _unique_problems(store: Store, table: str) -> Iterator[str]:

@@ -399,8 +399,9 @@ def _table_problems(name: str, data: _TableData) -> list[str]:
             differing = [
                 k for k in index.keys() & expected[column] if index[k] != expected[column][k]
             ]
+            under = sorted(differing, key=repr)[:3]
             problems.append(
-                f"{name}: index on {column} disagrees with the rows "
-                f"(keys only on one side: {stale!r}, ids differ under: {sorted(differing, key=repr)[:3]!r})"
+                f"{name}: index on {column} disagrees with the rows (keys only on one side: "
+                f"{stale!r}, ids differ under: {under!r})"
             )
     return problems

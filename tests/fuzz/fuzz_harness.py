@@ -145,13 +145,16 @@ class FuzzRun:
             detail = record.exc_text or (
                 logging.Formatter().formatException(record.exc_info) if record.exc_info else ""
             )
-            raise AssertionError(f"{probe}\nfailed inside the fake: {record.getMessage()}\n{detail}")
+            raise AssertionError(
+                f"{probe}\nfailed inside the fake: {record.getMessage()}\n{detail}"
+            )
         try:
             check_response(probe, response)
             leaked = [s for s in self.secrets if s in response.body]
             assert not leaked, f"a user's secret column value is in the body: {leaked[0]!r}"
         except AssertionError as exc:
-            raise AssertionError(f"{probe}\n-> {response.status} {response.body[:400]!r}\n{exc}")
+            shown = f"{probe}\n-> {response.status} {response.body[:400]!r}\n{exc}"
+            raise AssertionError(shown) from None
         return response
 
     def example(self, probes: list[Probe]) -> list[Response]:

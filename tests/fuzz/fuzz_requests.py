@@ -82,6 +82,7 @@ def path_segments() -> st.SearchStrategy[str]:
     return id_values().map(str)
 
 
+KEYS = st.one_of(st.sampled_from(BODY_KEYS), st.text(max_size=6))
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -96,10 +97,8 @@ def json_values(max_leaves: int = 10) -> st.SearchStrategy[Any]:
     return st.recursive(
         SCALARS,
         lambda inner: st.one_of(
-            st.lists(inner, max_size=4),
-            st.dictionaries(st.one_of(st.sampled_from(BODY_KEYS), st.text(max_size=6)), inner,
-                            max_size=4),
-        ),  # fmt: skip
+            st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4)
+        ),
         max_leaves=max_leaves,
     )
 
@@ -249,7 +248,9 @@ def route_paths(draw: st.DrawFn, route: Route) -> str:
 def cookies(draw: st.DrawFn, cookie_name: str, token: str) -> str | None:
     """A Cookie header: the user's real one (most often), none, bogus, tampered or garbled."""
     kind = draw(
-        st.sampled_from(["valid", "valid", "valid", "none", "bogus", "tampered", "garbled", "plain"])
+        st.sampled_from(
+            ["valid", "valid", "valid", "none", "bogus", "tampered", "garbled", "plain"]
+        )
     )
     if kind == "valid":
         return f"{cookie_name}={token}"

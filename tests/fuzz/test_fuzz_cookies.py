@@ -36,7 +36,9 @@ def tampered(draw: st.DrawFn, token: str) -> str:
 def test_only_the_exact_token_signs_a_request_in() -> None:
     fake = FakeAquarium("demo")
     token = fake.user_token("neptune")
-    other_names = st.sampled_from(["remember_token", fake.cookie_name, "_session", "Remember_Token"])
+    other_names = st.sampled_from(
+        ["remember_token", fake.cookie_name, "_session", "Remember_Token"]
+    )
     with FuzzRun(fake).watching() as run:
 
         @fuzz_settings(COOKIE_BUDGET)

@@ -56,7 +56,9 @@ def test_in_process_bodies_over_the_limit_are_413(small_limit: int) -> None:
         @given(size=sizes(), filler=FILLERS)
         def post(size, filler):
             url = fake.base_url + "/json"
-            answer = http.post(url, data=_body(size, filler), headers={"Content-Type": "application/json"})
+            answer = http.post(
+                url, data=_body(size, filler), headers={"Content-Type": "application/json"}
+            )
             _check(answer, size)
 
         post()
@@ -71,7 +73,9 @@ def test_live_bodies_over_the_limit_are_413_and_the_server_keeps_serving(small_l
         @given(size=sizes(), filler=FILLERS, chunked=st.booleans())
         def post(size, filler, chunked):
             body = _body(size, filler)
-            data = iter([body[i : i + 1000] for i in range(0, len(body), 1000)]) if chunked else body
+            data = (
+                iter([body[i : i + 1000] for i in range(0, len(body), 1000)]) if chunked else body
+            )
             with requests.Session() as http:
                 http.cookies.set(fake.cookie_name, fake.user_token("neptune"))
                 answer = http.post(server.url + "/json", data=data, timeout=10,
