@@ -54,7 +54,8 @@ def _link(base: str, **query: Any) -> str:
 def _tables_view(fake: FakeAquarium, base: str, query: dict[str, str]) -> str:
     counts = views.table_counts(fake)
     table = query.get("table") or next((c["table"] for c in counts if c["rows"]), "samples")
-    lines = ['<section id="tables">', "<h2>Tables</h2>", '<table id="table-counts">']
+    lines = ['<div class="split">', '<section id="tables">', "<h2>Tables</h2>"]
+    lines.append('<table id="table-counts">')
     lines.append("<tr><th>table</th><th>rows</th></tr>")
     for entry in counts:
         name = entry["table"]
@@ -65,6 +66,7 @@ def _tables_view(fake: FakeAquarium, base: str, query: dict[str, str]) -> str:
         )
     lines.append("</table></section>")
     lines.append(_rows_section(fake, base, table, query))
+    lines.append("</div>")
     return "\n".join(lines)
 
 
