@@ -36,14 +36,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .contracts import Fake
 from .invariants import store_problems
 from .store import Row, Snapshot, Store, StoreError, parse_datetime
 from .tables import SECRET_COLUMNS, ColumnType, Table
-
-if TYPE_CHECKING:
-    from .app import FakeAquarium
+from .uploads import all_upload_bytes, store_upload_bytes
 
 FORMAT = "aqfake-store"
 VERSION = 1
@@ -98,14 +97,10 @@ def encode_store(store: Store, lab: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _encode_uploads(store: Store) -> dict[str, str]:
-    from .handlers.krill import upload_bytes
-
-    found: dict[str, str] = {}
-    for row in store.rows("uploads"):
-        data = upload_bytes(store, row)
-        if data is not None:
-            found[str(row["id"])] = base64.b64encode(data).decode("ascii")
-    return found
+    return {
+        str(upload_id): base64.b64encode(data).decode("ascii")
+        for upload_id, data in all_upload_bytes(store).items()
+    }
 
 
 # -- decoding -----------------------------------------------------------------------------------
@@ -221,7 +216,7 @@ class DataFile:
         if self.path.exists() and not self.path.is_file():
             raise DataFileError(f"{self.path} exists and is not a file")
 
-    def load_into(self, fake: FakeAquarium) -> Loaded | None:
+    def load_into(self, fake: Fake) -> Loaded | None:
         """Replace ``fake``'s rows with the file's (None when there is no file yet).
 
         Users' secret columns come from ``fake``'s current rows (the lab it was built with).
@@ -243,7 +238,7 @@ class DataFile:
             scratch = self._scratch(fake.store, snapshot)
         except DataFileError as exc:
             raise DataFileError(f"{self.path}: {exc}") from None
-        fake.restore(scratch.snapshot())
+        fake.store.restore(scratch.snapshot())
         _put_uploads(fake.store, uploads)
         return Loaded(
             rows=sum(len(rows) for rows in snapshot.rows.values()),
@@ -271,7 +266,7 @@ class DataFile:
             )
         return scratch
 
-    def save(self, fake: FakeAquarium) -> int:
+    def save(self, fake: Fake) -> int:
         """Write ``fake``'s rows atomically; returns how many rows were written."""
         document = encode_store(fake.store, self.lab)
         payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
@@ -291,22 +286,20 @@ class DataFile:
 
 
 def _put_uploads(store: Store, uploads: Mapping[int, bytes]) -> None:
-    from .handlers.krill import store_upload_bytes
-
     for upload_id, data in uploads.items():
         row = store.get("uploads", upload_id)
         if row is not None:
             store_upload_bytes(store, row, data)
 
 
-_ATTACHED: weakref.WeakKeyDictionary[FakeAquarium, DataFile] = weakref.WeakKeyDictionary()
+_ATTACHED: weakref.WeakKeyDictionary[Fake, DataFile] = weakref.WeakKeyDictionary()
 
 
-def attach(fake: FakeAquarium, data_file: DataFile) -> None:
+def attach(fake: Fake, data_file: DataFile) -> None:
     """Make ``data_file`` the file ``POST /_aqfake/save`` writes ``fake`` to."""
     _ATTACHED[fake] = data_file
 
 
-def attached(fake: FakeAquarium) -> DataFile | None:
+def attached(fake: Fake) -> DataFile | None:
     """The data file ``fake`` saves to, or None (started without ``--data``)."""
     return _ATTACHED.get(fake)

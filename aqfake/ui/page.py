@@ -8,13 +8,11 @@ from __future__ import annotations
 from html import escape
 from importlib.resources import files
 from string import Template
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
+from ..contracts import Fake
 from . import views
-
-if TYPE_CHECKING:
-    from ..app import FakeAquarium
 
 VIEWS = ("tables", "journal", "cassettes")
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -51,7 +49,7 @@ def _link(base: str, **query: Any) -> str:
     return escape(f"{base}/_aqfake/?{urlencode(clean)}")
 
 
-def _tables_view(fake: FakeAquarium, base: str, query: dict[str, str]) -> str:
+def _tables_view(fake: Fake, base: str, query: dict[str, str]) -> str:
     counts = views.table_counts(fake)
     table = query.get("table") or next((c["table"] for c in counts if c["rows"]), "samples")
     lines = ['<div class="split">', '<section id="tables">', "<h2>Tables</h2>"]
@@ -70,7 +68,7 @@ def _tables_view(fake: FakeAquarium, base: str, query: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _rows_section(fake: FakeAquarium, base: str, table: str, query: dict[str, str]) -> str:
+def _rows_section(fake: Fake, base: str, table: str, query: dict[str, str]) -> str:
     try:
         page = views.rows_page(
             fake, table, query=query.get("q", ""), page=query.get("page"), size=query.get("size")
@@ -129,7 +127,7 @@ def _journal_view(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _cassettes_view(fake: FakeAquarium) -> str:
+def _cassettes_view(fake: Fake) -> str:
     loaded = views.cassettes(fake)
     lines = ['<section id="cassettes">', "<h2>Loaded cassettes</h2>"]
     if not loaded:
@@ -144,7 +142,7 @@ def _cassettes_view(fake: FakeAquarium) -> str:
     return "\n".join(lines)
 
 
-def render_page(fake: FakeAquarium, base: str, query: dict[str, str]) -> tuple[int, str]:
+def render_page(fake: Fake, base: str, query: dict[str, str]) -> tuple[int, str]:
     """(status, HTML) of the watch page for the ``view`` the query names (404 if unknown)."""
     view = query.get("view") or "tables"
     status = 200

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..contracts import Fake
 from ..tables import SECRET_COLUMNS
-
-if TYPE_CHECKING:
-    from ..app import FakeAquarium
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -26,12 +24,12 @@ class ViewError(ValueError):
     """A view asked for something that does not exist (unknown table, bad page number)."""
 
 
-def table_counts(fake: FakeAquarium) -> list[dict[str, Any]]:
+def table_counts(fake: Fake) -> list[dict[str, Any]]:
     """Every table with its row count, in the store's order."""
     return [{"table": name, "rows": fake.store.count(name)} for name in fake.store]
 
 
-def public_columns(fake: FakeAquarium, table: str) -> list[str]:
+def public_columns(fake: Fake, table: str) -> list[str]:
     """The columns of ``table`` the page may show (secret ones left out)."""
     secret = SECRET_COLUMNS.get(table, frozenset())
     return [c for c in fake.store.table(table).column_names if c not in secret]
@@ -71,7 +69,7 @@ def _positive(raw: str | None, default: int, name: str) -> int:
 
 
 def rows_page(
-    fake: FakeAquarium,
+    fake: Fake,
     table: str,
     *,
     query: str = "",
@@ -96,7 +94,7 @@ def rows_page(
     return RowsPage(table, columns, shown, len(rows), number, pages, per_page, query.strip())
 
 
-def journal_entries(fake: FakeAquarium, since: int = 0) -> dict[str, Any]:
+def journal_entries(fake: Fake, since: int = 0) -> dict[str, Any]:
     """The newest journal entries from sequence number ``since`` on (at most
     :data:`JOURNAL_SHOWN`), as method, path, status, time and faults only."""
     entries = fake.journal.to_json(since)[-JOURNAL_SHOWN:]
@@ -114,6 +112,6 @@ def journal_entries(fake: FakeAquarium, since: int = 0) -> dict[str, Any]:
     return {"next": fake.journal.mark(), "entries": shown}
 
 
-def cassettes(fake: FakeAquarium) -> list[str]:
+def cassettes(fake: Fake) -> list[str]:
     """The cassette files the fake was seeded from (none for a lab)."""
     return list(fake.cassettes)

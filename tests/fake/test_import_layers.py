@@ -23,8 +23,23 @@ PACKAGE_DIR = Path(aqfake.__file__).parent
 #: stands for that module and everything under it (the root package only for itself).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundations", ("tables", "timefmt", "passwords", "wire", "journal")),
-    ("values and state", ("casting", "store", "errors", "validations", "wizards", "contracts")),
-    ("rules", ("conditions", "render", "transaction", "domain", "cassettes")),
+    (
+        "values and state",
+        ("casting", "store", "errors", "validations", "wizards", "contracts", "uploads"),
+    ),
+    (
+        "rules",
+        (
+            "conditions",
+            "render",
+            "transaction",
+            "domain",
+            "cassettes",
+            "invariants",
+            "persistence",
+            "ui",
+        ),
+    ),
     ("labs", ("lab",)),
     ("routes", ("routing", "handlers")),
     ("transports", ("transport", "proxy")),
