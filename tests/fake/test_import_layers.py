@@ -23,8 +23,11 @@ PACKAGE_DIR = Path(aqfake.__file__).parent
 #: stands for that module and everything under it (the root package only for itself).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundations", ("tables", "timefmt", "passwords", "casting", "wire", "journal")),
-    ("values and state", ("store", "errors", "validations", "wizards", "contracts")),
-    ("rules", ("conditions", "render", "domain", "cassettes")),
+    ("values and state", ("store", "errors", "validations", "wizards", "contracts", "uploads")),
+    (
+        "rules",
+        ("conditions", "render", "domain", "cassettes", "invariants", "persistence", "ui"),
+    ),
     ("labs", ("lab",)),
     ("routes", ("routing", "handlers")),
     ("transports", ("transport", "proxy")),
