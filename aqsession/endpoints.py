@@ -16,6 +16,20 @@ from aqsession.exceptions import TridentRequestError
 
 if TYPE_CHECKING:
     from aqsession.http import AqHTTP
+    from aqsession.models import (
+        Budget,
+        Code,
+        Item,
+        Library,
+        ModelBase,
+        OperationType,
+        Plan,
+        Sample,
+        SampleType,
+        Upload,
+        User,
+    )
+    from aqsession.session import AqSession
 
 
 class SessionInterface:
@@ -23,7 +37,7 @@ class SessionInterface:
 
     __slots__ = ("aqhttp", "session")
 
-    def __init__(self, aqhttp: AqHTTP, session: Any) -> None:
+    def __init__(self, aqhttp: AqHTTP, session: AqSession) -> None:
         self.aqhttp = aqhttp
         self.session = session
 
@@ -107,7 +121,7 @@ class UtilityInterface(CRUDInterface):
 
     __slots__ = ()
 
-    def create_samples(self, samples: list[Any]) -> list[Any]:
+    def create_samples(self, samples: list[Sample]) -> list[Sample]:
         """Create ``samples`` (with their field values) in one request; reloads each one."""
         body = {"samples": [sample.dump(include=("field_values",)) for sample in samples]}
         result = self.aqhttp.post("browser/create_samples", json_data=body)
@@ -121,7 +135,7 @@ class UtilityInterface(CRUDInterface):
             sample.reload(data)
         return samples
 
-    def create_items(self, items: list[Any]) -> list[Any]:
+    def create_items(self, items: list[Item]) -> list[Any]:
         """Make one new item per model in ``items`` (``GET items/make/{sample}/{type}``)."""
         results = []
         for item in items:
@@ -130,7 +144,7 @@ class UtilityInterface(CRUDInterface):
             results.append(self.aqhttp.get(f"items/make/{sample_id}/{object_type_id}"))
         return results
 
-    def update_operation_type(self, operation_type: Any) -> Any:
+    def update_operation_type(self, operation_type: OperationType) -> OperationType:
         """``PUT operation_types/{id}`` with the type's save JSON; reloads it."""
         result = self.aqhttp.put(
             f"operation_types/{operation_type.id}", json_data=operation_type.to_save_json()
@@ -138,19 +152,19 @@ class UtilityInterface(CRUDInterface):
         operation_type.reload(result)
         return operation_type
 
-    def create_operation_type(self, operation_type: Any) -> Any:
+    def create_operation_type(self, operation_type: OperationType) -> OperationType:
         """``POST operation_types.json``; reloads the operation type from the answer."""
         result = self.aqhttp.post("operation_types.json", json_data=operation_type.to_save_json())
         operation_type.reload(result)
         return operation_type
 
-    def create_library(self, library: Any) -> Any:
+    def create_library(self, library: Library) -> Library:
         """``POST libraries.json`` with the library and its source code."""
         result = self.aqhttp.post("libraries.json", json_data=library.dump(include={"source": {}}))
         library.reload(result)
         return library
 
-    def create_sample_type(self, sample_type: Any) -> Any:
+    def create_sample_type(self, sample_type: SampleType) -> SampleType:
         """``POST sample_types.json``; reloads from the ``sample_type`` wrapper and returns it."""
         data = sample_type.dump(include="field_types", ignore="rid")
         for field_type in data.get("field_types") or []:
@@ -162,7 +176,7 @@ class UtilityInterface(CRUDInterface):
         sample_type.reload(result)
         return sample_type
 
-    def create_upload(self, upload: Any) -> Any:
+    def create_upload(self, upload: Upload) -> Upload:
         """``POST krill/upload`` with the file as multipart; reloads the upload."""
         job_id = getattr(upload, "job_id", None)
         params = None if job_id is None else {"job": job_id}
@@ -172,7 +186,9 @@ class UtilityInterface(CRUDInterface):
         upload.reload(result)
         return upload
 
-    def create_data_association(self, model: Any, key: Any, value: Any, upload: Any = None) -> Any:
+    def create_data_association(
+        self, model: ModelBase, key: Any, value: Any, upload: Upload | None = None
+    ) -> Any:
         """Save ``{key: value}`` as a data association of ``model`` (which needs an id).
 
         Returns the new association (or the one with the same id already on the model).
@@ -197,7 +213,7 @@ class UtilityInterface(CRUDInterface):
         model.data_associations = [*existing, association]
         return association
 
-    def update_code(self, code: Any) -> Any:
+    def update_code(self, code: Code) -> Code:
         """Store new content for a code object (``POST {parents}/code``); Aquarium versions it."""
         from aqsession.models import get_model
 
@@ -215,7 +231,7 @@ class UtilityInterface(CRUDInterface):
         code.updated_at = result["updated_at"]
         return code
 
-    def move_item(self, item: Any, location: str) -> Any:
+    def move_item(self, item: Item, location: str) -> Item:
         """Move ``item`` to ``location`` (``GET items/move/{id}?location=...``)."""
         if not item.id:
             raise ValueError("Only a saved item (with an id) can be moved; save it first.")
@@ -225,7 +241,7 @@ class UtilityInterface(CRUDInterface):
         item.location = location
         return item
 
-    def store_item(self, item: Any) -> Any:
+    def store_item(self, item: Item) -> Item:
         """Put ``item`` in its next free location (``GET items/store/{id}``) and refresh it."""
         if not item.id:
             raise ValueError("Only a saved item (with an id) can be stored; save it first.")
@@ -233,7 +249,7 @@ class UtilityInterface(CRUDInterface):
         item.refresh()
         return item
 
-    def estimate_plan_cost(self, plan: Any) -> float:
+    def estimate_plan_cost(self, plan: Plan) -> float:
         """Ask the server for the plan's cost; sets ``operation.cost`` and returns the total."""
         result = self.aqhttp.post("launcher/estimate", json_data={"id": plan.id})
         costs = {entry["id"]: entry for entry in result.get("costs", []) if "id" in entry}
@@ -283,7 +299,7 @@ class UtilityInterface(CRUDInterface):
         """Run a job's protocol in debug mode (``GET krill/debug/{id}``)."""
         return self.aqhttp.get(f"krill/debug/{job_id}")
 
-    def submit_plan(self, plan: Any, user: Any, budget: Any) -> Any:
+    def submit_plan(self, plan: Plan, user: User, budget: Budget) -> Any:
         """Start ``plan`` for ``user`` charged to ``budget``."""
         return self.aqhttp.get(
             f"plans/start/{plan.id}", params={"budget_id": budget.id, "user_id": user.id}

@@ -20,7 +20,10 @@ from aqsession.exceptions import TridentRequestError
 from aqsession.utils import format_errors
 
 if TYPE_CHECKING:
+    from aqsession.browser import Browser
     from aqsession.http import AqHTTP
+    from aqsession.models import ModelBase
+    from aqsession.session import AqSession
 
 #: Queries whose 422 answer becomes ``None``/``[]`` (as in pydent) are reported here.
 LOGGER = logging.getLogger(__name__)
@@ -28,7 +31,7 @@ LOGGER = logging.getLogger(__name__)
 _NOT_FOUND_PREFIX = "Couldn't find"
 
 
-def _model_class(model_name: str) -> Any:
+def _model_class(model_name: str) -> type[ModelBase]:
     from aqsession.models import get_model
 
     return get_model(model_name)
@@ -71,19 +74,19 @@ class QueryInterfaceABC(abc.ABC):
         """The model named ``name``, or None when there is none."""
 
     @abc.abstractmethod
-    def all(self, *args: Any, **kwargs: Any) -> Any:
+    def all(self, *args: Any, **kwargs: Any) -> list[Any]:
         """Every model of this type, as a list."""
 
     @abc.abstractmethod
-    def where(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+    def where(self, query: Any, *args: Any, **kwargs: Any) -> list[Any]:
         """The models matching ``query`` (column values or an SQL fragment), as a list."""
 
     @abc.abstractmethod
-    def first(self, *args: Any, **kwargs: Any) -> Any:
+    def first(self, *args: Any, **kwargs: Any) -> list[Any]:
         """The oldest matching models (lowest ids first), as a list."""
 
     @abc.abstractmethod
-    def last(self, *args: Any, **kwargs: Any) -> Any:
+    def last(self, *args: Any, **kwargs: Any) -> list[Any]:
         """The newest matching models (highest ids first), as a list."""
 
     @abc.abstractmethod
@@ -115,7 +118,7 @@ class ModelInterface(QueryInterfaceABC):
     DEFAULT_LIMIT = -1
     DEFAULT_REVERSE = False
 
-    def __init__(self, model_name: str, aqhttp: AqHTTP, session: Any) -> None:
+    def __init__(self, model_name: str, aqhttp: AqHTTP, session: AqSession) -> None:
         self.model = _model_class(model_name)
         self.aqhttp = aqhttp
         self.session = session
@@ -123,7 +126,7 @@ class ModelInterface(QueryInterfaceABC):
     @property
     def model_name(self) -> str:
         """The name of the model class behind this interface."""
-        return str(self.model.__name__)
+        return self.model.__name__
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}({self.model_name})>"
@@ -151,7 +154,7 @@ class QueryInterface(ModelInterface):
 
     MERGE = "query_hook"
 
-    def __init__(self, model_name: str, aqhttp: AqHTTP, session: Any) -> None:
+    def __init__(self, model_name: str, aqhttp: AqHTTP, session: AqSession) -> None:
         super().__init__(model_name, aqhttp, session)
         self.crud = CRUDInterface(aqhttp, session)
         self._do_load = True
@@ -337,7 +340,7 @@ class BrowserInterface(ModelInterface):
     MERGE = ["methods"]
 
     @property
-    def browser(self) -> Any:
+    def browser(self) -> Browser:
         """The session's Browser, which answers (and caches) this interface's queries."""
         return self.session.browser
 

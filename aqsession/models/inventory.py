@@ -203,7 +203,7 @@ class ItemLocationMixin:
 
     def is_deleted(self: Any) -> bool:
         """Whether the item sits in the ``deleted`` location."""
-        return self.location == DELETED_LOCATION
+        return bool(self.location == DELETED_LOCATION)
 
     def _update_via_json_save(self: Any) -> Any:
         """Save columns with ``json/save`` (keeping the server's location), then move if the
@@ -289,7 +289,8 @@ class Item(PartItemMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
 
     def update(self) -> Item:
         """Save the item's columns (and move it if its location was changed); returns self."""
-        return self._update_via_json_save()
+        self._update_via_json_save()
+        return self
 
     def save(self) -> Item:
         """Update the item when it has an id, create it otherwise; returns self."""

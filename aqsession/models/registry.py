@@ -50,6 +50,8 @@ PYDENT_ORDER: tuple[str, ...] = (
 )
 
 _REGISTRY: dict[str, type[ModelBase]] = {}
+#: Every model class ever registered (a replaced class stays a model class).
+_CLASSES: set[type] = set()
 #: The package whose model classes are the client's own (the built-in models).
 _BUILTIN_PACKAGE = __name__.rpartition(".")[0]
 _BUILTIN: dict[str, None] = {}
@@ -59,6 +61,7 @@ def register(cls: type[ModelBase]) -> None:
     """Record ``cls`` under its class name (a later class of the same name replaces it; a
     built-in name stays built-in)."""
     _REGISTRY[cls.__name__] = cls
+    _CLASSES.add(cls)
     if cls.__module__.startswith(_BUILTIN_PACKAGE + "."):
         _BUILTIN[cls.__name__] = None
 
@@ -79,6 +82,11 @@ def registered_names() -> list[str]:
 def builtin_names() -> list[str]:
     """The models defined in :mod:`aqsession.models`, in pydent's order."""
     return _ordered(list(_BUILTIN))
+
+
+def is_model(value: object) -> bool:
+    """Whether ``value`` is an instance of a model class (any registered class)."""
+    return any(klass in _CLASSES for klass in type(value).__mro__)
 
 
 def get_model(name: str) -> type[ModelBase]:
