@@ -153,8 +153,10 @@ def test_dimensions_follow_collection_dimensions(b: LabBuilder) -> None:
     store.update("items", tube["id"], object_type_id=None)
     with pytest.raises(RubyError, match="undefined method `rows'"):
         dimensions(store, tube)
+    other = make_item(begin(store), _type(b, "Loose Tube"), 1)
+    assert b.dimensions(other) == dimensions(store, other) == (12, 1)  # the lab agrees
     with pytest.raises(ValueError, match="is not a collection"):
-        b.dimensions(make_item(begin(store), _type(b, "Loose Tube"), 1))
+        b.part(other, 0, 0, "fwd")
 
 
 def test_new_collection_goes_to_the_bench_or_the_next_slot(b: LabBuilder) -> None:
