@@ -22,14 +22,14 @@ PACKAGE_DIR = Path(aqfake.__file__).parent
 #: Bottom to top. A module may import modules of its own layer or of layers below it. A name
 #: stands for that module and everything under it (the root package only for itself).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundations", ("tables", "timefmt", "passwords", "wire", "journal")),
-    ("values and state", ("casting", "store", "errors", "validations", "wizards", "contracts")),
+    ("foundations", ("tables", "timefmt", "passwords", "casting", "wire", "journal")),
+    ("values and state", ("store", "errors", "validations", "wizards", "contracts")),
     ("rules", ("conditions", "render", "transaction", "domain", "cassettes")),
     ("labs", ("lab",)),
     ("routes", ("routing", "handlers")),
     ("transports", ("transport", "proxy")),
     ("app", ("app",)),
-    ("entry points", ("cli", "__main__", "pytest_plugin", "strategies", "")),
+    ("entry points", ("cli", "__main__", "pytest_plugin", "pytest_entry", "strategies", "")),
 )
 
 
