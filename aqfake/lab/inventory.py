@@ -174,7 +174,7 @@ class InventoryBuilder(LocationsBuilder):
             "part_associations", collection_id=collection_id, row=row, column=column
         ):
             raise ValueError(f"well ({row}, {column}) of collection {collection_id} is taken")
-        self.part_type_id()
+        self.part_type_id()  # a lab without __Part: the builder's ValueError, not Ruby's
         return set_part(self.writes(), holder, row, column, self.ref("samples", sample))
 
     def parent_class_of(self, row: Mapping[str, Any]) -> str:

@@ -24,7 +24,7 @@ PACKAGE_DIR = Path(aqfake.__file__).parent
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundations", ("tables", "timefmt", "passwords", "casting", "wire", "journal")),
     ("values and state", ("store", "errors", "validations", "wizards", "contracts")),
-    ("rules", ("conditions", "render", "transaction", "domain", "cassettes")),
+    ("rules", ("conditions", "render", "domain", "cassettes")),
     ("labs", ("lab",)),
     ("routes", ("routing", "handlers")),
     ("transports", ("transport", "proxy")),
