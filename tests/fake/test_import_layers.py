@@ -127,6 +127,16 @@ def test_every_module_has_a_layer() -> None:
     assert not missing, f"give these modules a layer in LAYERS: {missing}"
 
 
+def test_every_layer_entry_names_a_module() -> None:
+    stale = [
+        name
+        for _, names in LAYERS
+        for name in names
+        if name and not any(m == f"{ROOT}.{name}" for m in MODULES)
+    ]
+    assert not stale, f"LAYERS names modules that no longer exist: {stale}"
+
+
 def test_no_import_points_up_a_layer() -> None:
     back_arrows = [
         f"{module} ({LAYERS[low][0]}) imports {target} ({LAYERS[high][0]})"
