@@ -4,7 +4,8 @@ Run it with the interpreter of the pydent venv, never with the project's own::
 
     .pydent-venv/venv/bin/python tools/pydent_manifest.py [tests/compat/pydent-1.0.11.json]
 
-It introspects the installed pydent and records, for ``AqSession``, the interfaces, ``Browser``,
+It introspects the installed pydent and records the names the ``pydent`` module offers and, for
+``AqSession``, the interfaces, ``Browser``,
 every model class and ``pydent.exceptions``, each public member with its kind (method,
 classmethod, staticmethod, property, field, attribute) and, for callables, the parameter names,
 kinds and defaults. The ``departures`` map of an existing manifest (name, or a ``fnmatch``
@@ -146,9 +147,22 @@ def build() -> dict[str, Any]:
                 if "__init__" in vars(cls)
                 else [],
             }
+    module = {}
+    for name, value in vars(pydent).items():
+        if name.startswith("_"):
+            continue
+        kind = (
+            "module"
+            if inspect.ismodule(value)
+            else "class"
+            if isinstance(value, type)
+            else ("callable" if callable(value) else "attribute")
+        )
+        module[name] = {"kind": kind}
     return {
         "pydent_version": pydent.__version__,
         "generated_by": "tools/pydent_manifest.py",
+        "module": module,
         "classes": classes,
         "exceptions": errors,
     }
@@ -169,6 +183,7 @@ def member_names(manifest: dict[str, Any]) -> set[str]:
         for member in entry["members"]
     }
     names.update(f"exceptions.{name}" for name in manifest["exceptions"])
+    names.update(f"pydent.{name}" for name in manifest.get("module", {}))
     return names
 
 
