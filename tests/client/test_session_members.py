@@ -58,6 +58,9 @@ def test_log_to_aqhttp_logs_at_info(aq_session, caplog):
 def test_browser_under_pydents_private_name(aq_session):
     assert aq_session._browser is aq_session.browser
     assert aq_session._browser.session is aq_session
+    replacement = aqsession.Browser(aq_session)
+    aq_session._browser = replacement
+    assert aq_session.browser is replacement
 
 
 def test_initialize_interfaces_rebuilds_every_model_interface(aq_session):
