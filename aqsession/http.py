@@ -333,11 +333,11 @@ class AqHTTP:
         self,
         method: str,
         path: str,
+        timeout: float | None = None,
+        allow_none: bool = True,
         *,
         json: Any = None,
         params: Any = None,
-        timeout: float | None = None,
-        allow_none: bool = True,
         **kwargs: Any,
     ) -> Any:
         """Send one request and return the decoded JSON answer.

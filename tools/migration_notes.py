@@ -54,8 +54,8 @@ and the Browser runs after changing one line:
 import aqsession as pydent  # was: import pydent
 ```
 
-pydent {version} has {len(every)} public names in the `pydent` module, on `AqSession`, the
-interfaces, `Browser`, its {models} model classes and in `pydent.exceptions`.
+pydent {version} has {len(every)} public names in the `pydent` module, on `AqSession` and its
+`AqHTTP`, the interfaces, `Browser`, its {models} model classes and in `pydent.exceptions`.
 {len(every) - len(covered)} of them are here, with signatures that accept the same calls
 (names, order and defaults of the parameters).
 The other {len(covered)}, and why:

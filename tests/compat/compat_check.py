@@ -36,7 +36,7 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, Any]:
 
 def our_class(key: str) -> Any:
     """The aqsession class that stands for the manifest's class ``key``."""
-    if key in ("AqSession", "Browser"):
+    if key in ("AqSession", "Browser", "AqHTTP"):
         return getattr(importlib.import_module("aqsession"), key)
     module, _, name = key.partition(".")
     return getattr(importlib.import_module(f"aqsession.{module}"), name)
