@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from . import bench_browser, bench_cassette, bench_fake, bench_http, bench_where
+from . import (
+    bench_browser,
+    bench_cassette,
+    bench_cassette_load,
+    bench_fake,
+    bench_http,
+    bench_where,
+)
 from .runner import Benchmark
 
 BENCHMARKS: tuple[Benchmark, ...] = (
@@ -10,6 +17,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     bench_where.BENCHMARK,
     bench_cassette.SIZE,
     bench_cassette.VCRPY,
+    bench_cassette_load.BENCHMARK,
     bench_browser.BENCHMARK,
     bench_fake.BENCHMARK,
 )
