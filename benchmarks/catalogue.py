@@ -6,18 +6,22 @@ from . import (
     bench_browser,
     bench_cassette,
     bench_cassette_load,
+    bench_client_models,
     bench_fake,
     bench_http,
     bench_where,
+    bench_where_sqlite,
 )
 from .runner import Benchmark
 
 BENCHMARKS: tuple[Benchmark, ...] = (
     bench_http.BENCHMARK,
     bench_where.BENCHMARK,
+    bench_where_sqlite.BENCHMARK,
     bench_cassette.SIZE,
     bench_cassette.VCRPY,
     bench_cassette_load.BENCHMARK,
+    bench_client_models.BENCHMARK,
     bench_browser.BENCHMARK,
     bench_fake.BENCHMARK,
 )

@@ -220,7 +220,7 @@ def paired(name: str, setup: Callable[[], AbstractContextManager[Pair]], target:
 # -- reporting ---------------------------------------------------------------------------------
 
 HEADER = ("check", "subject", "baseline", "value", "target", "result")
-WIDTHS = (30, 10, 10, 10, 11, 6)
+WIDTHS = (44, 10, 10, 10, 11, 6)
 
 
 def format_seconds(seconds: float) -> str:
