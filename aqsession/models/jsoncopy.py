@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 #: The container types a copy descends into (tuples become lists).
 CONTAINERS = frozenset({dict, list, tuple})
 
