@@ -9,6 +9,7 @@ from . import (
     bench_client_models,
     bench_fake,
     bench_http,
+    bench_live,
     bench_where,
     bench_where_sqlite,
 )
@@ -16,6 +17,7 @@ from .runner import Benchmark
 
 BENCHMARKS: tuple[Benchmark, ...] = (
     bench_http.BENCHMARK,
+    bench_live.BENCHMARK,
     bench_where.BENCHMARK,
     bench_where_sqlite.BENCHMARK,
     bench_cassette.SIZE,
