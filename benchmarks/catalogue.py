@@ -10,6 +10,8 @@ from . import (
     bench_fake,
     bench_http,
     bench_live,
+    bench_scale,
+    bench_suite,
     bench_where,
     bench_where_sqlite,
 )
@@ -26,5 +28,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     bench_client_models.BENCHMARK,
     bench_browser.BENCHMARK,
     bench_fake.BENCHMARK,
+    bench_scale.LAB_BUILD,
+    bench_scale.BROWSER_SCALE,
+    bench_suite.BENCHMARK,
 )
 NAMES = tuple(b.name for b in BENCHMARKS)

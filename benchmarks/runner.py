@@ -53,7 +53,8 @@ class Pair:
 class Target:
     """The bound a check's value must meet: at most ``bound`` (default) or at least it.
 
-    ``unit`` says how the value reads: ``"x"`` a ratio, ``"s"`` a duration in seconds.
+    ``unit`` says how the value reads: ``"x"`` a ratio, ``"s"`` a duration in seconds, ``"n"``
+    a count.
     """
 
     bound: float
@@ -65,8 +66,12 @@ class Target:
         return value >= self.bound if self.at_least else value <= self.bound
 
     def show(self, value: float) -> str:
-        """``value`` in this target's unit."""
-        return format_seconds(value) if self.unit == "s" else format_ratio(value)
+        """``value`` in this target's unit (``"n"``: a count)."""
+        if self.unit == "s":
+            return format_seconds(value)
+        if self.unit == "n":
+            return f"{value:g}"
+        return format_ratio(value)
 
     def __str__(self) -> str:
         return f"{'>=' if self.at_least else '<='} {self.show(self.bound)}"
@@ -268,6 +273,7 @@ def report(outcome: Outcome) -> Iterator[str]:
         if any(sides) and sides not in shown:
             shown.add(sides)
             yield f"    subject:  {check.subject_label}"
-            yield f"    baseline: {check.baseline_label}"
+            if check.baseline_label:
+                yield f"    baseline: {check.baseline_label}"
     for note in outcome.notes:
         yield f"    {note}"
