@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n auto --dist loadgroup -q
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --plot benchmarks/scale.svg
 
 clean:
 	rm -rf $(VENV) .pydent-venv

@@ -96,6 +96,8 @@ class Request:
     @property
     def query(self) -> dict[str, str]:
         """Query parameters, last value wins (as Rails reads them)."""
+        if not self.query_string:
+            return {}
         return {k: v[-1] for k, v in parse_qs(self.query_string, keep_blank_values=True).items()}
 
     def header(self, name: str, default: str = "") -> str:

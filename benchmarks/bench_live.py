@@ -108,8 +108,10 @@ def run(repeats: int, quick: bool) -> Outcome:
         def local_find() -> Operation:
             return lambda: local.Sample.find(sample_id)
 
-        subject = Case(f"Sample.find(id) via `aqfake serve` at {url} (keep-alive)", live_find, 20)
-        baseline = Case("Sample.find(id) in process via responses", local_find, 20)
+        subject = Case(
+            f"Sample.find(id) via `aqfake serve` at {url} (keep-alive)", live_find, 20, wall=True
+        )
+        baseline = Case("Sample.find(id) in process via responses", local_find, 20, wall=True)
         times = measure([subject, baseline], repeats)
         ids = [r["id"] for r in fake.store.rows("samples")]
         reads = QUICK_READS if quick else READS

@@ -1,11 +1,13 @@
 """Timing core: each benchmark times subjects against baselines in the same run.
 
 A :class:`Case` is untimed preparation returning the operation to time, so state a run
-consumes (a fresh cache, unloaded models) is rebuilt before every sample. Samples of all the
-cases a benchmark compares alternate, in an order that rotates each round, so drift in machine
-speed touches every side alike; each side's time is the median of its samples. Absolute times
-vary between machines; what a benchmark's targets bound are ratios of medians measured
-together (or, for a few, a figure derived from them such as microseconds per model).
+consumes (a fresh cache, unloaded models) is rebuilt before every sample. Times are this
+process's CPU time unless a case waits on other processes (then wall time; see
+:func:`sample`). Samples of all the cases a benchmark compares alternate, in an order that
+rotates each round, so drift in machine speed touches every side alike; each side's time is
+the median of its samples. Absolute times vary between machines; what a benchmark's targets
+bound are ratios of medians measured together (or, for a few, a figure derived from them
+such as microseconds per model).
 
 A benchmark's run yields :class:`Check` lines (a value, its :class:`Target`, PASS or MISS),
 notes, and optionally :class:`Series` of cost against size for the scale picture.
@@ -32,12 +34,15 @@ class Case:
     ``number`` calls of the operation make one sample (the time is divided by it), so an
     operation of a few microseconds is not lost in the clock's resolution. ``warm_up`` False
     skips the untimed first sample (for operations of seconds that have nothing to warm).
+    ``wall`` times with the wall clock instead of this process's CPU time: for operations
+    that wait on other processes (a live server).
     """
 
     label: str
     prepare: Prepare
     number: int = 1
     warm_up: bool = True
+    wall: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,15 +155,20 @@ class Benchmark:
 
 
 def sample(case: Case) -> float:
-    """Seconds per call of the case's operation, over ``case.number`` calls, GC paused."""
+    """Seconds per call of the case's operation, over ``case.number`` calls, GC paused.
+
+    The time is this process's CPU time (all its threads) unless the case asks for wall time:
+    on a shared machine, wall time also counts whatever else runs, CPU time stays comparable.
+    """
     operation = case.prepare()
+    clock = time.perf_counter if case.wall else time.process_time
     enabled = gc.isenabled()
     gc.disable()
     try:
-        start = time.perf_counter()
+        start = clock()
         for _ in range(case.number):
             operation()
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
     finally:
         if enabled:
             gc.enable()
