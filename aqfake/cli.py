@@ -4,7 +4,8 @@
 ``aqfake serve`` prints the base URL as its first stdout line (flushed at once, so a parent
 process can read it and connect) and serves until SIGINT or SIGTERM, then exits with code 0.
 ``--anchor`` fixes the day the demo lab's timestamps end at, so a lab (and a recording made
-against it) is the same whatever day it is built.
+against it) is the same whatever day it is built. ``--data FILE`` keeps the store across
+restarts (see :mod:`aqfake.persistence`); the page ``/_aqfake/`` shows the fake's state.
 
 ``aqfake verify CASSETTE...`` seeds a fake from the cassettes, replays every recorded request
 against it, prints the per-endpoint table and exits 1 when the share of reproduced answers is
@@ -31,8 +32,10 @@ from typing import Any, TextIO
 
 import yaml
 
+from . import persistence
 from .app import FakeAquarium, LabSpec
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, SecretLeakError
+from .persistence import DataFile, DataFileError
 from .transport import LiveServer
 
 LABS = ("demo", "empty")
@@ -77,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
         type=anchor_date,
         default=None,
         help="end of the lab's 60-day timeline, e.g. 2026-01-01 (default: today 00:00 UTC)",
+    )
+    serve.add_argument(
+        "--data",
+        metavar="FILE",
+        default=None,
+        help="keep the store in FILE: loaded at start if it exists, written atomically on "
+        "SIGINT/SIGTERM and on POST /_aqfake/save (a corrupt file is an error, never "
+        "overwritten)",
     )
     commands.add_parser("demo", help="start a fake with the demo lab and run an example session")
     verify = commands.add_parser(
@@ -141,10 +152,42 @@ def lab_spec(lab: str, seed: int, anchor: dt.datetime | None) -> LabSpec:
     return build
 
 
-def serve(host: str, port: int, lab: str, seed: int, anchor: dt.datetime | None = None) -> int:
-    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL."""
+def serve(
+    host: str,
+    port: int,
+    lab: str,
+    seed: int,
+    anchor: dt.datetime | None = None,
+    data: str | None = None,
+) -> int:
+    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``data``, the
+    store is loaded from that file first and written back to it when the server stops."""
     fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
-    return run_until_signalled(LiveServer(fake, host=host, port=port))
+    data_file = None
+    if data is not None:
+        data_file = DataFile(data, {"name": lab, "seed": seed})
+        try:
+            data_file.check_writable()
+            loaded = data_file.load_into(fake)
+        except DataFileError as exc:
+            print(f"aqfake serve: {exc}. The file was left as it is.", file=sys.stderr)
+            return 2
+        persistence.attach(fake, data_file)
+        if loaded is None:
+            print(f"aqfake serve: {data} does not exist yet; it is written on shutdown and on "
+                  "POST /_aqfake/save", file=sys.stderr)  # fmt: skip
+        else:
+            print(f"aqfake serve: loaded {loaded.rows} rows from {data} (saved "
+                  f"{loaded.saved_at})", file=sys.stderr)  # fmt: skip
+    status = run_until_signalled(LiveServer(fake, host=host, port=port))
+    if data_file is not None:
+        try:
+            rows = data_file.save(fake)
+        except DataFileError as exc:
+            print(f"aqfake serve: {exc}", file=sys.stderr)
+            return 1
+        print(f"aqfake serve: saved {rows} rows to {data}", file=sys.stderr)
+    return status
 
 
 def run_until_signalled(server: Any) -> int:
@@ -329,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     if args.command == "serve":
         try:
-            return serve(args.host, args.port, args.lab, args.seed, args.anchor)
+            return serve(args.host, args.port, args.lab, args.seed, args.anchor, args.data)
         except OSError as exc:
             print(f"aqfake: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return 1
