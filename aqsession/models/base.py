@@ -166,11 +166,8 @@ class ModelBase(metaclass=_ModelMeta):
                 if isinstance(value, Field):
                     fields[name] = value
         cls._fields = fields
-<<<<<<< HEAD
         cls._load_plan = {}
-=======
         cls.fields = dict(fields)
->>>>>>> main
         cls._relationships = {
             name: f for name, f in fields.items() if isinstance(f, (Relationship, Function))
         }
