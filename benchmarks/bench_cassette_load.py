@@ -110,12 +110,12 @@ def setup() -> Iterator[Pair]:
             unsealed = Path(folder) / "unsealed.yaml"
             text = path.read_text()
             unsealed.write_text(text.rpartition("aqfake_sealed:")[0])
-            start = time.perf_counter()
+            start = time.process_time()
             load_ours(unsealed)
-            elapsed = time.perf_counter() - start
+            elapsed = time.process_time() - start
             return [
                 f"{INTERACTIONS} interactions, {len(text) / 1e6:.1f} MB; the same file without "
-                f"its seal (written by another tool) loads in {elapsed:.2f} s (hooks re-run)"
+                f"its seal (written by another tool) loads in {elapsed:.2f} s CPU (hooks re-run)"
             ]
 
         yield Pair(
