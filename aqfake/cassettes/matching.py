@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -70,10 +71,16 @@ def _sets_sorted(data: Any) -> Any:
 
 def request_key(method: str, uri: str, body: bytes | str | None) -> RequestKey:
     """The canonical key of a request given by its parts."""
+    path, query = _location(uri)
+    return RequestKey(method.upper(), path, query, canonical_body(body))
+
+
+@lru_cache(maxsize=4096)
+def _location(uri: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The canonical path and sorted query of a URI (cached: a cassette repeats a few URIs)."""
     parts = urlsplit(uri)
     path = "/" + "/".join(p for p in unquote(parts.path).split("/") if p)
-    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return RequestKey(method.upper(), path, query, canonical_body(body))
+    return path, tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
 
 
 def key_of(request: Any) -> RequestKey:
