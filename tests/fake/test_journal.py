@@ -62,7 +62,7 @@ def test_to_json_is_serialisable_and_honours_since():
     assert json.loads(json.dumps(dumped))[0]["path"] == "/b"
     assert dumped[0]["status"] == 404
     assert dumped[0]["seq"] == 1
-    assert set(dumped[0]) == {"seq", "method", "path", "query", "body", "status", "time"}
+    assert set(dumped[0]) == {"seq", "method", "path", "query", "body", "status", "time", "faults"}
 
 
 def test_concurrent_records_get_unique_sequence_numbers():
