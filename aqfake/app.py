@@ -347,7 +347,7 @@ class FakeAquarium:
         timeout once that much time has passed."""
         if request.path.startswith(CONTROL_PREFIX):
             return self._answer(request, base_url)
-        firing = self.faults.decide(request)
+        firing = self.faults.decide(request, lambda: self._signed_in(request))
         if not firing.fired:
             return self._answer(request, base_url)
         return self._with_faults(request, base_url, firing, read_timeout)
@@ -381,6 +381,10 @@ class FakeAquarium:
             self._journal_faulted(request, response.status, firing)
             return response
         return self._answer(request, base_url, firing.labels)
+
+    def _signed_in(self, request: Request) -> bool:
+        with self.store.lock.read():
+            return self.current_user(request) is not None
 
     def expire_session(self, request: Request) -> None:
         """Rotate the ``remember_token`` of the user ``request`` signs in as (if any): the

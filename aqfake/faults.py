@@ -42,7 +42,7 @@ import math
 import random
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -280,9 +280,11 @@ class Faults:
             listed = [{**s.fault.to_json(), "seen": s.seen, "fired": s.fired} for s in self._states]
         return {"seed": self.seed, "faults": listed}
 
-    def decide(self, request: Request) -> Firing:
+    def decide(self, request: Request, signed_in: Callable[[], bool] = lambda: True) -> Firing:
         """Which faults fire for ``request`` (counting it against each fault's schedule), and
-        the delay the latency faults add up to."""
+        the delay the latency faults add up to. ``signed_in`` tells whether the request
+        carries a working session: an ``expire_session`` fault only counts requests that do
+        (expiring nobody's session would use it up for nothing)."""
         if not self._states:
             return Firing()
         fired: list[Fault] = []
@@ -291,6 +293,8 @@ class Faults:
             for state in self._states:
                 fault = state.fault
                 if not fault.matches(request.method, request.path):
+                    continue
+                if fault.kind == "expire_session" and not signed_in():
                     continue
                 state.seen += 1
                 if state.seen <= fault.after:
