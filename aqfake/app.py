@@ -2,9 +2,11 @@
 
 A request goes: JSON body check (400) -> route lookup (404) -> Aquarium's before-filters
 (sign-in redirect, the ``Not-logged-in`` PUT quirk, the ``up_to_date_user`` redirect) ->
-handler, with the store locked -> journal. Handlers come from every module of
-:mod:`aqfake.handlers` that declares ``ROUTES``; the table of known-but-unimplemented routes
-(answered 501) is matched last, so a route someone implements takes precedence over it.
+handler, with the store locked (shared for queries, exclusive for writes: see
+:mod:`aqfake.rwlock`) -> journal. Handlers come from every module of :mod:`aqfake.handlers` that
+declares ``ROUTES``, in module-name order. Injected faults (:mod:`aqfake.faults`) are applied
+before anything else; ``/_aqfake/*`` control requests are never faulted, take no request lock
+and need the fake's control token when it has one.
 
 Both transports (:mod:`aqfake.transport`) and the WSGI entry point call :meth:`handle`.
 """
@@ -51,7 +53,6 @@ if TYPE_CHECKING:
 LOG = logging.getLogger("aqfake")
 
 HANDLER_PACKAGE = "aqfake.handlers"
-FALLBACK_MODULE = "unimplemented"  # its routes answer 501 and are matched after all others
 CONTROL_PREFIX = "/_aqfake/"  # test-control endpoints: never authenticated, never journaled
 PLAIN_TOKEN_COOKIE = "remember_token"
 #: The header a control request carries the fake's control token in (``Authorization: Bearer``
@@ -93,14 +94,11 @@ def instance_tag(instance_name: str, env: str) -> str:
 
 @lru_cache(maxsize=1)
 def discover_routes() -> tuple[Route, ...]:
-    """Every handler module's ``ROUTES``, in module-name order, the 501 table last."""
+    """Every handler module's ``ROUTES``, in module-name order."""
     package = importlib.import_module(HANDLER_PACKAGE)
     names = sorted(info.name for info in pkgutil.iter_modules(package.__path__))
-    ordered = [n for n in names if n != FALLBACK_MODULE]
-    if FALLBACK_MODULE in names:
-        ordered.append(FALLBACK_MODULE)
     routes: list[Route] = []
-    for name in ordered:
+    for name in names:
         module = importlib.import_module(f"{HANDLER_PACKAGE}.{name}")
         routes.extend(getattr(module, "ROUTES", ()))
     return tuple(routes)
