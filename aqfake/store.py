@@ -312,6 +312,28 @@ class Store:
                 fresh.next_id = snapshot.next_ids.get(name, 1)
                 self._data[name] = fresh
 
+    # -- invariants ----------------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """What is inconsistent inside the store (empty when all is well): rows filed under
+        another id, ids at or past the next auto-increment id, and secondary indexes that
+        disagree with the rows. For tests that hammer the store (concurrency, fuzzing)."""
+        found: list[str] = []
+        with self.lock.read():
+            for name, data in self._data.items():
+                for row_id, row in data.rows.items():
+                    if row.get("id") != row_id:
+                        found.append(f"{name}: row filed under id {row_id} has id {row['id']}")
+                    if row_id >= data.next_id:
+                        found.append(f"{name}: id {row_id} is not below next_id {data.next_id}")
+                for column, index in data.indexes.items():
+                    expected: dict[Any, set[int]] = {}
+                    for row_id, row in data.rows.items():
+                        expected.setdefault(index_key(row[column]), set()).add(row_id)
+                    if expected != index:
+                        found.append(f"{name}: the index on {column} disagrees with the rows")
+        return found
+
     # -- internals -----------------------------------------------------------------------------
 
     def _table_data(self, name: str) -> _TableData:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bench_browser, bench_cassette, bench_fake, bench_http, bench_where
+from . import bench_browser, bench_cassette, bench_fake, bench_http, bench_live, bench_where
 from .runner import Benchmark
 
 BENCHMARKS: tuple[Benchmark, ...] = (
@@ -12,5 +12,6 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     bench_cassette.VCRPY,
     bench_browser.BENCHMARK,
     bench_fake.BENCHMARK,
+    bench_live.BENCHMARK,
 )
 NAMES = tuple(b.name for b in BENCHMARKS)

@@ -38,8 +38,9 @@ RESOURCES: tuple[tuple[str, str, Auth], ...] = (
     ("budgets", "Budget", U),
     ("invoices", "Invoice", U),
     ("libraries", "Library", U),
-    ("users", "User", S),
 )
+#: ``GET /users`` (``/users/current`` and ``/users/:id`` belong to :mod:`.sessions`).
+USERS = ("users", "User", S)
 #: (path, Aquarium's before-filters, title) of the web UI's pages.
 PAGES: tuple[tuple[str, Auth, str], ...] = (
     ("/browser", U, "Sample Browser"),
@@ -113,6 +114,6 @@ class Page:
 
 ROUTES = [
     *(Route("GET", f"/{prefix}/:id", Show(model), auth) for prefix, model, auth in RESOURCES),
-    *(Route("GET", f"/{prefix}", Index(model), auth) for prefix, model, auth in RESOURCES),
+    *(Route("GET", f"/{p}", Index(model), auth) for p, model, auth in (*RESOURCES, USERS)),
     *(Route("GET", path, Page(title), auth) for path, auth, title in PAGES),
 ]

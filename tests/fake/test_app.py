@@ -139,6 +139,17 @@ def test_no_route_any_client_reaches_answers_501():
         assert signed_in_get(fake, path).status != 501, route
 
 
+def test_page_routes_never_shadow_another_modules_routes():
+    from aqfake.handlers import pages
+
+    own = {id(route) for route in pages.ROUTES}
+    others = [r for r in discover_routes() if id(r) not in own]
+    for route in pages.ROUTES:
+        example = route.pattern.replace(":id", "7")
+        shadowed = [o for o in others if o.match(route.method, example) is not None]
+        assert not shadowed, f"{route.pattern} would take over {shadowed}"
+
+
 def test_resource_routes_still_run_aquarium_filters(fake):
     anonymous = fake.handle(Request("GET", "/budgets.json", headers={"Host": "aquarium.test"}))
     assert anonymous.status == 302
