@@ -39,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 import requests
 import responses
 
+from .contracts import LiveFake, Server
 from .errors import server_error
 from .faults import FaultAbort
 from .wire import Request, Response, errors_response
@@ -46,7 +47,6 @@ from .wire import Request, Response, errors_response
 if TYPE_CHECKING:
     from requests import PreparedRequest
 
-    from .app import FakeAquarium
 
 LOG = logging.getLogger("aqfake")
 #: Methods the in-process transport intercepts: every method Rails knows (the app answers
@@ -145,7 +145,7 @@ def url_pattern(base_url: str) -> re.Pattern[str]:
     return re.compile(re.escape(base_url.rstrip("/")) + r"(?:[/?#].*)?$", re.IGNORECASE)
 
 
-def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | None = None) -> None:
+def install(mock: responses.RequestsMock, fake: Server, base_url: str | None = None) -> None:
     """Answer every request ``mock`` sees for ``base_url`` (default: the fake's) with ``fake``."""
 
     def callback(prepared: PreparedRequest) -> Any:
@@ -172,7 +172,7 @@ def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | No
 
 
 @contextmanager
-def mock(fake: FakeAquarium, base_url: str | None = None) -> Iterator[responses.RequestsMock]:
+def mock(fake: Server, base_url: str | None = None) -> Iterator[responses.RequestsMock]:
     """Serve ``fake`` in-process to ``requests`` inside the ``with`` block."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as requests_mock:
         install(requests_mock, fake, base_url)
@@ -440,7 +440,7 @@ class LiveServer(LoopbackServer):
 
     def __init__(
         self,
-        fake: FakeAquarium,
+        fake: LiveFake,
         host: str = "127.0.0.1",
         port: int = 0,
         *,

@@ -11,12 +11,14 @@ the login, so a lab built twice with the same seed is identical.
 
 from __future__ import annotations
 
+from ..domain.inventory import DELETED, PART_TYPE
+from ..domain.planning import default_layout, job_state
 from .accounting import AccountingBuilder
 from .base import Ref
 from .fields import FTYPES, Field, FieldSpec, as_field, number_text
-from .inventory import DELETED, PART_TYPE, InventoryBuilder
+from .inventory import InventoryBuilder
 from .people import PeopleBuilder, check_password, url_safe_token
-from .planning import PlanningBuilder, default_layout, job_state
+from .planning import PlanningBuilder
 from .types import RELEASE_METHODS, TypesBuilder
 
 
