@@ -470,7 +470,9 @@ class FakeAquarium:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterator[bytes]:
-        """WSGI entry point: serve the fake from any WSGI server."""
+        """WSGI entry point: serve the fake from any WSGI server. A fault that gives no answer
+        (``drop``, ``timeout``, ``down``) raises :class:`~aqfake.faults.FaultAbort` out of it;
+        the WSGI server then does what it does with a failed application."""
         try:
             request = wsgi_request(environ)
         except BadRequest as exc:
@@ -489,11 +491,15 @@ class FakeAquarium:
 
         return mock(self)
 
-    def live(self, host: str = "127.0.0.1", port: int = 0) -> LiveServer:
-        """A (not yet started) loopback HTTP server for this fake."""
-        from .transport import LiveServer
+    def live(
+        self, host: str = "127.0.0.1", port: int = 0, *, read_timeout: float | None = None
+    ) -> LiveServer:
+        """A (not yet started) loopback HTTP server for this fake. ``read_timeout``: seconds a
+        connection may stay silent (default: the transport's ``DEFAULT_READ_TIMEOUT_SECONDS``)."""
+        from .transport import DEFAULT_READ_TIMEOUT_SECONDS, LiveServer
 
-        return LiveServer(self, host=host, port=port)
+        timeout = DEFAULT_READ_TIMEOUT_SECONDS if read_timeout is None else read_timeout
+        return LiveServer(self, host=host, port=port, read_timeout=timeout)
 
 
 @cache

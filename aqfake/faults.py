@@ -21,7 +21,9 @@ Kinds (:data:`KINDS`):
   working and this request (and every later one with the old cookie) gets Aquarium's sign-in
   redirect; signing in again hands out the new token. Fires once unless ``times`` says more.
 - ``down``: the server is unreachable: in-process ``requests.ConnectionError`` (connection
-  refused); live, the connection is reset before any answer.
+  refused); live, the connection is closed before any answer (a listening socket cannot refuse
+  one request and accept the next, so ``down`` differs from ``drop`` live only in intent:
+  every request, by default).
 
 Where and when: ``route`` is a shell-style pattern on the path (``/json/*``, ``/plans/*``),
 optionally after a method (``POST /json/save``); Route-style ``:id`` segments are accepted as
@@ -42,7 +44,7 @@ import math
 import random
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -262,7 +264,8 @@ class Faults:
         with self._lock:
             return len(self._states)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Fault]:
+        """The faults, in the order they were added (a copy: adding one later is safe)."""
         with self._lock:
             return iter([s.fault for s in self._states])
 

@@ -12,7 +12,7 @@ from aqfake.transport import LiveServer
 
 from .secret_upstream import assert_scrubbed, secret_fake
 from .test_plugin_cassettes import run
-from .test_proxy import client
+from .test_proxy import _start, _stop, client
 
 INNER = """
 from secret_upstream import send_secrets
@@ -52,3 +52,14 @@ def test_proxy_recording_scrubs_every_credential(upstream: LiveServer, tmp_path:
     with CassetteProxy(path) as replaying:
         assert client(replaying.url, "secrets") == {"statuses": [200, 200]}
         assert replaying.misses == []
+
+
+def test_aqfake_record_scrubs_every_credential(upstream: LiveServer, tmp_path: Path) -> None:
+    path = tmp_path / "cli-secrets.yaml"
+    recorder, url = _start("record", str(path), "--url", upstream.url)
+    try:
+        assert client(url, "secrets") == {"statuses": [200, 200]}
+    finally:
+        code, err = _stop(recorder)
+    assert code == 0, err
+    assert_scrubbed(path.read_text())
