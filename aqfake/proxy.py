@@ -26,6 +26,7 @@ replayed directly by vcrpy, without passing through the proxy.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from http.cookiejar import DefaultCookiePolicy
@@ -37,9 +38,10 @@ import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from .cassettes import use_cassette
-from .transport import DEFAULT_READ_TIMEOUT_SECONDS, LoopbackServer
+from .transport import DEFAULT_READ_TIMEOUT_SECONDS, LoopbackServer, is_loopback
 from .wire import Request, Response
 
+LOG = logging.getLogger("aqfake")
 #: Where replayed requests are addressed; the cassette answers them, nothing resolves it.
 REPLAY_ORIGIN = "http://cassette.aqfake.invalid"
 #: Answer to a request the cassette cannot answer (not a real HTTP status, so never confused).
@@ -142,6 +144,13 @@ class CassetteProxy:
         """Open the cassette and serve in a background thread; returns self."""
         if self._started:
             return self
+        if not is_loopback(self._server.host):
+            LOG.warning(
+                "aqfake proxy: serving on %s, beyond loopback: anyone who reaches this port "
+                "%s. Bind 127.0.0.1 unless other machines must connect.",
+                self._server.host,
+                "can use your server session" if self.upstream else "can read the cassette",
+            )
         self.cassette = self._context.__enter__()
         try:
             self._server.start()

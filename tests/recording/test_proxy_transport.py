@@ -78,3 +78,11 @@ def test_the_proxy_serves_on_ipv6(aq_server: str, aq_fake: FakeAquarium, tmp_pat
     assert url.startswith("http://[::1]:")
     assert status == 302 and headers["Location"] == f"{url}/signin"
     assert [e.path for e in aq_fake.journal.entries] == ["/json/current"]
+
+
+def test_a_proxy_beyond_loopback_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cassette = tmp_path / "empty.yaml"
+    cassette.write_text("interactions: []\nversion: 1\n")
+    with caplog.at_level("WARNING", "aqfake"), CassetteProxy(cassette, host="0.0.0.0"):
+        pass
+    assert "beyond loopback" in caplog.text and "can read the cassette" in caplog.text
