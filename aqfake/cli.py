@@ -4,10 +4,12 @@
 ``aqfake serve`` prints the base URL as its first stdout line (flushed at once, so a parent
 process can read it and connect) and serves until SIGINT or SIGTERM, then exits with code 0.
 ``--anchor`` fixes the day the demo lab's timestamps end at, so a lab (and a recording made
-against it) is the same whatever day it is built. ``--fault SPEC`` (repeatable) and
-``--fault-seed`` inject faults from the start (see :mod:`aqfake.faults`). The control token is
-printed on stderr at start; ``/_aqfake/*`` requires it when the server is bound beyond loopback
-(``--host 0.0.0.0``, which also prints a warning) or with ``--require-token``.
+against it) is the same whatever day it is built. ``--data FILE`` keeps the store across
+restarts (see :mod:`aqfake.persistence`); the page ``/_aqfake/`` shows the fake's state.
+``--fault SPEC`` (repeatable) and ``--fault-seed`` inject faults from the start (see
+:mod:`aqfake.faults`). The control token is printed on stderr at start; ``/_aqfake/*`` requires
+it when the server is bound beyond loopback (``--host 0.0.0.0``, which also prints a warning) or
+with ``--require-token``.
 
 ``aqfake verify CASSETTE...`` seeds a fake from the cassettes, replays every recorded request
 against it, prints the per-endpoint table and exits 1 when the share of reproduced answers is
@@ -35,9 +37,11 @@ from typing import Any, TextIO
 
 import yaml
 
+from . import persistence
 from .app import CONTROL_TOKEN_HEADER, FakeAquarium, LabSpec
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, SecretLeakError
 from .faults import KINDS, Fault, FaultError, parse_fault
+from .persistence import DataFile, DataFileError
 from .transport import DEFAULT_READ_TIMEOUT_SECONDS, LiveServer, is_loopback
 
 LABS = ("demo", "empty")
@@ -91,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
         type=anchor_date,
         default=None,
         help="end of the lab's 60-day timeline, e.g. 2026-01-01 (default: today 00:00 UTC)",
+    )
+    serve.add_argument(
+        "--data",
+        metavar="FILE",
+        default=None,
+        help="keep the store in FILE: loaded at start if it exists, written atomically on "
+        "SIGINT/SIGTERM and on POST /_aqfake/save (a corrupt file is an error, never "
+        "overwritten)",
     )
     serve.add_argument(
         "--fault",
@@ -192,6 +204,7 @@ def serve(
     lab: str,
     seed: int,
     anchor: dt.datetime | None = None,
+    data: str | None = None,
     *,
     faults: Sequence[Fault] = (),
     fault_seed: int = 0,
@@ -199,9 +212,27 @@ def serve(
     require_token: bool = False,
     read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
 ) -> int:
-    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL, the control token is
-    printed on stderr (and required beyond loopback or with ``require_token``)."""
+    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``data``, the
+    store is loaded from that file first and written back to it when the server stops. The
+    control token is printed on stderr (and required beyond loopback or with
+    ``require_token``)."""
     fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
+    data_file = None
+    if data is not None:
+        data_file = DataFile(data, {"name": lab, "seed": seed})
+        try:
+            data_file.check_writable()
+            loaded = data_file.load_into(fake)
+        except DataFileError as exc:
+            print(f"aqfake serve: {exc}. The file was left as it is.", file=sys.stderr)
+            return 2
+        persistence.attach(fake, data_file)
+        if loaded is None:
+            print(f"aqfake serve: {data} does not exist yet; it is written on shutdown and on "
+                  "POST /_aqfake/save", file=sys.stderr)  # fmt: skip
+        else:
+            print(f"aqfake serve: loaded {loaded.rows} rows from {data} (saved "
+                  f"{loaded.saved_at})", file=sys.stderr)  # fmt: skip
     fake.faults.reseed(fault_seed)
     fake.faults.extend(faults)
     token = token or secrets.token_urlsafe(24)
@@ -217,7 +248,15 @@ def serve(
     for fault in fake.faults:
         print(f"aqfake serve: fault {fault.label} on {fault.route}", file=sys.stderr, flush=True)
     server = LiveServer(fake, host=host, port=port, read_timeout=read_timeout)
-    return run_until_signalled(server)
+    status = run_until_signalled(server)
+    if data_file is not None:
+        try:
+            rows = data_file.save(fake)
+        except DataFileError as exc:
+            print(f"aqfake serve: {exc}", file=sys.stderr)
+            return 1
+        print(f"aqfake serve: saved {rows} rows to {data}", file=sys.stderr)
+    return status
 
 
 def run_until_signalled(server: Any) -> int:
@@ -408,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.lab,
                 args.seed,
                 args.anchor,
+                args.data,
                 faults=args.faults,
                 fault_seed=args.fault_seed,
                 token=args.token,

@@ -73,6 +73,11 @@ class Fake(Server, Protocol):
         """The Rails session cookie's name."""
         ...
 
+    @property
+    def cassettes(self) -> tuple[str, ...]:
+        """The cassette files the store was seeded from (none for a lab)."""
+        ...
+
     def reset(self) -> None:
         """Put the store back to the seeded lab."""
         ...

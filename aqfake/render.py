@@ -371,6 +371,8 @@ def _as_list(value: Any) -> list[Ref]:
 def upload_url(base_url: str, row: Row) -> str:
     """Where the fake serves an upload's bytes (Aquarium's pre-signed S3 URL; no cookie needed)."""
     name = quote(row.get("upload_file_name") or "upload", safe="")
+    if name.strip(".") == "":  # "." and ".." would be dropped from the path by URL clients
+        name = name.replace(".", "%2E")
     return f"{base_url.rstrip('/')}/_aqfake/uploads/{row['id']}/{name}"
 
 

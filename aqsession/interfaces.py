@@ -651,10 +651,11 @@ class BrowserInterface(ModelInterface):
         return self.browser.find_by_name(name, self.model_name, primary_key="name")
 
     def where(
-        self, criteria: Any, methods: Any = None, include: Any = None,
-        page_size: int | None = None, opts: Any = None,
+        self, criteria: Any, methods: Any = None, page_size: int | None = None,
+        opts: Any = None, include: Any = None,
     ) -> list[Any]:  # fmt: skip
-        """Matching models; id queries are answered from the cache where possible."""
+        """Matching models; id queries are answered from the cache where possible
+        (``include``, which pydent's lacks, comes last so pydent's positions hold)."""
         return self.browser.where(
             criteria, self.model_name, methods=methods, include=include,
             page_size=page_size, opts=opts,

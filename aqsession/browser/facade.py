@@ -87,6 +87,11 @@ class Browser:
     """
 
     DEFAULT_MODEL = "Sample"
+    #: The interface the Browser talks to the server through (never a caching one).
+    INTERFACE_CLASS = QueryInterface
+    #: Relationship kinds ``retrieve`` / ``get`` batch-load (pydent accepts only the first 4).
+    ACCEPTED_GET_RELATION_TYPES = ("HasOne", "HasMany", "HasManyThrough", "HasManyGeneric",
+                                   "HasOneFromMany", "One", "Many")  # fmt: skip
 
     def __init__(
         self,
@@ -149,7 +154,9 @@ class Browser:
 
     def interface(self, model_class: Any = None) -> Any:
         """A plain (non-caching) query interface for ``model_class`` on this session."""
-        return self.session.model_interface(self._name(model_class), interface_class=QueryInterface)
+        return self.session.model_interface(
+            self._name(model_class), interface_class=self.INTERFACE_CLASS
+        )
 
     def _log(self, message: str, *args: Any) -> None:
         self.logger.log(logging.INFO if self.verbose else logging.DEBUG, message, *args)
@@ -229,9 +236,10 @@ class Browser:
             return self.interface(name).find(model_id)
         return self.cached_find(name, model_id)
 
-    def cached_find(self, model_class: Any, model_id: Any) -> Any:
+    def cached_find(self, model_class: Any, id: Any) -> Any:  # pydent names it id
         """Cache-first find: a hit sends nothing; a miss is fetched and cached."""
         name = self._name(model_class)
+        model_id = id
         if isinstance(model_id, (list, tuple, set, frozenset)):
             return self.cached_where({"id": list(model_id)}, name)
         ids = integer_ids(Condition("id", (model_id,)))
@@ -305,6 +313,18 @@ class Browser:
             return self._server_where(name, query, methods, include, page_size, opts)
         return self.cached_where(query, name, primary_key=primary_key, opts=opts)
 
+    def server_where(
+        self,
+        query: Any,
+        model: Any,
+        opts: Mapping[str, Any] | None = None,
+        include: Any = None,
+        methods: Any = None,
+        page_size: int | None = None,
+    ) -> list[Any]:
+        """Ask the server whatever the cache holds (the results are cached afterwards)."""
+        return self._server_where(self._name(model), query, methods, include, page_size, opts)
+
     def _server_where(
         self,
         name: str,
@@ -327,12 +347,19 @@ class Browser:
     def cached_where(
         self,
         query: Any,
-        model_class: Any = None,
+        model: Any = None,
         primary_key: str = "id",
+        methods: Any = None,
+        include: Any = None,
         opts: Mapping[str, Any] | None = None,
     ) -> list[Any]:
-        """Cache-aware ``where`` (see the module docstring for when the server is asked)."""
-        name = self._name(model_class)
+        """Cache-aware ``where`` (see the module docstring for when the server is asked).
+
+        ``methods`` / ``include`` need the server's answer, so they send the query as is.
+        """
+        name = self._name(model)
+        if methods is not None or include is not None:
+            return self._server_where(name, query, methods, include, None, opts)
         if query is None:
             query = {}
         if isinstance(query, str):
@@ -435,9 +462,9 @@ class Browser:
         self,
         num: int | None = 1,
         model_class: Any = None,
+        sample_type: Any = None,
         query: Any = None,
         opts: Mapping[str, Any] | None = None,
-        sample_type: Any = None,
     ) -> list[Any]:
         """The ``num`` lowest-id matches."""
         options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": False}
@@ -447,9 +474,9 @@ class Browser:
         self,
         num: int | None = 1,
         model_class: Any = None,
+        sample_type: Any = None,
         query: Any = None,
         opts: Mapping[str, Any] | None = None,
-        sample_type: Any = None,
     ) -> list[Any]:
         """The ``num`` most recently created matches, newest first."""
         options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": True}
@@ -488,8 +515,12 @@ class Browser:
         self._log("GET %s -> %d entries", path, len(listing))
         return [str(entry) for entry in listing]
 
-    def list_models(self, sample_type: Any = None, **query: Any) -> list[str]:
-        """``"<id>: <name>"`` strings for the current model (reused while caching)."""
+    def list_models(self, *args: Any, **query: Any) -> list[str]:
+        """``"<id>: <name>"`` strings for the current model (reused while caching); the one
+        positional argument (or ``sample_type=``) limits samples to one sample type."""
+        if len(args) > 1:
+            raise TypeError(f"list_models takes at most one positional argument, got {args!r}")
+        sample_type = args[0] if args else query.pop("sample_type", None)
         name = self.model_name
         key = json.dumps([name, _plain(sample_type), query], sort_keys=True, default=str)
         store = self.model_list_cache.setdefault("models", {})
@@ -592,7 +623,7 @@ class Browser:
             )
         self.retrieve([found], "field_types")
         return found.new_sample(
-            name, project, description=description, properties=dict(properties or {})
+            name, description=description, project=project, properties=dict(properties or {})
         )
 
     # -- batched relationship loading ------------------------------------------------------

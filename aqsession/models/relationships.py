@@ -55,6 +55,14 @@ def no_fetch() -> Iterator[None]:
         _NO_FETCH.reset(token)
 
 
+def find_parent(model: Any, model_name: str, model_id: Any) -> Any:
+    """``model``'s polymorphic parent: ``model_name`` with ``model_id`` fetched through the
+    model's session when ``model.parent_class`` is ``model_name``, else None (no request)."""
+    if model_name != model.parent_class or model_id is None:
+        return None
+    return session_of(model).model_interface(model_name).find(model_id)
+
+
 def session_of(model: Any) -> Any:
     """The session a model loads through; :class:`NoSessionError` when it has none."""
     session = model._session
