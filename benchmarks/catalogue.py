@@ -8,6 +8,7 @@ from . import (
     bench_cassette_load,
     bench_client_models,
     bench_fake,
+    bench_health,
     bench_http,
     bench_live,
     bench_scale,
@@ -31,5 +32,6 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     bench_scale.LAB_BUILD,
     bench_scale.BROWSER_SCALE,
     bench_suite.BENCHMARK,
+    bench_health.BENCHMARK,
 )
 NAMES = tuple(b.name for b in BENCHMARKS)

@@ -17,8 +17,14 @@ from tests.import_layers import PackageLayers, cycles
 #: Bottom to top. A module may import modules of its own layer or of layers below it. A name
 #: stands for that module and everything under it (the root package only for itself).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundations", ("tables", "timefmt", "passwords", "casting", "wire", "journal")),
-    ("values and state", ("store", "errors", "validations", "wizards", "contracts", "uploads")),
+    (
+        "foundations",
+        ("tables", "timefmt", "passwords", "casting", "wire", "journal", "rwlock", "secret_names"),
+    ),
+    (
+        "values and state",
+        ("store", "errors", "faults", "validations", "wizards", "contracts", "uploads"),
+    ),
     (
         "rules",
         ("conditions", "render", "domain", "cassettes", "invariants", "persistence", "ui"),
