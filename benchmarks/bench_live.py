@@ -1,85 +1,148 @@
-"""Control endpoints of a live fake while a writer holds the store.
+"""The live fake: ``aqfake serve`` on loopback against the in-process fake, and read throughput.
 
-The subject is ``GET /_aqfake/health`` over a socket while another request's handler holds the
-store's exclusive lock (it waits inside its handler until the benchmark ends, as a 5-second
-write would); the baseline is the same request to a second, idle live fake. Issue 11
-asks that health answer in well under 50 ms then; with one store lock it waited for the whole
-write. Control requests take no request lock, so the ratio stays near 1.
+The server runs as its own process (``python -m aqfake serve --port 0``, the demo lab), as other
+processes and languages use it. The subject is ``session.Sample.find(id)`` through an AqSession
+on that URL (one requests session, so a kept-alive connection); the baseline is the same call
+in process through ``responses``. Then throughput: 1, 4 and 8 client threads, each with its own
+session, reading (``Sample.find`` of varying ids) as fast as they can; requests per second are
+reported, and 8 threads must reach 3 times one thread's rate (readers must not serialise).
 """
 
 from __future__ import annotations
 
+import os
+import select
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import requests
-
 from aqfake.app import FakeAquarium
-from aqfake.routing import Auth, Context, Route
-from aqfake.transport import LiveServer
-from aqfake.wire import Response, json_response
+from aqsession import AqSession
 
-from .runner import Benchmark, Case, Operation, Pair
+from .fixtures import LOGIN, PASSWORD, signed_in
+from .runner import Benchmark, Case, Check, Operation, Outcome, Target, measure, ratio
 
-#: Measured 0.9-1.2 when the target was set.
-TARGET = 2.0
-HOLD_LIMIT_SECONDS = 600  # the writer is released when the benchmark ends, at the latest
+LATENCY_TARGET = Target(1.5)
+SCALING_TARGET = Target(3.0, at_least=True)
+THREADS = (1, 4, 8)
+#: Reads per thread in one throughput measurement (fewer in a quick run).
+READS, QUICK_READS = 300, 80
+START_SECONDS = 60
+SAMPLE_NAME = "pMOD-pTEF1-GFP"
 
 
 @contextmanager
-def setup() -> Iterator[Pair]:
-    """A live fake with a route whose handler holds the store until released."""
-    entered, release = threading.Event(), threading.Event()
-
-    def hold(ctx: Context) -> Response:
-        entered.set()
-        release.wait(HOLD_LIMIT_SECONDS)
-        return json_response({"held": True})
-
-    fake = FakeAquarium("empty", routes=[Route("POST", "/hold", hold, Auth.NONE)])
-    with (
-        LiveServer(fake) as live,
-        LiveServer(FakeAquarium("empty")) as quiet,
-        requests.Session() as http,
-    ):
-        health = f"{live.url}/_aqfake/health"
-        writer: threading.Thread | None = None
-
-        def idle() -> Operation:
-            return lambda: http.get(f"{quiet.url}/_aqfake/health", timeout=60).raise_for_status()
-
-        def busy() -> Operation:
-            nonlocal writer
-            if writer is None:
-                writer = threading.Thread(
-                    target=requests.post, args=(f"{live.url}/hold",), daemon=True
-                )
-                writer.start()
-                entered.wait(60)
-            return lambda: http.get(health, timeout=60).raise_for_status()
-
-        def notes() -> list[str]:
-            holding = writer is not None and writer.is_alive()
-            return [f"writer still holding the store at the end: {holding}"]
-
+def served() -> Iterator[str]:
+    """``aqfake serve`` with the demo lab in a subprocess; yields its base URL."""
+    command = [sys.executable, "-m", "aqfake", "serve", "--host", "127.0.0.1", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--lab", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
+        url = process.stdout.readline().strip() if ready else ""
+        if not url.startswith("http://"):
+            raise RuntimeError(f"`{' '.join(command)}` printed no URL in {START_SECONDS} s")
+        yield url.rstrip("/")
+    finally:
+        process.terminate()
         try:
-            yield Pair(
-                Case("GET /_aqfake/health while a writer holds the store", busy),
-                Case("GET /_aqfake/health on an idle fake", idle),
-                notes,
-            )
-        finally:
-            release.set()
-            if writer is not None:
-                writer.join(60)
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def throughput(url: str, threads: int, reads: int, ids: list[int]) -> float:
+    """Requests per second of ``threads`` sessions each doing ``reads`` finds at once."""
+    sessions = [AqSession(LOGIN, PASSWORD, url) for _ in range(threads)]
+    start_line = threading.Barrier(threads + 1)
+    failures: list[BaseException] = []
+
+    def work(session: AqSession, offset: int) -> None:
+        start_line.wait()
+        try:
+            for n in range(reads):
+                session.Sample.find(ids[(offset + n) % len(ids)])
+        except BaseException as exc:  # reported after the run, never lost in a thread
+            failures.append(exc)
+
+    workers = [
+        threading.Thread(target=work, args=(s, 7 * k), daemon=True) for k, s in enumerate(sessions)
+    ]
+    for worker in workers:
+        worker.start()
+    start_line.wait()
+    start = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - start
+    if failures:
+        raise RuntimeError(f"a reader failed during the throughput run: {failures[0]!r}")
+    return threads * reads / elapsed
+
+
+def run(repeats: int, quick: bool) -> Outcome:
+    """Latency live vs in process, then throughput at 1, 4 and 8 threads."""
+    fake = FakeAquarium("demo")
+    with served() as url, signed_in(fake) as (local, _mock):
+        live = AqSession(LOGIN, PASSWORD, url)
+        row = fake.store.first("samples", name=SAMPLE_NAME)
+        if row is None:
+            raise LookupError(f"the demo lab has no sample {SAMPLE_NAME!r}")
+        sample_id = row["id"]
+        if live.Sample.find(sample_id).name != local.Sample.find(sample_id).name:
+            raise AssertionError("the live and in-process fakes answered differently")
+
+        def live_find() -> Operation:
+            return lambda: live.Sample.find(sample_id)
+
+        def local_find() -> Operation:
+            return lambda: local.Sample.find(sample_id)
+
+        subject = Case(
+            f"Sample.find(id) via `aqfake serve` at {url} (keep-alive)", live_find, 20, wall=True
+        )
+        baseline = Case("Sample.find(id) in process via responses", local_find, 20, wall=True)
+        times = measure([subject, baseline], repeats)
+        ids = [r["id"] for r in fake.store.rows("samples")]
+        reads = QUICK_READS if quick else READS
+        rates = {n: throughput(url, n, reads, ids) for n in THREADS}
+    checks = [
+        Check(
+            "http-live vs in-process",
+            ratio(*times),
+            LATENCY_TARGET,
+            *times,
+            subject.label,
+            baseline.label,
+        ),
+        Check(
+            f"http-live {THREADS[-1]} threads / 1 thread",
+            ratio(rates[THREADS[-1]], rates[1]),
+            SCALING_TARGET,
+        ),
+    ]
+    notes = [
+        "throughput (reads/s): " + ", ".join(f"{n} threads {rates[n]:.0f}" for n in THREADS),
+        f"machine: {os.cpu_count()} CPUs; the client threads share this process's GIL, the "
+        "server has its own",
+    ]
+    return Outcome(checks, notes)
 
 
 BENCHMARK = Benchmark(
-    name="live-health-busy",
-    summary="health on a live fake while a write holds the store, vs idle",
-    target=TARGET,
-    setup=setup,
-    repeats=200,
-    quick_repeats=50,
+    name="http-live",
+    summary="aqfake serve on loopback vs in process; read throughput at 1/4/8 threads",
+    run=run,
+    repeats=15,
+    quick_repeats=5,
 )

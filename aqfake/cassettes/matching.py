@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -73,11 +74,17 @@ def _sets_sorted(data: Any) -> Any:
 
 def request_key(method: str, uri: str, body: bytes | str | None) -> RequestKey:
     """The canonical key of a request given by its parts."""
+    path, query = _location(uri)
+    return RequestKey(method.upper(), path, query, unnumbered(canonical_body(body)))
+
+
+@lru_cache(maxsize=4096)
+def _location(uri: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The canonical path and sorted query of a URI (cached: a cassette repeats a few URIs)."""
     parts = urlsplit(uri)
     path = "/" + "/".join(p for p in unquote(parts.path).split("/") if p)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = tuple(sorted((name, unnumbered(value)) for name, value in pairs))
-    return RequestKey(method.upper(), path, query, unnumbered(canonical_body(body)))
+    return path, tuple(sorted((name, unnumbered(value)) for name, value in pairs))
 
 
 def key_of(request: Any) -> RequestKey:
