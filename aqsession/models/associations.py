@@ -126,7 +126,7 @@ class DataAssociatorMixin:
 
     def delete_data_associations(self: Any, key: Any) -> list[Any]:
         """Delete every association with ``key`` (on the server when saved); returns them."""
-        doomed = self.get_data_associations(key)
+        doomed: list[Any] = self.get_data_associations(key)
         for da in doomed:
             if da.id is not None:
                 da.delete()

@@ -268,7 +268,7 @@ class ItemLocationMixin:
 
     def is_deleted(self: Any) -> bool:
         """Whether the item sits in the ``deleted`` location."""
-        return self.location == DELETED_LOCATION
+        return bool(self.location == DELETED_LOCATION)
 
     def delete(self: Any) -> None:
         """Always refused (as in pydent): Aquarium keeps items; use :meth:`mark_as_deleted`."""
@@ -361,7 +361,8 @@ class Item(PartItemMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
 
     def update(self) -> Item:
         """Save the item's columns (and move it if its location was changed); returns self."""
-        return self._update_via_json_save()
+        self._update_via_json_save()
+        return self
 
     def save(self) -> Item:
         """Update the item when it has an id, create it otherwise; returns self."""

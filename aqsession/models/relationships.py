@@ -27,7 +27,7 @@ from aqsession.exceptions import AquariumModelError, FieldValidationError, NoSes
 from .jsoncopy import json_copy
 from .markers import NOT_LOADED
 from .naming import pluralize, underscore
-from .registry import get_model
+from .registry import get_model, is_model
 
 _NO_FETCH: ContextVar[bool] = ContextVar("aqsession_models_no_fetch", default=False)
 
@@ -77,9 +77,7 @@ def session_of(model: Any) -> Any:
 
 def accepts(nested: str, value: Any) -> bool:
     """Whether ``value`` is a model that a relationship to ``nested`` may hold."""
-    from .base import ModelBase
-
-    if not isinstance(value, ModelBase):
+    if not is_model(value):
         return False
     names = _SAME_TABLE.get(nested, frozenset({nested}))
     return any(cls.__name__ in names for cls in type(value).__mro__) or isinstance(
