@@ -46,7 +46,7 @@ def setup() -> Iterator[Pair]:
         mock.add_callback("POST", f"{FLOOR_URL}/json", callback=lambda _request: canned)
 
         floor = requests.Session()  # the fake's cookies, sent to the floor's host as well
-        floor.cookies.update({c.name: c.value for c in session.aqhttp.http_session.cookies})
+        floor.cookies.update({c.name: c.value or "" for c in session.aqhttp.http_session.cookies})
 
         def find() -> Operation:
             return lambda: session.Sample.find(sample_id)

@@ -119,9 +119,10 @@ def run(repeats: int, quick: bool) -> Outcome:
     checks = [
         Check(
             "http-live vs in-process",
-            ratio(*times),
+            ratio(times[0], times[1]),
             LATENCY_TARGET,
-            *times,
+            times[0],
+            times[1],
             subject.label,
             baseline.label,
         ),

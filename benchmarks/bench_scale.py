@@ -87,6 +87,11 @@ def run_lab_build(repeats: int, quick: bool) -> Outcome:
     return Outcome(checks, notes, [Series("lab-build", "build the lab", sizes, tuple(seconds))])
 
 
+def requests_for(fake: FakeAquarium, browser: Browser, samples: list[Any]) -> int:
+    """How many requests one ``browser.get`` of ``samples`` sends."""
+    return requests_made(fake, lambda: browser.get(samples, SPEC))
+
+
 def run_browser_scale(repeats: int, quick: bool) -> Outcome:
     """Browser.get at each size on the large lab, interleaved, with request counts."""
     size = BROWSE_SIZES[-1]
@@ -113,10 +118,7 @@ def run_browser_scale(repeats: int, quick: bool) -> Outcome:
 
         cases = [case for n in BROWSE_SIZES for case in (batched(n), plain(n))]
         times = measure(cases, repeats)
-        counts = {}
-        for n in BROWSE_SIZES:
-            samples, browser = fetch(n), Browser(session)
-            counts[n] = requests_made(fake, lambda b=browser, s=samples: b.get(s, SPEC))
+        counts = {n: requests_for(fake, Browser(session), fetch(n)) for n in BROWSE_SIZES}
     get_times, fetch_times = times[0::2], times[1::2]
     per_model = [t / n for t, n in zip(get_times, BROWSE_SIZES, strict=True)]
     checks = [

@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests.cookies import cookiejar_from_dict
+from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
 
@@ -54,7 +54,10 @@ class CannedAdapter(HTTPAdapter):
         if path.endswith("/sessions.json"):
             response.status_code = 200
             response._content = b'{"message":"Log in successful"}'
-            response.cookies = cookiejar_from_dict(dict(self.cookies))
+            jar = RequestsCookieJar()
+            for name, value in self.cookies.items():
+                jar.set(name, value)
+            response.cookies = jar
             return response
         answer = self.answers.get(canonical(json.loads(body))) if path.endswith("/json") else None
         if answer is None:

@@ -7,8 +7,8 @@ from . import (
     bench_cassette,
     bench_cassette_load,
     bench_client_models,
+    bench_control,
     bench_fake,
-    bench_health,
     bench_http,
     bench_live,
     bench_scale,
@@ -29,9 +29,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     bench_client_models.BENCHMARK,
     bench_browser.BENCHMARK,
     bench_fake.BENCHMARK,
+    bench_control.BENCHMARK,
     bench_scale.LAB_BUILD,
     bench_scale.BROWSER_SCALE,
     bench_suite.BENCHMARK,
-    bench_health.BENCHMARK,
 )
 NAMES = tuple(b.name for b in BENCHMARKS)
