@@ -9,19 +9,15 @@ instead of failing the run. Any other import error is a real bug and is raised.
 
 from __future__ import annotations
 
-#: Top-level modules of the ``aqsession[testing]`` extra that the plugin imports.
-TESTING_MODULES = frozenset({"responses", "vcr", "yaml", "hypothesis", "tzdata"})
+from .extras import install_hint, missing_extra
 
 try:
     from .pytest_plugin import *  # noqa: F403 (the plugin's hooks and fixtures, registered here)
 except ImportError as error:
-    missing = (error.name or "").partition(".")[0]
-    if missing not in TESTING_MODULES:
+    missing = missing_extra(error)
+    if missing is None:
         raise
-    INACTIVE_LINE = (
-        f"aqfake: plugin inactive ({missing!r} is not installed); "
-        "pip install 'aqsession[testing]' for the aq_* fixtures"
-    )
+    INACTIVE_LINE = "aqfake: plugin inactive " + install_hint(missing, "the aq_* fixtures")
 
     def pytest_report_header() -> str:
         """The one line that says why the aq_* fixtures are not available."""

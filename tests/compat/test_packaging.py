@@ -74,6 +74,40 @@ def test_runtime_dependencies_leave_the_fake_to_the_extra():
         assert needed in testing
     assert "aqsession[testing]" in project["optional-dependencies"]["test"]
     assert project["entry-points"]["pytest11"] == {"aqfake": "aqfake.pytest_entry"}
+    assert project["scripts"] == {"aqfake": "aqfake.command:main"}
+
+
+def test_the_command_is_one_line_when_its_extra_is_missing(tmp_path):
+    result = run_python(
+        """
+        import sys
+        from aqfake.command import main
+        sys.exit(main(["serve", "--help"]))
+        """,
+        ("responses", "vcr", "yaml"),
+        tmp_path,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert re.fullmatch(
+        r"aqfake: cannot run \('(responses|vcr|yaml)' is not installed\); "
+        r"pip install 'aqsession\[testing\]' for the aqfake command\n",
+        result.stderr,
+    )
+
+
+def test_the_command_runs_with_its_extra(tmp_path):
+    result = run_python(
+        """
+        import sys
+        from aqfake.command import main
+        sys.exit(main(["serve", "--help"]))
+        """,
+        (),
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--size" in result.stdout or "usage" in result.stdout
 
 
 def test_the_plugin_is_one_line_when_its_extra_is_missing(tmp_path):

@@ -19,7 +19,17 @@ from tests.import_layers import PackageLayers, cycles
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "foundations",
-        ("tables", "timefmt", "passwords", "casting", "wire", "journal", "rwlock", "secret_names"),
+        (
+            "tables",
+            "timefmt",
+            "passwords",
+            "casting",
+            "wire",
+            "journal",
+            "rwlock",
+            "secret_names",
+            "extras",
+        ),
     ),
     (
         "values and state",
@@ -33,7 +43,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("routes", ("routing", "handlers")),
     ("transports", ("transport", "proxy")),
     ("app", ("app",)),
-    ("entry points", ("cli", "__main__", "pytest_plugin", "pytest_entry", "strategies", "")),
+    (
+        "entry points",
+        ("cli", "__main__", "pytest_plugin", "pytest_entry", "command", "strategies", ""),
+    ),
 )
 
 FAKE = PackageLayers("aqfake", Path(aqfake.__file__).parent, LAYERS)
