@@ -479,8 +479,7 @@ class Browser:
         opts: Mapping[str, Any] | None = None,
     ) -> list[Any]:
         """The ``num`` lowest-id matches."""
-        options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": False}
-        return self.where(query or {}, model_class, sample_type=sample_type, opts=options)
+        return self._ends(num, False, model_class, sample_type, query, opts)
 
     def last(
         self,
@@ -491,7 +490,19 @@ class Browser:
         opts: Mapping[str, Any] | None = None,
     ) -> list[Any]:
         """The ``num`` most recently created matches, newest first."""
-        options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": True}
+        return self._ends(num, True, model_class, sample_type, query, opts)
+
+    def _ends(
+        self,
+        num: int | None,
+        reverse: bool,
+        model_class: ModelClass,
+        sample_type: SampleTypeRef | None,
+        query: Any,
+        opts: Mapping[str, Any] | None,
+    ) -> list[Any]:
+        """``num`` matches from one end: ``where`` with a limit and the server's ``reverse``."""
+        options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": reverse}
         return self.where(query or {}, model_class, sample_type=sample_type, opts=options)
 
     def one(

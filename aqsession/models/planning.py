@@ -202,9 +202,7 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
         container: Any = None,
     ) -> Any:
         """Append one more value to the array input ``name``."""
-        fv = self.new_field_value(name, "input")
-        fv.set_value(value=value, sample=sample, item=item, container=container)
-        return fv
+        return self._add_to_array(name, "input", value, sample, item, container)
 
     def add_to_output_array(
         self,
@@ -215,7 +213,12 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
         container: Any = None,
     ) -> Any:
         """Append one more value to the array output ``name``."""
-        fv = self.new_field_value(name, "output")
+        return self._add_to_array(name, "output", value, sample, item, container)
+
+    def _add_to_array(
+        self, name: str, role: str, value: Any, sample: Any, item: Any, container: Any
+    ) -> Any:
+        fv = self.new_field_value(name, role)
         fv.set_value(value=value, sample=sample, item=item, container=container)
         return fv
 
