@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .fields import Field, as_field
@@ -98,27 +99,23 @@ def catalogue_steps(builder: TypesBuilder, catalogue: Catalogue) -> list[Step]:
         owner = f"sample type {values['name']!r}"
         specs = [_field(owner, f, "string") for f in values.pop("fields", ())]
         fields.append((values["name"], specs))
-        steps.append(lambda values=values: builder.sample_type(**values))
-    steps += [
-        lambda name=name, specs=specs: builder.sample_type_fields(name, specs)
-        for name, specs in fields
-        if specs
-    ]
+        steps.append(partial(builder.sample_type, **values))
+    steps += [partial(builder.sample_type_fields, name, specs) for name, specs in fields if specs]
     for spec in catalogue.object_types:
         values = _checked("object type", spec, _OBJECT_KEYS)
-        steps.append(lambda values=values: builder.object_type(**values))
+        steps.append(partial(builder.object_type, **values))
     for spec in catalogue.collection_types:
         values = _checked("collection type", spec, _OBJECT_KEYS)
         values.pop("handler", None)
         if not isinstance(values.get("rows"), int) or not isinstance(values.get("columns"), int):
             raise ValueError(f"collection type {values['name']!r}: rows and columns are required")
-        steps.append(lambda values=values: builder.collection_type(**values))
+        steps.append(partial(builder.collection_type, **values))
     for spec in catalogue.operation_types:
         kwargs = operation_type_kwargs(spec)
-        steps.append(lambda kwargs=kwargs: builder.operation_type(**kwargs))
+        steps.append(partial(builder.operation_type, **kwargs))
     for spec in catalogue.libraries:
         values = _checked("library", spec, frozenset({"name", "category", "source"}))
-        steps.append(lambda values=values: builder.library(**values))
+        steps.append(partial(builder.library, **values))
     return steps
 
 
