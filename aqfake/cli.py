@@ -4,7 +4,9 @@
 ``aqfake serve`` prints the base URL as its first stdout line (flushed at once, so a parent
 process can read it and connect) and serves until SIGINT or SIGTERM, then exits with code 0.
 ``--anchor`` fixes the day the demo lab's timestamps end at, so a lab (and a recording made
-against it) is the same whatever day it is built.
+against it) is the same whatever day it is built. ``--size small|medium|large|N`` grows the demo
+lab (a progress bar shows on stderr when the build takes over a second); ``--import FILE``
+starts from the Docker seed plus the types of an ``.aq`` export or a JSON type list.
 
 ``aqfake verify CASSETTE...`` seeds a fake from the cassettes, replays every recorded request
 against it, prints the per-endpoint table and exits 1 when the share of reproduced answers is
@@ -51,6 +53,17 @@ def anchor_date(text: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+def lab_size(text: str) -> str | int:
+    """``--size``: a preset name or a number of samples."""
+    from .lab import sample_count
+
+    try:
+        sample_count(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return int(text) if text.strip().isdigit() else text.strip().lower()
+
+
 def fidelity_fraction(text: str) -> float:
     """``--min-fidelity``: a number between 0 and 1."""
     try:
@@ -72,6 +85,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     serve.add_argument("--lab", choices=LABS, default="demo", help="the data to start with")
     serve.add_argument("--seed", type=int, default=0, help="random seed of the demo lab")
+    serve.add_argument(
+        "--size",
+        type=lab_size,
+        default=None,
+        help="how big the demo lab is: small, medium (default: 600 samples), large (100,000 "
+        "samples) or a number of samples",
+    )
+    serve.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        default=None,
+        help="start from the Docker seed plus the types in FILE: an Aquarium .aq workflow "
+        "export or a JSON list of sample, object and operation types (instead of --lab)",
+    )
     serve.add_argument(
         "--anchor",
         type=anchor_date,
@@ -128,22 +156,52 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def lab_spec(lab: str, seed: int, anchor: dt.datetime | None) -> LabSpec:
-    """The named lab, pinned to ``anchor`` when one is given."""
-    if anchor is None:
+def lab_spec(
+    lab: str,
+    seed: int,
+    anchor: dt.datetime | None,
+    size: str | int | None = None,
+    out: TextIO | None = None,
+) -> LabSpec:
+    """The named lab of ``size``, pinned to ``anchor`` when one is given; built straight into
+    the fake's store with a progress bar on ``out`` (stderr) that shows after a second."""
+    if anchor is None and size is None:
         return lab
 
     def build(store: Any) -> None:
+        from tqdm import tqdm
+
         from .lab import build_lab
 
-        build_lab(store, lab, seed=seed, anchor=anchor)
+        with tqdm(desc=f"building the {lab} lab", unit=" units", delay=1.0,
+                  file=out or sys.stderr, leave=False) as bar:  # fmt: skip
+
+            def advance(units: int, total: int) -> None:
+                bar.total = total
+                bar.update(units)
+
+            build_lab(store, lab, seed=seed, anchor=anchor, size=size, progress=advance)
 
     return build
 
 
-def serve(host: str, port: int, lab: str, seed: int, anchor: dt.datetime | None = None) -> int:
+def serve(
+    host: str,
+    port: int,
+    lab: str,
+    seed: int,
+    anchor: dt.datetime | None = None,
+    size: str | int | None = None,
+    import_file: str | None = None,
+) -> int:
     """Serve until SIGINT/SIGTERM; the first stdout line is the base URL."""
-    fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
+    if import_file is not None:
+        from .lab.importing import imported_lab
+
+        spec: LabSpec = imported_lab(import_file, seed)
+    else:
+        spec = lab_spec(lab, seed, anchor, size)
+    fake = FakeAquarium(spec, seed=seed)
     return run_until_signalled(LiveServer(fake, host=host, port=port))
 
 
@@ -329,7 +387,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     if args.command == "serve":
         try:
-            return serve(args.host, args.port, args.lab, args.seed, args.anchor)
+            if args.size is not None and args.lab != "demo":
+                print(f"aqfake serve: --size grows the demo lab only, not {args.lab!r}",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            return serve(args.host, args.port, args.lab, args.seed, args.anchor, args.size,
+                         args.import_file)  # fmt: skip
+        except ValueError as exc:
+            print(f"aqfake serve: {exc}", file=sys.stderr)
+            return 2
         except OSError as exc:
             print(f"aqfake: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return 1

@@ -3,8 +3,10 @@
 Loaded through the ``pytest11`` entry point ``aqfake`` once the package is installed.
 
 - ``aq_fake``    -- a fresh :class:`~aqfake.app.FakeAquarium` per test, seeded with the demo lab.
-  ``@pytest.mark.aq_lab("empty")`` or ``@pytest.mark.aq_lab(name="demo", seed=3)`` picks
-  another lab. Each named lab is built once per process; every test gets its own copy of it.
+  ``@pytest.mark.aq_lab("empty")`` or ``@pytest.mark.aq_lab(name="demo", seed=3, size=2000)``
+  picks another lab (``--aq-lab-size`` sets the default size, ``--aq-import FILE`` starts
+  unmarked tests from a lab's own type definitions). Each named lab is built once per
+  process; every test gets its own copy of it.
 - ``aq_server``  -- ``aq_fake`` served on a free loopback port; the fixture value is its URL.
 - ``aq_session`` -- an ``aqsession.AqSession`` signed in to ``aq_fake`` as ``neptune`` /
   ``aquarium``, in-process (no sockets) through ``responses``. Only the fake's base URL is
@@ -47,6 +49,7 @@ import pytest
 from .app import FakeAquarium
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, AqCassette, key_of, use_cassette
 from .cassettes.scrub import PASSWORD_PLACEHOLDER
+from .lab.scale import sample_count
 from .transport import LiveServer
 
 DEFAULT_LAB = "demo"
@@ -88,6 +91,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where aq_cassette keeps cassettes (default: the aq_cassette_dir ini option, else "
         "a 'cassettes' folder beside each test file)",
     )
+    group.addoption(
+        "--aq-lab-size",
+        default=None,
+        help="size of the demo lab aq_fake starts with: small, medium (default), large or a "
+        "number of samples (an aq_lab marker's size= wins)",
+    )
+    group.addoption(
+        "--aq-import",
+        default=None,
+        metavar="FILE",
+        help="start aq_fake (in tests without an aq_lab marker) from the Docker seed plus the "
+        "types in FILE: an Aquarium .aq workflow export or a JSON list of sample, object and "
+        "operation types as the server renders them",
+    )
     parser.addini(
         "aq_cassette_dir",
         "where aq_cassette keeps cassettes, relative to the rootdir (default: 'cassettes' "
@@ -100,8 +117,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Declare the plugin's markers, so ``--strict-markers`` accepts them."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(name='{DEFAULT_LAB}', seed=0): the lab the aq_fake fixture is seeded with "
-        "('demo' or 'empty') and the demo lab's random seed.",
+        f"{MARKER}(name='{DEFAULT_LAB}', seed=0, size=None): the lab the aq_fake fixture is "
+        "seeded with ('demo' or 'empty'), the demo lab's random seed and size (small, medium, "
+        "large or a number of samples).",
     )
     config.addinivalue_line(
         "markers",
@@ -122,7 +140,7 @@ def lab_from_marker(node: pytest.Item | Any) -> tuple[str, int]:
     args = list(marker.args)
     name = args.pop(0) if args else marker.kwargs.get("name", DEFAULT_LAB)
     seed = args.pop(0) if args else marker.kwargs.get("seed", 0)
-    unknown = set(marker.kwargs) - {"name", "seed"}
+    unknown = set(marker.kwargs) - {"name", "seed", "size"}
     if args or unknown or not isinstance(name, str) or not isinstance(seed, int):
         raise pytest.UsageError(
             f"@pytest.mark.{MARKER} takes a lab name (str) and a seed (int), e.g. "
@@ -131,11 +149,40 @@ def lab_from_marker(node: pytest.Item | Any) -> tuple[str, int]:
     return name, seed
 
 
+def lab_size(node: pytest.Item | Any, default: str | None = None) -> str | int | None:
+    """The ``size`` of the closest ``aq_lab`` marker, else ``default`` (``--aq-lab-size``);
+    None means the lab's own default. A bad size is a usage error naming the choices."""
+    marker = node.get_closest_marker(MARKER)
+    size = marker.kwargs.get("size", default) if marker is not None else default
+    if size is None:
+        return None
+    try:
+        sample_count(size)
+    except ValueError as exc:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}(size=...) / --aq-lab-size: {exc}") from None
+    return size
+
+
+def _imported_lab(path: str) -> Any:
+    """A lab factory that loads the definitions in ``path`` on top of the Docker seed."""
+    from .lab.importing import imported_lab
+
+    try:
+        return imported_lab(path)
+    except ValueError as exc:
+        raise pytest.UsageError(f"--aq-import {path}: {exc}") from None
+
+
 @pytest.fixture
 def aq_fake(request: pytest.FixtureRequest) -> FakeAquarium:
-    """A fresh in-memory Aquarium for this test (see the ``aq_lab`` marker)."""
+    """A fresh in-memory Aquarium for this test (see the ``aq_lab`` marker; ``--aq-import``
+    loads a lab's own type definitions instead of the demo lab)."""
     name, seed = lab_from_marker(request.node)
-    return FakeAquarium(name, seed=seed)
+    size = lab_size(request.node, request.config.getoption("aq_lab_size"))
+    imported = request.config.getoption("aq_import")
+    if imported and request.node.get_closest_marker(MARKER) is None:
+        return FakeAquarium(_imported_lab(imported))
+    return FakeAquarium(name, seed=seed, size=size)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..casting import RubyError, not_found_message, record_id
 from ..errors import NotFound, redirect, server_error
+from ..lab.uploads import seeded_bytes
 from ..render import Renderer, upload_url
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
@@ -52,9 +53,10 @@ def store_upload_bytes(store: Store, row: Row, data: bytes) -> None:
 
 
 def upload_bytes(store: Store, row: Row) -> bytes | None:
-    """The bytes uploaded for ``row``, or None (e.g. seeded uploads carry metadata only)."""
+    """The bytes uploaded for ``row``, else those its lab builder seeded, else None."""
     with store.lock:
-        return _BYTES.get(store, {}).get(_key(row))
+        found = _BYTES.get(store, {}).get(_key(row))
+    return found if found is not None else seeded_bytes(row)
 
 
 # -- multipart bodies ---------------------------------------------------------------------------
@@ -231,8 +233,8 @@ def download(ctx: Context, id: str, name: str) -> Response:
     data = upload_bytes(ctx.store, row) if row is not None else None
     if row is None or data is None:
         text = (
-            f"aqfake holds no bytes for upload {id}: uploads seeded by a lab carry metadata only; "
-            "upload a file through POST /krill/upload to download it"
+            f"aqfake holds no bytes for upload {id}: it was seeded with metadata only (e.g. from a "
+            "cassette); upload a file through POST /krill/upload to download it"
         )
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], text.encode())
     kind = row["upload_content_type"] or "application/octet-stream"

@@ -27,7 +27,7 @@ _OBJECT_KEYS = frozenset(
 )  # fmt: skip
 _OPERATION_KEYS = frozenset(
     {"name", "category", "summary", "inputs", "outputs", "parameters", "cost", "on_the_fly",
-     "deployed"}
+     "deployed", "codes"}
 )  # fmt: skip
 
 

@@ -20,6 +20,8 @@ from .builder import LabBuilder
 from .catalogue_load import catalogue_steps
 from .demo_plans import PlanMaker
 from .demo_samples import item_plan, sample_specs
+from .scale import Grower, Progress, sample_count
+from .scale_data import DEFAULT_SIZE
 from .seed import NEPTUNE, seed_lab
 from .timeline import Timeline
 
@@ -225,20 +227,38 @@ class DemoLab:
             with self.b.at(self.later(last, 1, 24)):
                 self.b.invoice(budget_id, year, month, status=status)
 
-    def build(self) -> None:
-        """Build the whole demo lab, in timeline order."""
+    def build(self, samples: int = 0, progress: Progress | None = None) -> None:
+        """Build the whole demo lab, in timeline order, grown to ``samples`` samples."""
         self.people()
         self.types()
         self.inventory()
         self.collections()
         self.bench_collections()
         PlanMaker(self).plans()
+        Grower(
+            self.b.store,
+            self.rng,
+            self.t,
+            logins=self.logins,
+            technicians=self.technicians,
+            progress=progress,
+        ).grow(samples)
         self.invoices()
         self.history()
 
 
-def demo_lab(store: Store, seed: int = 0, *, anchor: datetime | None = None) -> None:
-    """The Docker seed plus a realistic demo lab chosen by ``seed`` (see the module docstring)."""
+def demo_lab(
+    store: Store,
+    seed: int = 0,
+    *,
+    anchor: datetime | None = None,
+    size: str | int = DEFAULT_SIZE,
+    progress: Progress | None = None,
+) -> None:
+    """The Docker seed plus a realistic demo lab chosen by ``seed`` (see the module docstring),
+    grown to ``size`` (``small``, ``medium``, ``large`` or a number of samples, see
+    :data:`aqfake.lab.scale_data.SIZES`); ``progress`` is called with the units built."""
+    samples = sample_count(size)
     timeline = Timeline(anchor)
     builder = seed_lab(store, seed, anchor=timeline.end)
-    DemoLab(builder, timeline).build()
+    DemoLab(builder, timeline).build(samples, progress)

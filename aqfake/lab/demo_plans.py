@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..store import Row
 from . import catalogue as cat
+from .uploads import gel_image
 
 if TYPE_CHECKING:
     from .demo import DemoLab
@@ -343,7 +344,12 @@ class PlanMaker:
             if status == "error":
                 self.b.data_association(op, "job_crash", "Not enough volume in the input item")
             elif op_type == "Run Gel" and status == "done":
-                upload = self.b.upload(job, f"gel_{op['id']}.jpg")
+                upload = self.b.upload(
+                    job,
+                    f"gel_{op['id']}.svg",
+                    content_type="image/svg+xml",
+                    content=gel_image(f"gel of operation {op['id']}", 6, op["id"]),
+                )
                 self.b.data_association(op, "gel_image", upload["upload_file_name"], upload=upload)
             elif op_type == "Purify Gel Slice" and status == "done":
                 self.b.data_association(op, "concentration", round(self.rng.uniform(10, 90), 1))

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .catalogue_load import Catalogue
+
 Spec = dict[str, Any]
 
 YES_NO = ("Yes", "No")
@@ -545,3 +547,6 @@ OPERATION_TYPES: tuple[Spec, ...] = (
     *({**spec, "category": "Yeast"} for spec in YEAST),
     *({**spec, "category": "Yeast Display"} for spec in YEAST_DISPLAY),
 )
+
+#: The whole standard catalogue.
+STANDARD = Catalogue(SAMPLE_TYPES, OBJECT_TYPES, COLLECTION_TYPES, OPERATION_TYPES)
