@@ -13,9 +13,9 @@ What tests can rely on, whatever the seed:
   100,000 samples): all of that, plus the users in :data:`aqfake.lab.catalogue.USERS`
   (``cokafor`` is an admin, ``rookie`` is not up to date), the sample, object, collection and
   operation types of the standard catalogue, the samples ``fwd-GFP-01``, ``rev-GFP-01``,
-  ``pMOD-pTEF1-GFP``, ``frag-GFP-01`` and the background strains (``W303-1A``, ``BY4741``, ...), at least 60
-  samples and 150 items, wizards ``M20``/``M80``, plans in every stage, jobs, data
-  associations with repeated keys. Everything else varies with the seed.
+  ``pMOD-pTEF1-GFP``, ``frag-GFP-01`` and the background strains (``W303-1A``, ``BY4741``,
+  ...), at least 60 samples and 150 items, wizards ``M20``/``M80``, plans in every stage,
+  jobs, data associations with repeated keys. Everything else varies with the seed.
 
 Timestamps lie in the 60 days before an anchor, today 00:00 UTC unless ``anchor`` is given.
 """
