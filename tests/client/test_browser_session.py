@@ -223,6 +223,7 @@ def test_new_sample_of_a_named_type(aq_fake, aq_session):
     assert sample.name == "my primer"
 
 
+@pytest.mark.aq_lab("demo", size="small")  # a bigger lab splits the ids into batches
 def test_plan_wires_from_several_varying_columns_cost_one_request(aq_fake, aq_session):
     plans = aq_session.Plan.all()
     aq_session.browser.get(plans, {"operations": "field_values"})
