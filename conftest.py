@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-PLUGIN_MODULE = "aqfake.pytest_plugin"
+PLUGIN_MODULE = "aqfake.pytest_entry"
 
 
 def _plugin_autoloaded() -> bool:

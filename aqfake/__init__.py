@@ -10,16 +10,33 @@ The public surface, importable from here::
 * :class:`LabBuilder` / :func:`build_lab` -- build labs of your own, or the ``demo`` one.
 * :func:`use_cassette` -- record and replay Aquarium traffic with vcrpy (scrubbed, audited).
 * :mod:`aqfake.strategies` -- hypothesis strategies for labs and queries.
+
+Names are imported on first use, so ``import aqfake.pytest_entry`` works (and can say what
+is missing) where the ``aqsession[testing]`` extra is not installed.
 """
 
 from __future__ import annotations
 
-from .app import FakeAquarium
-from .cassettes import use_cassette
-from .journal import Journal
-from .lab import LabBuilder, build_lab
-from .store import Store
-from .transport import LiveServer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import FakeAquarium
+    from .cassettes import use_cassette
+    from .journal import Journal
+    from .lab import LabBuilder, build_lab
+    from .store import Store
+    from .transport import LiveServer
+
+_HOMES = {
+    "FakeAquarium": ".app",
+    "Journal": ".journal",
+    "LabBuilder": ".lab",
+    "LiveServer": ".transport",
+    "Store": ".store",
+    "build_lab": ".lab",
+    "use_cassette": ".cassettes",
+}
 
 __all__ = [
     "FakeAquarium",
@@ -30,3 +47,11 @@ __all__ = [
     "build_lab",
     "use_cassette",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The public names above, imported from their modules on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'aqfake' has no attribute {name!r}")
+    return getattr(importlib.import_module(home, __name__), name)

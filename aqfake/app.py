@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from .errors import NotFound, bad_request, not_found, redirect, server_error
 from .journal import Journal
-from .routing import Auth, Context, Route
+from .routing import Auth, Context, Route, Router
 from .store import Row, Snapshot, Store
 from .wire import BadRequest, Request, Response, json_response
 
@@ -71,42 +71,6 @@ def discover_routes() -> tuple[Route, ...]:
         module = importlib.import_module(f"{HANDLER_PACKAGE}.{name}")
         routes.extend(getattr(module, "ROUTES", ()))
     return tuple(routes)
-
-
-def _first_segment(path: str) -> str:
-    """The first path segment without a format suffix: the key routes are bucketed under."""
-    head = path.lstrip("/").split("/", 1)[0]
-    for suffix in (".json", ".html"):
-        if head.endswith(suffix):
-            return head[: -len(suffix)]
-    return head
-
-
-class _Router:
-    """Routes bucketed by method and literal first segment, tried in declaration order."""
-
-    def __init__(self, routes: Iterable[Route]) -> None:
-        self._buckets: dict[tuple[str, str], list[Route]] = {}
-        self._wildcards: dict[str, list[Route]] = {}
-        self._order: dict[int, int] = {}
-        for position, route in enumerate(routes):
-            self._order[id(route)] = position
-            head = _first_segment(route.pattern)
-            if head.startswith(":"):
-                self._wildcards.setdefault(route.method, []).append(route)
-            else:
-                self._buckets.setdefault((route.method, head), []).append(route)
-
-    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        candidates = self._buckets.get((method, _first_segment(path)), [])
-        wild = self._wildcards.get(method)
-        if wild:
-            candidates = sorted([*candidates, *wild], key=lambda r: self._order[id(r)])
-        for route in candidates:
-            params = route.match(method, path)
-            if params is not None:
-                return route, params
-        return None
 
 
 _SEEDS: dict[tuple[str, int, str | int | None], Snapshot] = {}
@@ -161,7 +125,7 @@ class FakeAquarium:
         tag = instance_tag(instance_name, env)
         self.cookie_name = f"remember_token_{tag}"
         self.session_cookie_name = f"_aquarium_{tag}_session"
-        self._router = _Router([*routes, *discover_routes()])
+        self._router = Router([*routes, *discover_routes()])
         self._saved: dict[str, Snapshot] = {}
         self._snapshot_ids = count(1)
         if isinstance(lab, str):

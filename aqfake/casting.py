@@ -9,6 +9,7 @@ handlers, together with how Ruby words the errors these conversions lead to (:cl
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -166,6 +167,23 @@ def ruby_each(value: Any, *frames: str) -> list[Any]:
     if isinstance(value, Mapping):
         return [[k, v] for k, v in value.items()]
     raise RubyError(no_method("each", value), *frames)
+
+
+def params_each(value: Any) -> list[Any]:
+    """The elements ``value.each`` visits in request params: nil (an array emptied by Rails'
+    deep munge) none, a hash its pairs; anything else has no ``each`` (:class:`RubyError`)."""
+    return [] if value is None else ruby_each(value)
+
+
+def nil_error(method: str = "[]", value: Any = None) -> RubyError:
+    """``NoMethodError`` as Ruby words it: ``undefined method `[]' for nil:NilClass``."""
+    return RubyError(no_method(method, value))
+
+
+def rails_json(value: Any) -> str:
+    """``value.to_json`` as Rails writes it: compact, ``<``, ``>`` and ``&`` escaped."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def ruby_split(text: str, separator: str) -> list[str]:

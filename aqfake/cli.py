@@ -360,7 +360,7 @@ def verify(paths: Sequence[str], min_fidelity: float, out: TextIO | None = None)
     failed = _unreadable("verify", paths)
     if failed:
         return failed
-    report = verify_cassettes(paths)
+    report = verify_cassettes(paths, FakeAquarium)
     write(report.table())
     if report.fidelity < min_fidelity:
         write(

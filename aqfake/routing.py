@@ -1,24 +1,22 @@
 """Routes and the per-request context handlers receive.
 
-Each module in :mod:`aqfake.handlers` declares a ``ROUTES`` list of :class:`Route`; the app
-matches the request against them in order. A handler is a plain function
+Each module in :mod:`aqfake.handlers` declares a ``ROUTES`` list of :class:`Route`; the app's
+:class:`Router` matches the request against them in order. A handler is a plain function
 ``handler(ctx: Context, **path_params) -> Response``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .contracts import Fake
 from .store import Row, Store
 from .wire import Request, Response
-
-if TYPE_CHECKING:
-    from .app import FakeAquarium
 
 
 class Auth(str, Enum):
@@ -33,7 +31,7 @@ class Auth(str, Enum):
 class Context:
     """What a handler gets: the fake, its store, the request and the signed-in user (if any)."""
 
-    fake: FakeAquarium
+    fake: Fake
     request: Request
     user: Row | None = None
     base_url: str = ""  # scheme://host[:port] of this request, for redirects and URLs
@@ -78,3 +76,41 @@ class Route:
         return (
             None if found is None else {k: v for k, v in found.groupdict().items() if v is not None}
         )
+
+
+def _first_segment(path: str) -> str:
+    """The first path segment without a format suffix: the key routes are bucketed under."""
+    head = path.lstrip("/").split("/", 1)[0]
+    for suffix in (".json", ".html"):
+        if head.endswith(suffix):
+            return head[: -len(suffix)]
+    return head
+
+
+class Router:
+    """Routes bucketed by method and literal first segment, tried in declaration order."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        self._buckets: dict[tuple[str, str], list[Route]] = {}
+        self._wildcards: dict[str, list[Route]] = {}
+        self._order: dict[int, int] = {}
+        for position, route in enumerate(routes):
+            self._order[id(route)] = position
+            head = _first_segment(route.pattern)
+            if head.startswith(":"):
+                self._wildcards.setdefault(route.method, []).append(route)
+            else:
+                self._buckets.setdefault((route.method, head), []).append(route)
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The first route (in declaration order) that ``method`` and ``path`` hit, with its
+        path parameters; None if no route does."""
+        candidates = self._buckets.get((method, _first_segment(path)), [])
+        wild = self._wildcards.get(method)
+        if wild:
+            candidates = sorted([*candidates, *wild], key=lambda r: self._order[id(r)])
+        for route in candidates:
+            params = route.match(method, path)
+            if params is not None:
+                return route, params
+        return None

@@ -29,13 +29,13 @@ from urllib.parse import unquote, urlsplit
 
 import responses
 
+from .contracts import Server
 from .errors import server_error
 from .wire import Request, Response, errors_response
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
 
-    from .app import FakeAquarium
 
 LOG = logging.getLogger("aqfake")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -96,7 +96,7 @@ def url_pattern(base_url: str) -> re.Pattern[str]:
     return re.compile(re.escape(base_url.rstrip("/")) + r"(?:[/?#].*)?$", re.IGNORECASE)
 
 
-def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | None = None) -> None:
+def install(mock: responses.RequestsMock, fake: Server, base_url: str | None = None) -> None:
     """Answer every request ``mock`` sees for ``base_url`` (default: the fake's) with ``fake``."""
 
     def callback(prepared: PreparedRequest) -> Any:
@@ -120,7 +120,7 @@ def install(mock: responses.RequestsMock, fake: FakeAquarium, base_url: str | No
 
 
 @contextmanager
-def mock(fake: FakeAquarium, base_url: str | None = None) -> Iterator[responses.RequestsMock]:
+def mock(fake: Server, base_url: str | None = None) -> Iterator[responses.RequestsMock]:
     """Serve ``fake`` in-process to ``requests`` inside the ``with`` block."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as requests_mock:
         install(requests_mock, fake, base_url)
@@ -232,7 +232,7 @@ class _FakeHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # keep-alive connections are closed by stop(), not waited for
 
-    def __init__(self, address: tuple[str, int], fake: FakeAquarium) -> None:
+    def __init__(self, address: tuple[str, int], fake: Server) -> None:
         self.fake = fake
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self._connections: set[socket.socket] = set()
@@ -275,7 +275,7 @@ class LiveServer:
 
     POLL_SECONDS = 0.05  # how quickly stop() is noticed by the accept loop
 
-    def __init__(self, fake: FakeAquarium, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, fake: Server, host: str = "127.0.0.1", port: int = 0) -> None:
         self.fake = fake
         self.host = host
         self.port = port

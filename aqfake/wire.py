@@ -15,6 +15,8 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
+from .casting import rails_json
+
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 #: Rails' JSON parser (the ``json`` gem's default ``max_nesting``) refuses deeper documents.
@@ -172,10 +174,8 @@ class Response:
 
 
 def dump_json(data: Any) -> bytes:
-    """Serialise as Rails does: compact, with ``<``, ``>`` and ``&`` escaped inside strings."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return text.encode("utf-8")
+    """Serialise as Rails does (:func:`aqfake.casting.rails_json`), as UTF-8 bytes."""
+    return rails_json(data).encode("utf-8")
 
 
 def json_response(

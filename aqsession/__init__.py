@@ -11,12 +11,14 @@ from aqsession import exceptions
 from aqsession.exceptions import *  # noqa: F403
 from aqsession.http import AqHTTP
 from aqsession.session import AqSession, login
+from aqsession.sessionabc import SessionABC
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AqHTTP",
     "AqSession",
+    "SessionABC",
     "__version__",
     "exceptions",
     "login",

@@ -30,6 +30,21 @@ class TridentRequestError(TridentBaseException):
         return getattr(self.response, "status_code", None)
 
 
+class SessionExpiredError(TridentRequestError):
+    """Aquarium sent the request to its sign-in page: the login is no longer valid.
+
+    Log in again (a new ``AqSession``); the request named in the message was not carried out.
+    """
+
+
+class ServerUnreachableError(TridentRequestError):
+    """No answer could be had: the connection was refused, reset or dropped mid-answer.
+
+    The message names the request; reads were retried (see ``AqSession.set_retries``) before
+    this was raised, writes never are.
+    """
+
+
 class AquariumError(TridentBaseException):
     """Aquarium reported a problem with the data it was given."""
 
@@ -124,7 +139,9 @@ __all__ = [
     "NoSessionError",
     "PlannerException",
     "PlannerVerificationException",
+    "ServerUnreachableError",
     "SessionAlreadySet",
+    "SessionExpiredError",
     "TridentBaseException",
     "TridentDepreciationWarning",
     "TridentJSONDataIncomplete",

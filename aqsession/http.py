@@ -20,6 +20,9 @@ from requests.structures import CaseInsensitiveDict
 
 from aqsession.exceptions import (
     ForbiddenRequestError,
+    ServerUnreachableError,
+    SessionExpiredError,
+    TridentBaseException,
     TridentJSONDataIncomplete,
     TridentLoginError,
     TridentRequestError,
@@ -53,19 +56,26 @@ class _SessionLogger(logging.Logger):
             return False
         return level >= self.getEffectiveLevel()
 
-    def set_verbose(self, verbose: bool) -> None:
-        """INFO and up for this session; print to stderr when nothing else would show it."""
+    def set_level(self, level: int | str) -> None:
+        """Log this session at ``level`` (``"DEBUG"``, ``"INFO"``, ``logging.WARNING``, ...),
+        printed to stderr when no handler would show it; ``"NOTSET"`` inherits again."""
+        numeric = logging.getLevelName(level.upper()) if isinstance(level, str) else level
+        if not isinstance(numeric, int):
+            raise ValueError(
+                f"Unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR, CRITICAL or NOTSET."
+            )
         if self._verbose_handler is not None:
             self.removeHandler(self._verbose_handler)
             self._verbose_handler = None
-        if not verbose:
-            self.setLevel(logging.NOTSET)
-            return
-        self.setLevel(logging.INFO)
-        if not self.hasHandlers():
+        self.setLevel(numeric)
+        if numeric != logging.NOTSET and not self.hasHandlers():
             self._verbose_handler = logging.StreamHandler(sys.stderr)
             self._verbose_handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
             self.addHandler(self._verbose_handler)
+
+    def set_verbose(self, verbose: bool) -> None:
+        """INFO and up for this session (``set_level("INFO")``), or inherit again."""
+        self.set_level(logging.INFO if verbose else logging.NOTSET)
 
     @property
     def verbose(self) -> bool:
@@ -85,6 +95,11 @@ class AqHTTP:
     TIMEOUT: float = 10
     LOGIN_ATTEMPTS: int = 3
     LOGIN_RETRY_DELAY: float = 0.5
+    #: Extra attempts for an idempotent read after a dropped connection or a 502/503/504.
+    RETRIES: int = 2
+    #: First pause (seconds) before retrying a read; doubled after each attempt.
+    RETRY_BACKOFF: float = 0.2
+    RETRY_STATUSES = frozenset({502, 503, 504})
 
     def __init__(
         self,
@@ -100,6 +115,8 @@ class AqHTTP:
         self.login = login
         self.aquarium_url = aquarium_url
         self.timeout = timeout
+        self.retries = self.RETRIES
+        self.retry_backoff = self.RETRY_BACKOFF
         self.num_requests = 0
         self._using_requests = True
         self._http = requests.Session()
@@ -239,6 +256,17 @@ class AqHTTP:
             raise ValueError(f"timeout must be a positive number of seconds, got {seconds!r}")
         self.timeout = seconds
 
+    def set_retries(self, retries: int, backoff: float | None = None) -> None:
+        """Retry an idempotent read up to ``retries`` more times (0: never), pausing
+        ``backoff`` seconds first and twice as long each time after (within the timeout)."""
+        if not isinstance(retries, int) or retries < 0:
+            raise ValueError(f"retries must be a whole number >= 0, got {retries!r}")
+        if backoff is not None and backoff < 0:
+            raise ValueError(f"backoff must be >= 0 seconds, got {backoff!r}")
+        self.retries = retries
+        if backoff is not None:
+            self.retry_backoff = backoff
+
     def set_verbose(self, verbose: bool) -> None:
         """Log this object's request lines at INFO (shown on stderr if no handler exists)."""
         self.log.set_verbose(verbose)
@@ -268,6 +296,32 @@ class AqHTTP:
     def __copy__(self) -> AqHTTP:
         """``copy.copy(aqhttp)`` is :meth:`copy`: an independent copy without a new login."""
         return self.copy()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled state: settings, counter, switch, cookies, headers and log level.
+
+        The requests session and the logger are rebuilt on unpickling (mounted transport
+        adapters are not carried over); the password was never kept, so it cannot leak.
+        """
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_http", "log")}
+        state["_cookies"] = self._http.cookies
+        state["_headers"] = dict(self._http.headers)
+        state["_log_level"] = self.log.level
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled AqHTTP with a fresh requests session and logger."""
+        state = dict(state)
+        cookies = state.pop("_cookies")
+        headers = state.pop("_headers")
+        level = state.pop("_log_level")
+        self.__dict__.update(state)
+        self._http = requests.Session()
+        self._http.cookies = cookies
+        self._http.headers = CaseInsensitiveDict(headers)
+        self.log = _SessionLogger()
+        if level:
+            self.log.set_level(level)
 
     def close(self) -> None:
         """Close the connection pools of the underlying requests session."""
@@ -310,20 +364,67 @@ class AqHTTP:
                     "fill it in or call with allow_none=True."
                 )
         timeout = self.timeout if timeout is None else timeout
+        retries = self.retries if self.is_read(method, path) else 0
+        deadline = time.monotonic() + timeout
+        pause = self.retry_backoff
+        for attempt in range(retries + 1):
+            remaining = timeout if attempt == 0 else deadline - time.monotonic()
+            try:
+                return self._send(method, url, timeout, max(remaining, 0.001), json, params,
+                                  kwargs)  # fmt: skip
+            except TridentBaseException as error:
+                if attempt == retries or not self._retryable(error):
+                    raise
+                if time.monotonic() + pause >= deadline:
+                    raise
+                self.log.info("RETRY %d/%d after %s: %s %s", attempt + 1, retries,
+                              type(error).__name__, method, url)  # fmt: skip
+                time.sleep(pause)
+                pause *= 2
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    @staticmethod
+    def is_read(method: str, path: str) -> bool:
+        """True for requests that change nothing on the server and may be retried: queries
+        (``POST json``). Other routes, GETs included (``items/make`` creates an item), are
+        never retried."""
+        return method.upper() == "POST" and path.split("?")[0].strip("/") == "json"
+
+    def _retryable(self, error: Exception) -> bool:
+        if isinstance(error, (ServerUnreachableError, TridentTimeoutError)):
+            return True
+        return isinstance(error, TridentRequestError) and error.status_code in self.RETRY_STATUSES
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        timeout: float,
+        remaining: float,
+        json: Any,
+        params: Any,
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """One attempt: send, map transport failures to typed errors, decode the answer."""
         start = time.perf_counter()
         try:
             response = self._http.request(
-                method, url, json=json, params=params, timeout=timeout, **kwargs
+                method, url, json=json, params=params, timeout=remaining, **kwargs
             )
         except requests.exceptions.ConnectTimeout:
             raise TridentTimeoutError(self._timeout_message(method, url, timeout)) from None
         except requests.exceptions.Timeout:
             self.num_requests += 1
             raise TridentTimeoutError(self._timeout_message(method, url, timeout)) from None
-        except requests.exceptions.ConnectionError as error:
-            raise TridentRequestError(
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                ConnectionError) as error:  # fmt: skip
+            raise ServerUnreachableError(
                 f"Could not reach Aquarium for {method} {url}: {error}. Check that the server "
                 "is running and reachable."
+            ) from None
+        except requests.exceptions.RequestException as error:
+            raise TridentRequestError(
+                f"{method} {url} failed before an answer arrived: {error}"
             ) from None
         self.num_requests += 1
         line = f"REQUEST: (t={time.perf_counter() - start:.3f}s)  {method} {url}"
@@ -342,10 +443,11 @@ class AqHTTP:
     def _decode(self, response: requests.Response, line: str) -> Any:
         """Map one answer to its JSON value or to a TridentRequestError (spec §3.3)."""
         if self._redirected_to_signin(response):
-            raise TridentRequestError(
+            request = line.split(")  ", 1)[-1]
+            raise SessionExpiredError(
                 "There was an error with authenticating the request. Aquarium re-routed to "
-                "the sign-in page: the login is no longer valid. Log in again with a new "
-                "AqSession.",
+                f"the sign-in page: the login is no longer valid ({request}). Log in again "
+                "with a new AqSession.",
                 response,
             )
         status = response.status_code

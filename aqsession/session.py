@@ -16,6 +16,7 @@ import webbrowser
 from types import TracebackType
 from typing import Any
 
+from aqsession.exceptions import ServerUnreachableError, TridentTimeoutError
 from aqsession.http import AqHTTP
 from aqsession.interfaces import (
     BrowserInterface,
@@ -23,6 +24,7 @@ from aqsession.interfaces import (
     QueryInterfaceABC,
     UtilityInterface,
 )
+from aqsession.sessionabc import SessionABC
 
 #: Public names of a query interface: asking a session for one of them is a common slip.
 _INTERFACE_NAMES = frozenset(
@@ -40,7 +42,7 @@ def _model_names() -> list[str]:
     return list(MODEL_NAMES)
 
 
-class AqSession:
+class AqSession(SessionABC):
     """A logged-in session with an Aquarium server.
 
     ``AqSession(login, password, aquarium_url)`` logs in (``timeout`` seconds allowed for the
@@ -66,7 +68,7 @@ class AqSession:
                     "AqSession('neptune', 'secret', 'http://localhost:3000'), or an existing "
                     "connection: AqSession(None, None, None, aqhttp=AqHTTP(...))."
                 )
-            self.aqhttp = aqhttp
+            self._aqhttp = aqhttp
         elif login is None or password is None or aquarium_url is None:
             missing = [
                 label
@@ -79,16 +81,21 @@ class AqSession:
                 f"AqSession needs a login, a password and a URL; missing: {', '.join(missing)}."
             )
         else:
-            self.aqhttp = AqHTTP(login, password, aquarium_url, timeout=timeout)
+            self._aqhttp = AqHTTP(login, password, aquarium_url, timeout=timeout)
         self.name = name
         self.parent_session: AqSession | None = None
         self._current_user: Any = None
         self._interface_class: type[QueryInterfaceABC] = QueryInterface
         self._interfaces: dict[str, QueryInterfaceABC] = {}
-        self._browser: Any = None
+        self._lazy_browser: Any = None
         self._using_cache = False
 
     # -- identity ------------------------------------------------------------------------
+
+    @property
+    def aqhttp(self) -> AqHTTP:
+        """The session's :class:`AqHTTP` (pydent spells it ``_aqhttp``; both work)."""
+        return self._aqhttp
 
     @property
     def session(self) -> AqSession:
@@ -98,12 +105,12 @@ class AqSession:
     @property
     def url(self) -> str:
         """The Aquarium URL this session talks to."""
-        return self.aqhttp.aquarium_url
+        return self._aqhttp.aquarium_url
 
     @property
     def login(self) -> str:
         """The login name of the session's user."""
-        return self.aqhttp.login
+        return self._aqhttp.login
 
     @property
     def current_user(self) -> Any:
@@ -142,7 +149,15 @@ class AqSession:
     ) -> Any:
         """A new query interface for ``model_name`` (default class: the session's)."""
         cls: Any = interface_class or self._interface_class
-        return cls(model_name, self.aqhttp, self)
+        return cls(model_name, self._aqhttp, self)
+
+    def _initialize_interfaces(self) -> None:
+        """Build ``session.<Model>`` for every model now, with the current interface class.
+
+        Interfaces are otherwise built on first use; this rebuilds all of them at once (as
+        pydent does after changing ``interface_class``).
+        """
+        self._interfaces = {name: self.model_interface(name) for name in _model_names()}
 
     def _interface(self, model_name: str) -> QueryInterfaceABC:
         interface = self._interfaces.get(model_name)
@@ -154,7 +169,7 @@ class AqSession:
     @property
     def utils(self) -> UtilityInterface:
         """Utility routes (create samples/items, move items, plans, code, ...)."""
-        return UtilityInterface(self.aqhttp, self)
+        return UtilityInterface(self._aqhttp, self)
 
     # -- switches ------------------------------------------------------------------------
 
@@ -166,14 +181,14 @@ class AqSession:
         before anything is sent (models already loaded stay usable); True allows them again.
         Only this session's HTTP object changes, not its parent's.
         """
-        return self.aqhttp.using_requests
+        return self._aqhttp.using_requests
 
     @using_requests.setter
     def using_requests(self, value: bool) -> None:
         if value:
-            self.aqhttp.on()
+            self._aqhttp.on()
         else:
-            self.aqhttp.off()
+            self._aqhttp.off()
 
     @property
     def using_cache(self) -> bool:
@@ -189,39 +204,61 @@ class AqSession:
         self._using_cache = bool(value)
         self.interface_class = BrowserInterface if value else QueryInterface
 
-    def set_timeout(self, seconds: float) -> None:
-        """Request timeout in seconds for this session (not its parent or children)."""
-        self.aqhttp.set_timeout(seconds)
+    def set_timeout(self, timeout_in_seconds: float) -> None:
+        """Request timeout in seconds for this session (not its parent or children).
 
-    def set_verbose(self, verbose: bool) -> None:
-        """Log this session's requests at INFO (printed to stderr if logging is unset)."""
-        self.aqhttp.set_verbose(verbose)
+        It bounds each call as a whole: retries of a read (see :meth:`set_retries`) happen
+        only within it.
+        """
+        self._aqhttp.set_timeout(timeout_in_seconds)
+
+    def set_retries(self, retries: int, backoff: float | None = None) -> None:
+        """How often an idempotent read (``POST json`` queries) is retried after a dropped
+        connection or a 502/503/504, and the first pause in seconds (doubled each time)."""
+        self._aqhttp.set_retries(retries, backoff)
+
+    def set_verbose(self, verbose: bool, tb_limit: int | None = None) -> None:
+        """Log this session's requests at INFO (printed to stderr if logging is unset).
+
+        ``tb_limit`` is accepted for pydent's signature; aqsession's log lines carry no
+        tracebacks, so there is nothing for it to limit.
+        """
+        self._aqhttp.set_verbose(verbose)
+
+    def _log_to_aqhttp(self, msg: str) -> None:
+        """Log ``msg`` at INFO on the session's HTTP logger (shown when verbose)."""
+        self._aqhttp.log.info(msg)
 
     # -- cache ---------------------------------------------------------------------------
 
     @property
     def browser(self) -> Any:
         """The session's model cache (created on first use)."""
-        if self._browser is None:
+        if self._lazy_browser is None:
             self.init_cache()
-        return self._browser
+        return self._lazy_browser
+
+    @property
+    def _browser(self) -> Any:
+        """pydent's name for :attr:`browser` (scripts read ``session._browser``)."""
+        return self.browser
 
     def init_cache(self) -> None:
         """Start over with a fresh, empty Browser."""
         from aqsession.browser import Browser
 
-        self._browser = Browser(self)
+        self._lazy_browser = Browser(self)
 
     def clear_cache(self) -> None:
         """Empty the Browser cache."""
-        if self._browser is not None:
-            self._browser.clear()
+        if self._lazy_browser is not None:
+            self._lazy_browser.clear()
 
     # -- derived sessions ----------------------------------------------------------------
 
     def copy(self) -> AqSession:
         """An independent session for the same user: own HTTP copy, empty cache, no login."""
-        new = type(self)(None, None, None, name=self.name, aqhttp=self.aqhttp.copy())
+        new = type(self)(None, None, None, name=self.name, aqhttp=self._aqhttp.copy())
         new.using_cache = self.using_cache
         new.interface_class = self.interface_class
         return new
@@ -252,8 +289,8 @@ class AqSession:
             new.using_requests = using_requests
         if timeout is not None:
             new.set_timeout(timeout)
-        if self._browser is not None and (session_swap or using_models):
-            new.browser.adopt(self._browser, update_session=session_swap)
+        if self._lazy_browser is not None and (session_swap or using_models):
+            new.browser.adopt(self._lazy_browser, update_session=session_swap)
         if using_verbose is not None:
             new.set_verbose(using_verbose)
         return new
@@ -301,9 +338,15 @@ class AqSession:
         tb: TracebackType | None,
     ) -> None:
         """Hand the models this derived session cached to its parent (rebound to it)."""
-        parent = self.parent_session
-        if parent is not None and self._browser is not None and self._browser.models:
-            parent.browser.adopt(self._browser, update_session=True)
+        self._swap_sessions(self, self.parent_session)
+
+    @staticmethod
+    def _swap_sessions(from_session: AqSession, to_session: AqSession | None) -> None:
+        """Move every model ``from_session`` has cached into ``to_session``'s cache and bind
+        them to it; nothing happens when ``to_session`` is None or nothing is cached."""
+        browser = from_session._lazy_browser
+        if to_session is not None and browser is not None and browser.models:
+            to_session.browser.adopt(browser, update_session=True)
 
     # -- server --------------------------------------------------------------------------
 
@@ -311,7 +354,21 @@ class AqSession:
         """Open the Aquarium URL in a web browser."""
         return webbrowser.open(self.url)
 
-    def ping(self, num: int = 5) -> list[float]:
+    def ping(self, num: int = 5) -> float | None:
+        """The mean round trip in seconds of ``num`` small queries (``User.one()``), or None
+        when the server does not answer (a timeout or a connection that cannot be made).
+
+        Other errors (requests turned off, an error answer) are raised: they are not about
+        the server being down. :meth:`ping_times` gives every round trip.
+        """
+        try:
+            times = self.ping_times(num)
+        except (TridentTimeoutError, ServerUnreachableError) as error:
+            self._aqhttp.log.warning("ping: %s", error)
+            return None
+        return sum(times) / len(times)
+
+    def ping_times(self, num: int = 5) -> list[float]:
         """Time ``num`` small queries (``User.one()``); returns each round trip in seconds.
 
         Uses a plain query interface, so nothing is cached; raises the usual errors when the
@@ -340,6 +397,23 @@ class AqSession:
 
         schema: dict[str, Any] = aql.query_schema()
         return schema
+
+    # -- pickling ------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled state: everything but the per-model interfaces (rebuilt on first use).
+
+        The HTTP object pickles its cookies and settings, never a password (none is kept), so
+        an unpickled session works without logging in again, with requests on or off as
+        before, and with its cached models.
+        """
+        state = dict(self.__dict__)
+        state["_interfaces"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled session."""
+        self.__dict__.update(state)
 
     # -- attribute access ----------------------------------------------------------------
 
@@ -372,7 +446,7 @@ class AqSession:
 
     def __repr__(self) -> str:
         parent = None if self.parent_session is None else id(self.parent_session)
-        return f"<{type(self).__name__}(name={self.name}, AqHTTP={self.aqhttp}, parent={parent})>"
+        return f"<{type(self).__name__}(name={self.name}, AqHTTP={self._aqhttp}, parent={parent})>"
 
 
 def login(user: str, url: str, password: str | None = None) -> AqSession:

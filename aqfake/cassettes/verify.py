@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..contracts import FakeFactory
 from ..wire import Request
 from .matching import json_differences
 from .scrub import is_placeholder
@@ -116,12 +117,14 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-def verify(paths: Iterable[str | os.PathLike[str]]) -> VerifyReport:
-    """Replay the cassettes against a fake seeded from them; see the module docstring."""
-    from ..app import FakeAquarium
+def verify(paths: Iterable[str | os.PathLike[str]], make_fake: FakeFactory) -> VerifyReport:
+    """Replay the cassettes against a fake seeded from them; see the module docstring.
 
+    ``make_fake`` builds the fake from a lab seeder: pass :class:`aqfake.FakeAquarium` (or a
+    function that configures one). Taking it as an argument keeps this module below the app.
+    """
     exchanges = load_exchanges(paths)
-    fake = FakeAquarium(lab=lambda store: seed_store(store, exchanges))
+    fake = make_fake(lambda store: seed_store(store, exchanges))
     cookies: dict[str, str] = {}
     outcomes = []
     for exchange in exchanges:

@@ -17,33 +17,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..casting import (
-    RubyError,
-    interpolate,
-    no_method,
-    record_id,
-    ruby_class,
-)
-from ..errors import NotFound, redirect, server_error
-from ..render import Renderer, RenderError, parse_include
-from ..routing import Context, Route
-from ..store import Row, Store
-from ..transaction import Transaction
-from ..validations import Errors, full_messages
-from ..wire import Response, json_response
-from .inventory_records import (
+from ..casting import RubyError, interpolate, no_method, record_id
+from ..domain.inventory import (
+    array_index,
     begin,
-    dimensions,
     make_item,
     mark_as_deleted,
     move_to,
     new_collection,
-    part_type,
+    part_grid,
     ruby_index,
+    set_part,
     store_item,
 )
+from ..domain.records import associate, find
+from ..errors import NotFound, redirect, server_error
+from ..render import Renderer, RenderError, parse_include
+from ..routing import Context, Route
+from ..store import Row
+from ..validations import Errors, full_messages
+from ..wire import Response, json_response
 from .json import order_by_key
-from .planning import associate, find
 
 COLLECTION_DATA = '{"matrix":[]}'
 _PART_INCLUDE = parse_include([{"sample": {"include": "sample_type"}}, "object_type"])
@@ -121,33 +115,6 @@ def collections_new(ctx: Context, object_type_id: str) -> Response:
         return server_error(ctx.request.path)
 
 
-def _index(value: Any) -> int:
-    """An Array index as Ruby takes it (floats truncate; anything else is a TypeError)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        shown = "nil" if value is None else ruby_class(value)
-        raise RubyError(f"no implicit conversion of {shown} into Integer")
-    return int(value)
-
-
-def part_grid(store: Store, collection: Row) -> list[list[Row | None]]:
-    """``Collection#part_matrix``: parts by (row, column), assigned as Ruby assigns into nested
-    arrays (a column past the end grows the row; a row past the end raises)."""
-    rows, columns = dimensions(store, collection)
-    if rows < 0 or columns < 0:
-        raise RubyError("negative array size")
-    grid: list[list[Row | None]] = [[None] * columns for _ in range(rows)]
-    for link in store.lookup("part_associations", collection_id=collection["id"]):
-        line = ruby_index(grid, _index(link["row"]))
-        if line is None:
-            raise RubyError("undefined method `[]=' for nil:NilClass")
-        column = _index(link["column"])
-        if column < -len(line):
-            raise RubyError(f"index {column} too small for array; minimum: -{len(line)}")
-        line.extend([None] * (column + 1 - len(line)))
-        line[column] = store.get("items", link["part_id"])
-    return grid
-
-
 def collections_show(ctx: Context, id: str) -> Response:
     """``GET /collections/:id``: the collection with its ``part_matrix``."""
     store = ctx.store
@@ -198,12 +165,12 @@ def assign_sample(ctx: Context, id: str) -> Response:
     try:
         grid = part_grid(store, collection)
         for r, c in _pairs(ctx.params.get("pairs")):
-            line = ruby_index(grid, _index(r))
+            line = ruby_index(grid, array_index(r))
             if line is None:
                 raise RubyError("undefined method `[]' for nil:NilClass")
-            part = ruby_index(line, _index(c))
+            part = ruby_index(line, array_index(c))
             if part is None:
-                _set_part(log, collection, r, c, sample)
+                set_part(log, collection, r, c, sample["id"])
                 continue
             old = part["sample_id"]
             log.update("items", part["id"], {"sample_id": sample["id"]})
@@ -217,20 +184,6 @@ def assign_sample(ctx: Context, id: str) -> Response:
     except RubyError:
         return server_error(ctx.request.path)
     return redirect(f"{ctx.base_url}/collections/{id}")
-
-
-def _set_part(log: Transaction, collection: Row, r: Any, c: Any, sample: Row) -> None:
-    """``Collection#set``: a new ``__Part`` item for the sample at (r, c)."""
-    part = make_item(log, part_type(log.store), sample["id"])
-    row, column = record_id(r), record_id(c)
-    links = log.store.lookup(
-        "part_associations", collection_id=collection["id"], row=row, column=column
-    )
-    if len(links) == 1:
-        log.update("part_associations", links[0]["id"], {"part_id": part["id"]})
-        return
-    values = {"collection_id": collection["id"], "part_id": part["id"], "row": row}
-    log.insert("part_associations", {**values, "column": column})
 
 
 def delete_selection(ctx: Context, id: str) -> Response:

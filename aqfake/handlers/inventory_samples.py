@@ -28,13 +28,13 @@ from ..casting import (
     ruby_truthy,
     to_double,
 )
+from ..domain.inventory import begin
+from ..domain.transaction import Transaction
 from ..render import Renderer
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
-from ..transaction import Transaction
 from ..validations import Errors, full_messages, model_errors
 from ..wire import Response, json_response
-from .inventory_records import begin
 
 _CREATOR = "app/models/sample.rb:in `creator'"
 _UPDATER = "app/models/sample.rb:in `block in updater'"

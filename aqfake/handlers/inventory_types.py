@@ -25,11 +25,13 @@ from ..casting import (
     ruby_each,
     ruby_truthy,
 )
+from ..domain.inventory import begin
+from ..domain.records import find
+from ..domain.transaction import Transaction
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, RenderError
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
-from ..transaction import Transaction
 from ..validations import (
     Errors,
     errors_object,
@@ -39,8 +41,6 @@ from ..validations import (
     validate,
 )
 from ..wire import Response, deep_munge, html_response, json_response
-from .inventory_records import begin
-from .planning import find
 
 #: ``attr_accessible`` of ObjectType (``rows``/``columns`` are set separately, for collections).
 OBJECT_TYPE_ATTRIBUTES = (

@@ -33,6 +33,9 @@ from ..casting import (
     ruby_truthy,
 )
 from ..conditions import QueryError, compile_where
+from ..domain.planning import plan_operations, step
+from ..domain.records import find
+from ..domain.transaction import RailsTransaction
 from ..errors import NotFound, server_error
 from ..render import (
     Renderer,
@@ -47,7 +50,6 @@ from ..store import Row, Store, index_key
 from ..tables import MODELS, TABLES
 from ..validations import foreign_key_violation, not_null_violation, unique_violation, validate
 from ..wire import Response, errors_response, json_response
-from .planning import Transaction, find, plan_operations, step
 
 QUERY_METHODS = ("all", "where", "find", "find_by_name", "new")
 #: Models ``/json/save`` refuses: writing them would let any user take over accounts or admin.
@@ -371,7 +373,7 @@ def _step_plan(store: Store, plan_id: int | None) -> None:
     if plan_id is None:
         return
     ops = [op for op in plan_operations(store, plan_id) if op["status"] != "planning"]
-    step(Transaction(store), ops)
+    step(RailsTransaction(store), ops)
 
 
 def _stamp(store: Store, row: Row, existing: Row | None) -> None:

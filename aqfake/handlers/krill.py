@@ -20,19 +20,15 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-from ..casting import RubyError, not_found_message, record_id
+from ..casting import RubyError, nil_error, not_found_message, record_id
+from ..domain.records import associate, find
+from ..domain.transaction import RailsTransaction
 from ..errors import NotFound, redirect, server_error
 from ..lab.uploads import seeded_bytes
 from ..render import Renderer, upload_url
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
 from ..wire import Response, html_response, json_response
-from .planning import (
-    Transaction,
-    associate,
-    find,
-    nil_error,
-)
 
 #: ``job=`` values that mean "no job" (pydent formats a missing id as ``None``).
 NO_JOB = frozenset({"", "None", "none", "null", "nil"})
@@ -100,7 +96,7 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str
     return fields, files
 
 
-def _create_upload(tx: Transaction, part: FilePart, job_id: int | None) -> Row:
+def _create_upload(tx: RailsTransaction, part: FilePart, job_id: int | None) -> Row:
     row = tx.insert(
         "uploads",
         {
@@ -126,7 +122,7 @@ def krill_upload(ctx: Context) -> Response:
     """``POST /krill/upload?job=J``: store the multipart ``file``; with ``assoc_operations`` /
     ``assoc_plans`` = ``"true"`` also note it on the job's operations / their plans."""
     request = ctx.request
-    tx = Transaction(ctx.store)
+    tx = RailsTransaction(ctx.store)
     try:
         fields, files = parse_form(request.header("Content-Type"), request.body)
         if not files.get("file"):
@@ -141,7 +137,9 @@ def krill_upload(ctx: Context) -> Response:
     return json_response(Renderer(ctx.store, ctx.base_url).columns("Upload", upload))
 
 
-def _associate_upload(tx: Transaction, upload: Row, job_id: int, fields: dict[str, str]) -> None:
+def _associate_upload(
+    tx: RailsTransaction, upload: Row, job_id: int, fields: dict[str, str]
+) -> None:
     ops = [
         op
         for ja in tx.store.lookup("job_associations", job_id=job_id)
@@ -172,7 +170,7 @@ def _associate_upload(tx: Transaction, upload: Row, job_id: int, fields: dict[st
 def json_upload(ctx: Context) -> Response:
     """``POST /json/upload``: the first of ``files[]`` (optional ``jobid``); Upload JSON + url."""
     request = ctx.request
-    tx = Transaction(ctx.store)
+    tx = RailsTransaction(ctx.store)
     try:
         fields, files = parse_form(request.header("Content-Type"), request.body)
         parts = files.get("files[]")

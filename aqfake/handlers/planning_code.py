@@ -12,19 +12,15 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..casting import RubyError, record_id, ruby_truthy
+from ..casting import RubyError, params_each, record_id, ruby_truthy
+from ..domain.records import find
+from ..domain.transaction import RailsTransaction, attributes
 from ..errors import NotFound, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
 from ..store import Row, Store, index_key
 from ..validations import full_messages, model_errors, validate
 from ..wire import Response, html_response, json_response
-from .planning import (
-    Transaction,
-    attributes,
-    each,
-    find,
-)
 
 CODE_NAMES = ("protocol", "precondition", "cost_model", "documentation", "test")
 #: What an operation type renders with, by action (update leaves out ``test``).
@@ -101,7 +97,7 @@ def _field_type_values(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {key: spec.get(key) for key in FIELD_TYPE_KEYS}
 
 
-def _add_field_type(tx: Transaction, ot: Row, spec: Any) -> Row:
+def _add_field_type(tx: RailsTransaction, ot: Row, spec: Any) -> Row:
     if not isinstance(spec, Mapping):
         raise RubyError("undefined method `[]' for nil:NilClass")
     row = tx.insert(
@@ -112,7 +108,7 @@ def _add_field_type(tx: Transaction, ot: Row, spec: Any) -> Row:
     return row
 
 
-def _sync_afts(tx: Transaction, field_type: Row, specs: Any) -> None:
+def _sync_afts(tx: RailsTransaction, field_type: Row, specs: Any) -> None:
     """Keep the AFTs whose ids are listed, create the others (ends resolved by name), delete the
     rest."""
     kept: set[int] = set()
@@ -157,14 +153,14 @@ def create_operation_type(ctx: Context) -> Response:
     ):
         if isinstance(name, str) and index_key(other["name"] or "") == index_key(name):
             return json_response({"error": f"An operation type named {name} already exists."}, 422)
-    tx = Transaction(store)
+    tx = RailsTransaction(store)
     values = _ot_values(store, params)
     candidate = {c.name: None for c in store.table("operation_types").columns}
     if validate(store, "OperationType", {**candidate, **values}):
         return json_response({"error": "invalid operation type"}, 422)
     try:
         ot = tx.insert("operation_types", values)
-        for spec in each(params.get("field_types")):
+        for spec in params_each(params.get("field_types")):
             _add_field_type(tx, ot, spec)
         for code_name in CODE_NAMES:
             given = params.get(code_name)
@@ -183,12 +179,12 @@ def update_operation_type(ctx: Context, id: str) -> Response:
     errors = model_errors(store, "OperationType", {**ot, **values})
     if errors:
         return json_response({"error": full_messages(errors)}, 422)
-    tx = Transaction(store)
+    tx = RailsTransaction(store)
     try:
         ot = tx.update("operation_types", ot["id"], values)
         existing = store.lookup("field_types", parent_class="OperationType", parent_id=ot["id"])
         kept: set[int] = set()
-        for spec in each(params.get("field_types")):
+        for spec in params_each(params.get("field_types")):
             if not isinstance(spec, Mapping):
                 raise RubyError("no implicit conversion of Symbol into Integer")
             match = next(
@@ -217,7 +213,7 @@ def update_operation_type(ctx: Context, id: str) -> Response:
 
 
 def _new_code(
-    tx: Transaction, parent: Row, parent_class: str, name: Any, content: Any, user: Row
+    tx: RailsTransaction, parent: Row, parent_class: str, name: Any, content: Any, user: Row
 ) -> Row:
     return tx.insert(
         "codes",
@@ -244,7 +240,7 @@ def operation_type_code(ctx: Context) -> Response:
     ot = ctx.store.get("operation_types", record_id(params.get("id")))
     if ot is None:
         return json_response({"error": "invalid operation type"}, 422)
-    tx = Transaction(ctx.store)
+    tx = RailsTransaction(ctx.store)
     row = _new_code(tx, ot, "OperationType", params.get("name"), params.get("content"), ctx.user)
     return _code_response(ctx, row)
 
@@ -256,7 +252,7 @@ def library_code(ctx: Context) -> Response:
     if ruby_truthy(params.get("no_edit")):
         return json_response({})
     library = find(ctx.store, "Library", params.get("id"), NotFound)
-    tx = Transaction(ctx.store)
+    tx = RailsTransaction(ctx.store)
     return _code_response(
         ctx, _new_code(tx, library, "Library", "source", params.get("content"), ctx.user)
     )
@@ -271,7 +267,7 @@ def create_library(ctx: Context) -> Response:
     candidate = {c.name: None for c in store.table("libraries").columns}
     if validate(store, "Library", {**candidate, **values}):
         return server_error(ctx.request.path)
-    tx = Transaction(store)
+    tx = RailsTransaction(store)
     library = tx.insert("libraries", values)
     source = params.get("source")
     if not isinstance(source, Mapping):

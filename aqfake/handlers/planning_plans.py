@@ -9,42 +9,39 @@ layout with its ``rid`` references rewritten. Any Ruby exception rolls everythin
 
 from __future__ import annotations
 
-import re
-from random import Random
 from typing import Any
 
 from ..casting import (
     RubyError,
     dig,
     index_error,
+    nil_error,
     not_found_message,
+    params_each,
+    rails_json,
     record_id,
     ruby_class,
     ruby_truthy,
-    to_double,
 )
+from ..domain.planning import (
+    add_operation,
+    add_wire,
+    copy_plan,
+    destroy_plan,
+    field_values,
+    operation_costs,
+    plan_operations,
+    plan_wires,
+    remove_operation,
+    submit,
+)
+from ..domain.records import find
+from ..domain.transaction import RailsTransaction
 from ..errors import NotFound, redirect, server_error
 from ..render import Renderer, is_admin
 from ..routing import Auth, Context, Route
 from ..store import Row, Store
-from ..timefmt import PACIFIC
 from ..wire import Response, json_response
-from .planning import (
-    Transaction,
-    associate,
-    current_code,
-    each,
-    field_values,
-    find,
-    layout_json,
-    nil_error,
-    on_the_fly,
-    plan_operations,
-    plan_wires,
-    precondition_passes,
-    predecessors,
-    rails_json,
-)
 
 # -- GET /plans/:id.json -------------------------------------------------------------------------
 
@@ -105,7 +102,7 @@ def show(ctx: Context, id: str, format: str | None = None) -> Response:
 class Marshaller:
     """One plan save: writes through a transaction and maps the client's ``rid``s to ids."""
 
-    def __init__(self, tx: Transaction, user: Row) -> None:
+    def __init__(self, tx: RailsTransaction, user: Row) -> None:
         self.tx = tx
         self.store = tx.store
         self.user = user
@@ -131,7 +128,7 @@ class Marshaller:
     def operations(self, plan: Row, entries: Any) -> list[int]:
         """Save the posted operations (new ones joined to ``plan``); their ids, in order."""
         ids: list[int] = []
-        for entry in each(entries):
+        for entry in params_each(entries):
             if not isinstance(entry, dict):
                 raise index_error(entry)
             try:
@@ -139,10 +136,7 @@ class Marshaller:
                     operation = self.update_operation(entry)
                 else:
                     operation = self.create_operation(entry)
-                    self.tx.insert(
-                        "plan_associations",
-                        {"plan_id": plan["id"], "operation_id": operation["id"]},
-                    )
+                    add_operation(self.tx, plan["id"], operation["id"])
                 self.map_id(entry.get("rid"), operation["id"])
             except RubyError as exc:
                 raise RubyError(f"Marshalling error: {exc}") from exc
@@ -163,7 +157,7 @@ class Marshaller:
                 "parent_id": entry.get("parent_id"),
             },
         )
-        for fv in each(entry.get("field_values")):
+        for fv in params_each(entry.get("field_values")):
             self.field_value(operation, fv, entry.get("routing"))
         return operation
 
@@ -174,7 +168,7 @@ class Marshaller:
         operation = self.tx.update("operations", operation["id"], values)
         kept = {
             self.field_value(operation, fv, entry.get("routing"))["id"]
-            for fv in each(entry.get("field_values"))
+            for fv in params_each(entry.get("field_values"))
         }
         for fv in field_values(self.store, operation["id"]):
             if fv["id"] not in kept:
@@ -247,17 +241,14 @@ class Marshaller:
     def wires(self, entries: Any) -> list[int]:
         """Insert the new wires (ends given by ``rid``) and keep the saved ones; their ids."""
         ids: list[int] = []
-        for entry in each(entries):
+        for entry in params_each(entries):
             if not isinstance(entry, dict):
                 raise index_error(entry)
             if ruby_truthy(entry.get("id")):
                 ids.append(record_id(entry["id"]) or 0)
                 continue
             from_rid, to_rid = dig(entry.get("from"), "rid"), dig(entry.get("to"), "rid")
-            wire = self.tx.insert(
-                "wires",
-                {"from_id": self.mapped(from_rid), "to_id": self.mapped(to_rid), "active": True},
-            )
+            wire = add_wire(self.tx, self.mapped(from_rid), self.mapped(to_rid))
             ids.append(wire["id"])
         return ids
 
@@ -267,9 +258,9 @@ class Marshaller:
             raise index_error(module)
         out = dict(module)
         if out.get("wires") is not None:
-            out["wires"] = [self._layout_wire(w) for w in each(out["wires"])]
+            out["wires"] = [self._layout_wire(w) for w in params_each(out["wires"])]
         if out.get("children") is not None:
-            out["children"] = [self.layout(child) for child in each(out["children"])]
+            out["children"] = [self.layout(child) for child in params_each(out["children"])]
         return out
 
     def _layout_wire(self, wire: Any) -> Any:
@@ -299,7 +290,7 @@ def _owner(ctx: Context) -> Row:
 
 def create(ctx: Context) -> Response:
     """``POST /plans.json``: a new plan from ``Plan.to_save_json()``."""
-    tx = Transaction(ctx.store)
+    tx = RailsTransaction(ctx.store)
     params = ctx.params
     try:
         marshaller = Marshaller(tx, _owner(ctx))
@@ -326,7 +317,7 @@ def create(ctx: Context) -> Response:
 
 def update(ctx: Context, id: str) -> Response:
     """``PUT /plans/:id.json``: operations, field values and wires synced to the payload."""
-    tx = Transaction(ctx.store)
+    tx = RailsTransaction(ctx.store)
     params = ctx.params
     try:
         plan = find(ctx.store, "Plan", id)
@@ -346,7 +337,7 @@ def update(ctx: Context, id: str) -> Response:
         kept = set(marshaller.operations(plan, params.get("operations")))
         for op in plan_operations(ctx.store, plan["id"]):
             if op["id"] not in kept:
-                _remove_operation(tx, plan, op)
+                remove_operation(tx, plan, op)
         wires_sent = params.get("wires") is not None
         wire_ids = set(marshaller.wires(params["wires"])) if wires_sent else set()
         if wires_sent:
@@ -363,30 +354,10 @@ def update(ctx: Context, id: str) -> Response:
     return json_response(serialize_plan(ctx.store, plan, ctx.base_url))
 
 
-def _remove_operation(tx: Transaction, plan: Row, operation: Row) -> None:
-    """Drop an operation from a plan: its plan associations go; the operation itself is
-    destroyed (with its field values) unless a job still refers to it."""
-    for pa in tx.store.lookup(
-        "plan_associations", plan_id=plan["id"], operation_id=operation["id"]
-    ):
-        tx.delete("plan_associations", pa["id"])
-    if tx.store.lookup("job_associations", operation_id=operation["id"]):
-        return
-    for fv in field_values(tx.store, operation["id"]):
-        tx.delete("field_values", fv["id"])
-    tx.delete("operations", operation["id"])
-
-
 def destroy(ctx: Context, id: str) -> Response:
     """``DELETE /plans/:id.json``: wires, field values, operations and the plan, no callbacks."""
     plan = find(ctx.store, "Plan", id, NotFound)
-    tx = Transaction(ctx.store)
-    operations = plan_operations(ctx.store, plan["id"])
-    for op in operations:
-        for fv in field_values(ctx.store, op["id"]):
-            tx.delete("field_values", fv["id"])
-        tx.delete("operations", op["id"])
-    tx.delete("plans", plan["id"])
+    destroy_plan(RailsTransaction(ctx.store), plan)
     return json_response({})
 
 
@@ -396,154 +367,34 @@ def destroy(ctx: Context, id: str) -> Response:
 def start(ctx: Context, id: str) -> Response:
     """Submit a plan: charge it to ``budget_id`` and move each ``planning`` operation to
     primed / pending / delayed / waiting; the plan's status becomes NULL ("active")."""
-    store = ctx.store
-    plan = find(store, "Plan", id, NotFound)
-    tx = Transaction(store)
+    plan = find(ctx.store, "Plan", id, NotFound)
     try:
-        tx.update("plans", plan["id"], {"budget_id": ctx.request.query.get("budget_id") or None})
+        submit(RailsTransaction(ctx.store), plan, ctx.request.query.get("budget_id"))
     except RubyError:  # an unknown budget: MySQL's foreign key error escapes the controller
         return server_error(ctx.request.path)
-    for op in plan_operations(store, plan["id"]):
-        if op["status"] != "planning":
-            continue
-        preds = predecessors(store, op)
-        if all(on_the_fly(store, pred) for pred in preds):
-            status = "primed" if on_the_fly(store, op) else None
-            if status is None:
-                status = "pending" if precondition_passes(tx, op) else "delayed"
-        else:
-            status = "waiting"
-        tx.update("operations", op["id"], {"status": status})
-    tx.update("plans", plan["id"], {"status": None})
     return json_response({"result": "ok"})
 
 
 def replan(ctx: Context, id: str) -> Response:
     """Copy a plan for editing (Aquarium's PlanCopier); answers the new plan's plain JSON."""
-    store = ctx.store
-    plan = find(store, "Plan", id, NotFound)
-    tx = Transaction(store)
-    copy = {k: v for k, v in plan.items() if k not in ("id", "created_at", "updated_at")}
-    copy["status"] = "planning"
-    copy["name"] = (
-        f"{plan['name']} (copy)" if plan["name"] is not None else f"Copy of plan {plan['id']}"
-    )
-    new_plan = tx.insert("plans", copy)
-    today = store.clock().astimezone(PACIFIC).date().isoformat()
-    associate(
-        tx, "Plan", new_plan["id"], "replan", f"Based on plan {plan['id']}. Replanned {today}."
-    )
-    rng = Random(plan["id"])
-    op_map: dict[int, int] = {}
-    fv_map: dict[int, int] = {}
-    y = 16
-    operations = plan_operations(store, plan["id"])
-    for op in operations:
-        values = {k: v for k, v in op.items() if k not in ("id", "created_at", "updated_at")}
-        values["status"] = "planning"
-        if op["x"] is None:
-            values["x"] = 500 * rng.random()
-        if op["y"] is None:
-            values["y"], y = y, y + 64
-        new_op = tx.insert("operations", values)
-        op_map[op["id"]] = new_op["id"]
-        tx.insert("plan_associations", {"plan_id": new_plan["id"], "operation_id": new_op["id"]})
-        for fv in field_values(store, op["id"]):
-            fv_values = {k: v for k, v in fv.items() if k not in ("id", "created_at", "updated_at")}
-            fv_values.update(parent_id=new_op["id"], child_item_id=None)
-            fv_map[fv["id"]] = tx.insert("field_values", fv_values)["id"]
-    for wire in plan_wires(store, operations, both_ends=True):
-        tx.insert(
-            "wires", {"from_id": fv_map.get(wire["from_id"]), "to_id": fv_map.get(wire["to_id"])}
-        )
-    layout = layout_json(plan["layout"])
-    _port_layout(layout, fv_map, op_map)
-    new_plan = tx.update("plans", new_plan["id"], {"layout": rails_json(layout)})
-    return json_response(Renderer(store, ctx.base_url).columns("Plan", new_plan))
-
-
-def _port_layout(module: dict[str, Any], fv_map: dict[int, int], op_map: dict[int, int]) -> None:
-    for wire in module.get("wires") or []:
-        if not isinstance(wire, dict):
-            continue
-        for key, ids in (("from", fv_map), ("to", fv_map), ("from_op", op_map), ("to_op", op_map)):
-            end = wire.get(key)
-            if isinstance(end, dict) and (
-                key.endswith("_op") or end.get("record_type") == "FieldValue"
-            ):
-                end["id"] = ids.get(end.get("id"))  # type: ignore[arg-type]
-    for child in module.get("children") or []:
-        if isinstance(child, dict):
-            _port_layout(child, fv_map, op_map)
+    plan = find(ctx.store, "Plan", id, NotFound)
+    new_plan = copy_plan(RailsTransaction(ctx.store), plan)
+    return json_response(Renderer(ctx.store, ctx.base_url).columns("Plan", new_plan))
 
 
 # -- POST /launcher/estimate -------------------------------------------------------------------
-
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_COST_HASH = re.compile(r"\{([^{}]*)\}")
-_COST_ENTRY = re.compile(rf"(?::(labor|materials)\s*=>|\b(labor|materials):)\s*({_NUMBER})")
-
-
-def parse_cost_model(content: str) -> dict[str, float | int] | None:
-    """``{labor:, materials:}`` of the last hash literal in a cost model that gives both.
-
-    The fake never runs Ruby: a cost model counts only when it ends by returning a literal hash
-    such as ``{ labor: 2.0, materials: 0.5 }``.
-    """
-    for body in reversed(_COST_HASH.findall(content)):
-        found: dict[str, float | int] = {}
-        for match in _COST_ENTRY.finditer(body):
-            key = match.group(1) or match.group(2)
-            text = match.group(3)
-            found[key] = float(text) if any(c in text for c in ".eE") else int(text)
-        if "labor" in found and "materials" in found:
-            return found
-    return None
-
-
-def _rate(tx: Transaction, key: str) -> float:
-    """``Parameter.get_float(key)``: the parameter's value, created as ``"0.0"`` if absent."""
-    row = tx.store.first("parameters", key=key)
-    if row is None:
-        row = tx.insert("parameters", {"key": key, "value": "0.0"})
-    return to_double(row["value"] or "")
 
 
 def estimate(ctx: Context) -> Response:
     """Per-operation labor and materials from each type's cost model, with the lab's rates;
     every database change made on the way is rolled back."""
-    store = ctx.store
     raw_id = ctx.params.get("id")
-    plan = store.get("plans", record_id(raw_id))
+    plan = ctx.store.get("plans", record_id(raw_id))
     if plan is None:
         return json_response({"errors": not_found_message("Plan", raw_id)})
-    tx = Transaction(store)
+    tx = RailsTransaction(ctx.store)
     try:
-        labor_rate, markup_rate = _rate(tx, "labor rate"), _rate(tx, "markup rate")
-        costs: list[dict[str, Any]] = []
-        for op in plan_operations(store, plan["id"]):
-            code = current_code(store, "OperationType", op["operation_type_id"], "cost_model")
-            if code is None:
-                costs.append({"error": str(nil_error("content"))})
-                continue
-            parsed = parse_cost_model(code["content"] or "")
-            if parsed is None:
-                costs.append(
-                    {
-                        "error": f"aqfake cannot evaluate the cost model of operation {op['id']}: "
-                        "it must end by returning a literal { labor: <n>, materials: <n> }"
-                    }
-                )
-                continue
-            costs.append(
-                {
-                    "materials": parsed["materials"],
-                    "labor": parsed["labor"],
-                    "labor_rate": labor_rate,
-                    "markup_rate": markup_rate,
-                    "id": op["id"],
-                }
-            )
+        costs = operation_costs(tx, plan)
     finally:
         tx.rollback()
     return json_response({"costs": costs, "messages": []})

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ..domain.transaction import Transaction
 from ..store import Row, Store
 from .fields import number_text
 
@@ -45,6 +46,11 @@ class BuilderBase:
             yield self
         finally:
             self.now = previous
+
+    def writes(self) -> Transaction:
+        """A transaction stamping rows with :meth:`timestamp`, for the domain's rules
+        (:mod:`aqfake.domain`); references are checked by the builders before they write."""
+        return Transaction(self.store, check_keys=False, clock=self.timestamp)
 
     def _insert(self, table: str, **values: Any) -> Row:
         stamp = self.timestamp()

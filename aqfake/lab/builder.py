@@ -14,12 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..domain.inventory import DELETED, PART_TYPE
+from ..domain.planning import default_layout, job_state
 from .accounting import AccountingBuilder
 from .base import Ref
 from .fields import FTYPES, Field, FieldSpec, as_field, number_text
-from .inventory import DELETED, PART_TYPE, InventoryBuilder
+from .inventory import InventoryBuilder
 from .people import PeopleBuilder, check_password, url_safe_token
-from .planning import PlanningBuilder, default_layout, job_state
+from .planning import PlanningBuilder
 from .types import RELEASE_METHODS, TypesBuilder
 
 if TYPE_CHECKING:

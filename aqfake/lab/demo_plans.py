@@ -7,17 +7,17 @@ whether finished operations produced items, and which jobs ran them.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..store import Row
 from . import catalogue as cat
+from .builder import LabBuilder
+from .timeline import Timeline
 from .uploads import gel_image
-
-if TYPE_CHECKING:
-    from .demo import DemoLab
 
 ACTIVE = ("done", "running", "error")
 
@@ -45,10 +45,56 @@ class _Made:
     outputs: dict[str, dict[str, Any]]
 
 
+class Places(Protocol):
+    """Hands out storage locations (:class:`aqfake.lab.demo.Locations`)."""
+
+    def next(self, prefix: str | None, loose_chance: float = 0.1) -> str:
+        """A free location for an item of the container with ``prefix``."""
+        ...
+
+
+class DemoParts(Protocol):
+    """What the plan maker reads from the demo lab under construction
+    (:class:`aqfake.lab.demo.DemoLab`, which imports this module, so it is named structurally)."""
+
+    b: LabBuilder
+    rng: random.Random
+    samples: dict[str, list[Row]]
+    stock_items: list[Row]
+    technicians: list[str]
+    logins: list[str]
+    t: Timeline
+
+    @property
+    def locations(self) -> Places:
+        """Where new items go."""
+        ...
+
+    def later(self, when: datetime, low_hours: float, high_hours: float) -> datetime:
+        """A random instant some hours after ``when``."""
+        ...
+
+    def object_type_id(self, name: str) -> int:
+        """The id of the object type called ``name``."""
+        ...
+
+    def stock_of(self, sample: Row, object_type: str) -> Row | None:
+        """A live item of ``sample`` in containers of ``object_type``."""
+        ...
+
+    def comp_cell_well(self) -> dict[str, Any]:
+        """A well of a competent cell batch, as an input spec."""
+        ...
+
+    def gel_lane(self) -> dict[str, Any]:
+        """A lane of a poured gel, as an input spec."""
+        ...
+
+
 class PlanMaker:
     """Builds the demo plans into a :class:`~aqfake.lab.demo.DemoLab` under construction."""
 
-    def __init__(self, lab: DemoLab) -> None:
+    def __init__(self, lab: DemoParts) -> None:
         self.lab = lab
         self.b = lab.b
         self.rng = lab.rng

@@ -1,37 +1,33 @@
-"""Samples with their field values, items, collections with parts, data associations, uploads."""
+"""Samples with their field values, items, collections with parts, data associations, uploads.
+
+Deleting an item, making a part, a collection's dimensions and data associations follow the
+domain's rules (:mod:`aqfake.domain`), as the inventory routes do; the builders add the checks
+a lab author wants (a well outside the collection, a taken well, a non-collection) as
+``ValueError``.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..casting import RubyError
+from ..domain.inventory import (
+    BENCH,
+    DELETED_STATE,
+    PART_TYPE,
+    dimensions,
+    is_collection_type,
+    mark_as_deleted,
+    part_type,
+    set_part,
+)
+from ..domain.records import associate, parent_class_of
 from ..store import Row
-from ..tables import MODELS, TABLES
 from ..validations import full_messages, model_errors
 from .base import Ref
 from .locations import LocationsBuilder
 from .uploads import register_seeded
-
-PART_TYPE = "__Part"
-DELETED = "deleted"
-BENCH = "Bench"
-DEFAULT_COLLECTION_SHAPE = (1, 12)
-
-_TABLE_BY_COLUMNS: dict[frozenset[str], str] = {
-    frozenset(table.column_names): name for name, table in TABLES.items()
-}
-
-
-def _single_model_tables() -> dict[str, str]:
-    """Table -> model name, for tables read by exactly one model (not ``items``)."""
-    models: dict[str, list[str]] = {}
-    for model in MODELS.values():
-        models.setdefault(model.table, []).append(model.name)
-    return {table: names[0] for table, names in models.items() if len(names) == 1}
-
-
-_MODEL_BY_TABLE = _single_model_tables()
 
 
 class InventoryBuilder(LocationsBuilder):
@@ -106,7 +102,9 @@ class InventoryBuilder(LocationsBuilder):
         A ``location`` naming a slot of a wizard (``M20.1.2.3``) also places it there.
         """
         if deleted:
-            location, quantity, inuse = DELETED, -1, -1
+            location, quantity, inuse = (
+                DELETED_STATE[k] for k in ("location", "quantity", "inuse")
+            )
         errors = model_errors(self.store, "Item", {"quantity": quantity, "inuse": inuse})
         if errors:
             raise ValueError(
@@ -123,40 +121,28 @@ class InventoryBuilder(LocationsBuilder):
             sample_id=self.ref("samples", sample),
             data=data,
         )
-        if slot is not None:
+        if slot is not None and location is not None:
             self.occupy(row, location, *slot)
         return row
 
     def delete_item(self, item: Ref) -> Row:
-        """Mark an item deleted as Aquarium does and free its wizard slot.
-
-        The location becomes ``deleted``, quantity and inuse -1.
-        """
-        self.release(item)
-        return self.store.update(
-            "items",
-            self.row("items", item, by="id")["id"],
-            location=DELETED,
-            quantity=-1,
-            inuse=-1,
-            updated_at=self.timestamp(),
-        )
+        """Mark an item deleted as Aquarium does (``Item#mark_as_deleted``): location
+        ``deleted``, quantity and inuse -1, its wizard slot freed."""
+        return mark_as_deleted(self.writes(), self.row("items", item, by="id"))
 
     def part_type_id(self) -> int:
         """The id of the ``__Part`` object type that part items use."""
-        found = self.store.first("object_types", name=PART_TYPE)
-        if found is None:
-            raise ValueError(f"no {PART_TYPE} object type: build empty_lab(store) first")
-        return int(found["id"])
+        try:
+            return int(part_type(self.store)["id"])
+        except RubyError:
+            raise ValueError(f"no {PART_TYPE} object type: build empty_lab(store) first") from None
 
     def dimensions(self, collection: Ref) -> tuple[int, int]:
-        """``(rows, columns)`` of a collection item, from its object type."""
+        """``(rows, columns)`` of a collection item (``Collection#dimensions``)."""
         item = self.row("items", collection, by="id")
-        object_type = self.store.get("object_types", item["object_type_id"])
-        if object_type is None or object_type["handler"] != "collection":
+        if not is_collection_type(self.store.get("object_types", item["object_type_id"])):
             raise ValueError(f"item {item['id']} is not a collection")
-        default_rows, default_columns = DEFAULT_COLLECTION_SHAPE
-        return (object_type["rows"] or default_rows, object_type["columns"] or default_columns)
+        return dimensions(self.store, item)
 
     def collection(
         self,
@@ -168,7 +154,7 @@ class InventoryBuilder(LocationsBuilder):
     ) -> Row:
         """A collection item, with a ``__Part`` item and part association per filled well."""
         type_row = self.row("object_types", object_type)
-        if type_row["handler"] != "collection":
+        if not is_collection_type(type_row):
             raise ValueError(f"object type {type_row['name']!r} is not a collection type")
         row = self.item(None, type_row, location, data=data)
         for (r, c), sample in (parts or {}).items():
@@ -188,32 +174,13 @@ class InventoryBuilder(LocationsBuilder):
             "part_associations", collection_id=collection_id, row=row, column=column
         ):
             raise ValueError(f"well ({row}, {column}) of collection {collection_id} is taken")
-        part = self._insert(
-            "items",
-            location=None,
-            quantity=1,
-            inuse=0,
-            object_type_id=self.part_type_id(),
-            sample_id=self.ref("samples", sample),
-        )
-        self._insert(
-            "part_associations",
-            part_id=part["id"],
-            collection_id=collection_id,
-            row=row,
-            column=column,
-        )
-        return part
+        self.part_type_id()
+        holder = self.row("items", collection_id, by="id")
+        return set_part(self.writes(), holder, row, column, self.ref("samples", sample))
 
     def parent_class_of(self, row: Mapping[str, Any]) -> str:
         """The model name Aquarium would record as ``parent_class`` for a row."""
-        table = _TABLE_BY_COLUMNS.get(frozenset(row))
-        if table == "items":
-            object_type = self.store.get("object_types", row["object_type_id"])
-            return (
-                "Collection" if object_type and object_type["handler"] == "collection" else "Item"
-            )
-        model = _MODEL_BY_TABLE.get(table or "")
+        model = parent_class_of(self.store, row)
         if model is None:
             raise ValueError(
                 "cannot tell the parent_class of this row; pass parent_class= explicitly"
@@ -235,13 +202,9 @@ class InventoryBuilder(LocationsBuilder):
                 raise ValueError("give parent_class= when the parent is an id")
             parent_class = self.parent_class_of(parent)
         parent_id = parent["id"] if isinstance(parent, Mapping) else int(parent)
-        return self._insert(
-            "data_associations",
-            parent_id=parent_id,
-            parent_class=parent_class,
-            key=key,
-            upload_id=self.ref("uploads", upload, by="id"),
-            object=json.dumps({key: value}),
+        upload_id = self.ref("uploads", upload, by="id")
+        return associate(
+            self.writes(), parent_class, parent_id, key, value, upload_id=upload_id, duplicates=True
         )
 
     def upload(

@@ -4,7 +4,9 @@ A wizard named e.g. ``M20`` with fields Hotel (unbounded), Box (16) and Slot (81
 location ``M20.1.2.3`` in slot ``1*16*81 + 2*81 + 3``. An item placed there gets a ``locators``
 row (wizard, item, number) and its ``locator_id``; Aquarium also keeps the slot text in
 ``items.location``. Deleting an item frees its slot. What a wizard means (capacities, slot
-numbers) is :mod:`aqfake.wizards`, shared with the renderer and the inventory handlers.
+numbers) is :mod:`aqfake.wizards`; putting an item in a slot and freeing it are the domain's
+rules (:mod:`aqfake.domain.inventory`), shared with the inventory handlers. A lab holds
+locators only for the slots it fills (:func:`~aqfake.domain.inventory.slot_locator`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from ..domain.inventory import place, release_slot, slot_locator
 from ..store import Row
 from ..wizards import UNBOUNDED, find_slot, locators_at
 from .base import BuilderBase, Ref
@@ -60,26 +63,18 @@ class LocationsBuilder(BuilderBase):
     def place(self, item: Ref, location: str | None) -> Row | None:
         """Record ``item`` in the wizard slot ``location`` names; the locator, or None."""
         found = self.free_slot(location)
-        return None if found is None else self.occupy(item, location, *found)
+        if found is None or location is None:
+            return None
+        return self.occupy(item, location, *found)
 
-    def occupy(self, item: Ref, location: str | None, wizard: Row, number: int) -> Row:
+    def occupy(self, item: Ref, location: str, wizard: Row, number: int) -> Row:
         """Put ``item`` in slot ``number`` of ``wizard`` (checked free by the caller)."""
         row = self.row("items", item, by="id")
-        self.release(row)
-        locator = self._insert("locators", wizard_id=wizard["id"], item_id=row["id"], number=number)
-        self.store.update(
-            "items",
-            row["id"],
-            location=location,
-            locator_id=locator["id"],
-            updated_at=row["updated_at"],
-        )
+        log = self.writes()
+        locator = slot_locator(log, wizard, number)
+        place(log, row, locator, location)
         return locator
 
     def release(self, item: Ref) -> None:
         """Free the wizard slot an item holds, if any."""
-        row = self.row("items", item, by="id")
-        for locator in self.store.lookup("locators", item_id=row["id"]):
-            self.store.update("locators", locator["id"], item_id=None, updated_at=self.timestamp())
-        if row["locator_id"] is not None:
-            self.store.update("items", row["id"], locator_id=None, updated_at=row["updated_at"])
+        release_slot(self.writes(), self.row("items", item, by="id"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from ..domain.planning import default_layout, job_state
 from ..store import Row
-from ..timefmt import format_time
 from .base import BuilderBase, Ref
 
 _SPEC_KEYS = frozenset({"sample", "item", "value", "row", "column"})
@@ -225,54 +225,3 @@ class PlanningBuilder(BuilderBase):
     def _technicians(self) -> int | None:
         found = self.store.first("groups", name="technicians")
         return int(found["id"]) if found else None
-
-
-def default_layout(name: str) -> dict[str, Any]:
-    """The layout Aquarium's planner saves for a plan without modules."""
-    return {
-        "id": 0,
-        "parent_id": -1,
-        "name": name or "no_name",
-        "x": 160,
-        "y": 160,
-        "width": 160,
-        "height": 60,
-        "input": [],
-        "output": [],
-        "wires": [],
-        "children": [],
-        "documentation": "No documentation yet for this module.",
-        "text_boxes": [],
-    }
-
-
-def job_state(
-    operation_type_id: int | None, pc: int, when: datetime, step_minutes: int = 3
-) -> list[dict[str, Any]]:
-    """A Krill job state for a job at ``pc``: initialize, then the steps done so far.
-
-    Step times are Aquarium JSON timestamps, ``step_minutes`` apart from ``when``.
-    """
-
-    def stamp(step: int) -> str:
-        return format_time(when + timedelta(minutes=step * step_minutes))
-
-    steps: list[dict[str, Any]] = [
-        {
-            "operation": "initialize",
-            "arguments": {"operation_type_id": operation_type_id},
-            "time": stamp(0),
-        }
-    ]
-    shown = pc + 1 if pc >= 0 else (2 if pc == -2 else 0)
-    for number in range(1, shown + 1):
-        steps.append(
-            {
-                "operation": "display",
-                "content": [{"title": f"Step {number}"}, {"note": "Follow the instructions."}],
-            }
-        )
-        steps.append({"operation": "next", "time": stamp(number), "inputs": {}})
-    if pc == -2:
-        steps.append({"operation": "complete", "rval": {}})
-    return steps

@@ -36,48 +36,39 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from aqsession import server_values
 from aqsession.aql import relations
 from aqsession.aql.plan import Attribute, Edge, Plan
 from aqsession.aql.sql import render
 from aqsession.aql.values import Operator, parse_value
+from aqsession.server_values import ColumnKind, equality_key, kind_of_column
 
 
 def distinct(values: Iterable[Any]) -> list[Any]:
-    """Values without ``None`` and without repeats, in first-seen order."""
-    return list(dict.fromkeys(value for value in values if value is not None))
+    """Key column values (ids) without ``None`` and without server-equal repeats, in
+    first-seen order."""
+    return server_values.distinct(values, ColumnKind.INTEGER)
 
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def same_value_key(value: Any) -> Any:
-    """What the server compares when it compares ``value``: ``"1"`` and ``1`` are equal (MySQL
-    casts), strings ignore case and trailing spaces (the collation)."""
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value.rstrip(" ").casefold()
-    return value
-
-
 def as_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
     """Equality conditions as a ``where`` dict; a column given twice keeps the values both
     accept (two sub-queries that both constrain ``id`` must both hold), compared as the server
-    compares them. None when no value satisfies a column."""
+    compares them on that column (:func:`~aqsession.server_values.equality_key`: a column
+    constrained twice is always a key column, because one of the two is a sub-query and
+    sub-queries constrain ``id`` or ``*_id`` columns). None when no value satisfies a column."""
     conditions: dict[str, Any] = {}
     for column, value in pairs:
         if column not in conditions:
             conditions[column] = value
             continue
+        kind = kind_of_column(column)
         previous = conditions[column]
-        accepted = {same_value_key(item) for item in _as_list(value)}
-        both = [item for item in _as_list(previous) if same_value_key(item) in accepted]
+        accepted = {equality_key(item, kind) for item in _as_list(value)}
+        both = [item for item in _as_list(previous) if equality_key(item, kind) in accepted]
         if not both:
             return None
         is_list = isinstance(previous, list) or isinstance(value, list)

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aqsession.exceptions import AquariumQueryLanguageValidationError
+from aqsession.server_values import sql_time_text
 
 Scalar = str | int | float | bool | None
 
@@ -44,7 +45,6 @@ TIME_UNITS: dict[str, str] = {
 }
 
 TIME_KEY = "__time__"
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -69,8 +69,7 @@ def resolve_time(spec: Mapping[str, Any], now: datetime) -> str:
             f"a __time__ object takes only the amounts {sorted(TIME_UNITS)} (got {sorted(spec)})"
         )
     delta = timedelta(**{TIME_UNITS[key]: amount for key, amount in spec.items()})
-    moment = now.astimezone(timezone.utc) if now.tzinfo else now
-    return (moment + delta).strftime(TIME_FORMAT)
+    return sql_time_text(now, delta)
 
 
 def _time_amounts(value: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -45,7 +45,7 @@ def test_seeded_fake_answers_queries_that_were_never_recorded(aq_server: str, tm
 def test_verify_reproduces_a_recording_of_the_fake(aq_server: str, tmp_path: Path):
     path = tmp_path / "browse.yaml"
     _record(aq_server, path)
-    report = verify([path])
+    report = verify([path], FakeAquarium)
     stats = report.by_endpoint()
     assert "POST /sessions.json" in stats
     assert "POST /json Sample" in stats
@@ -63,7 +63,7 @@ def test_verify_reports_where_the_fake_differs(aq_server: str, tmp_path: Path):
     old = f'"name": "{first_name}",'
     assert old in text
     tampered.write_text(text.replace(old, old + ' "colour": "blue",', 1))
-    report = verify([tampered])
+    report = verify([tampered], FakeAquarium)
     assert report.fidelity < 1.0
     (failed,) = [o for o in report.outcomes if not o.reproduced]
     assert failed.endpoint == "POST /json Sample"
@@ -83,7 +83,7 @@ def test_endpoint_labels_group_ids_and_models():
 def test_all_repository_cassettes_together_are_reproduced():
     cassettes = sorted((Path(__file__).parents[2] / "cassettes").rglob("*.yaml"))
     assert len(cassettes) >= 5
-    report = verify(cassettes)
+    report = verify(cassettes, FakeAquarium)
     assert report.fidelity == 1.0, report.table()
 
 

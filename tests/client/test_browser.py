@@ -10,8 +10,8 @@ import pytest
 from test_browser_doubles import BtKind, BtOwner, FakeServer, FakeSession, demo_tables
 
 from aqsession.browser import Browser
-from aqsession.browser_export import resolve_path
-from aqsession.browser_graph import ModelGraph
+from aqsession.browser.export import resolve_path
+from aqsession.browser.graph import ModelGraph
 from aqsession.exceptions import BrowserException, ForbiddenRequestError, ModelRegistryError
 
 

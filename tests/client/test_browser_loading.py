@@ -7,7 +7,7 @@ import logging
 import pytest
 from test_browser_doubles import BtKind, BtNote, BtOwner, FakeServer, FakeSession, demo_tables
 
-from aqsession.browser_loading import count_edges, spec_items
+from aqsession.browser.loading import count_edges, spec_items
 from aqsession.exceptions import BrowserException, ForbiddenRequestError
 
 
@@ -222,7 +222,7 @@ def test_update_cache_walks_what_retrieve_loaded():
 
 
 def test_queries_varying_in_two_columns_are_merged_and_split_by_size():
-    from aqsession.browser_loading import _groups
+    from aqsession.browser.loading import _groups
 
     members = [(object(), {"a": [i, i + 1], "b": 10 + i, "c": "x"}) for i in range(5)]
     single = _groups(members, chunk_size=100)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aqsession.browser_matching import (
+from aqsession.browser.matching import (
     CompletenessIndex,
     arrange,
-    compare,
-    index_key,
     integer_ids,
     is_unbounded,
     match,
@@ -16,6 +14,7 @@ from aqsession.browser_matching import (
     plain_match,
     window,
 )
+from aqsession.server_values import ColumnKind, compare, equality_key
 
 
 def _c(query):
@@ -100,11 +99,17 @@ def test_integer_ids():
     assert integer_ids(None) is None
 
 
-def test_index_key_collides_server_equal_values():
-    assert index_key("ABC ") == index_key("abc")
-    assert index_key("5") == index_key(5) == index_key(5.0)
-    assert index_key(True) == index_key(1)
-    assert index_key(" abc") != index_key("abc")  # only trailing spaces are ignored
+def test_equality_key_collides_server_equal_values():
+    def key(value):
+        return equality_key(value, ColumnKind.INTEGER)
+
+    def text(value):
+        return equality_key(value, ColumnKind.TEXT)
+
+    assert text("ABC ") == text("abc")
+    assert key("5") == key(5) == key(5.0)
+    assert key(True) == key(1)
+    assert text(" abc") != text("abc")  # only trailing spaces are ignored
 
 
 def test_window_reads_options_as_the_server_does():

@@ -3,10 +3,12 @@ manager, attribute errors, ping/current_user, and the module-level login()."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
 import pytest
+import requests
 import responses
 
 import aqsession
@@ -200,12 +202,29 @@ def test_current_user_missing_is_none_and_not_cached(stub, session):
 
 def test_ping_times_each_request(stub, session):
     stub.add(responses.POST, JSON_URL, json=[{"id": 1, "login": "neptune"}])
-    timings = session.ping(3)
+    timings = session.ping_times(3)
     assert len(timings) == 3 and all(t >= 0 for t in timings)
     assert len(json_calls(stub)) == 3
     assert json.loads(json_calls(stub)[0].request.body)["options"]["limit"] == 1
     with pytest.raises(ValueError, match="at least one"):
         session.ping(0)
+
+
+def test_ping_returns_the_mean_round_trip(stub, session, monkeypatch):
+    stub.add(responses.POST, JSON_URL, json=[{"id": 1, "login": "neptune"}])
+    clock = itertools.count(0, 0.25)  # every reading of the clock is 0.25 s after the last
+    monkeypatch.setattr("time.perf_counter", lambda: next(clock))
+    # per ping: the session reads the clock twice, AqHTTP twice in between -> 0.75 s
+    assert session.ping(2) == pytest.approx(0.75)
+    assert len(json_calls(stub)) == 2
+
+
+def test_ping_is_none_when_the_server_does_not_answer(stub, session):
+    session.set_retries(0)
+    stub.add(responses.POST, JSON_URL, body=requests.exceptions.ConnectionError("refused"))
+    assert session.ping(3) is None
+    stub.replace(responses.POST, JSON_URL, body=requests.exceptions.ReadTimeout("slow"))
+    assert session.ping() is None
 
 
 def test_ping_with_requests_off_raises(session):
@@ -239,8 +258,9 @@ def test_query_schema_delegates_to_aql():
 
 
 def test_browser_is_lazy_and_cache_can_be_reset(session):
-    assert session._browser is None
+    assert session._lazy_browser is None
     browser = session.browser
+    assert session._browser is browser
     assert browser is session.browser
     assert browser.session is session
     session.init_cache()
@@ -261,7 +281,7 @@ def test_context_manager_hands_cached_models_to_parent(stub, session):
 def test_root_context_manager_changes_nothing(session):
     with session as same:
         assert same is session
-    assert session._browser is None
+    assert session._lazy_browser is None
 
 
 def test_context_manager_does_not_suppress_exceptions(session):

@@ -3,6 +3,7 @@ four-step cloning chain through its allowable field types."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -251,7 +252,7 @@ def test_aqsession_builds_wires_saves_estimates_and_submits_the_cloning_chain(
     ops[3].set_input("Plate", sample=plasmid).set_output("Plate", sample=plasmid)
     plan = s.Plan(name="chain plan")
     plan.add_operations(ops)
-    for upstream, downstream in zip(ops, ops[1:], strict=False):
+    for upstream, downstream in pairwise(ops):
         source = next(fv for fv in upstream.outputs if fv.child_sample_id == plasmid.id)
         dest = next(fv for fv in downstream.inputs if aft_pairs(fv) & aft_pairs(source))
         plan.wire(source, dest)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aqfake.conditions import Col, In, Lit, _compile_in, compare
+from aqfake.conditions import Col, In, Lit, compare
+from aqfake.conditions.compile import _compile_in
 from aqfake.tables import ColumnType
 
 scalars = st.one_of(

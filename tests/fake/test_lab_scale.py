@@ -30,7 +30,7 @@ def test_sizes_parse_presets_and_numbers() -> None:
     assert sample_count("small") == 0 and sample_count("LARGE") == SIZES["large"] == 100_000
     assert sample_count("1200") == sample_count(1200) == 1200
     for bad in ("huge", -1, "1.5", True, None):
-        with pytest.raises(ValueError, match="small, medium, large|negative"):
+        with pytest.raises(ValueError, match=r"small, medium, large|negative"):
             sample_count(bad)
 
 

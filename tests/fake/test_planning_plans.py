@@ -10,8 +10,7 @@ import pytest
 from planning_lab import Client, ids, one, planning_lab
 
 from aqfake.app import FakeAquarium
-from aqfake.handlers.planning import PRECONDITION_ERROR_KEY
-from aqfake.handlers.planning_plans import parse_cost_model
+from aqfake.domain.planning import PRECONDITION_ERROR_KEY, parse_cost_model
 from aqfake.lab import Field, LabBuilder
 
 LAYOUT = {"id": 0, "parent_id": -1, "name": "no_name", "input": [], "children": [], "wires": []}

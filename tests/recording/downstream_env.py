@@ -65,10 +65,16 @@ def _run(command: list[str], what: str, cwd: Path | None = None) -> str:
 
 
 def requirements() -> list[str]:
-    """This project's runtime dependencies (as installed, from its metadata) plus the build
-    backend; extras such as ``test`` are left out."""
+    """This project's runtime dependencies and its ``testing`` extra (as installed, from its
+    metadata; a downstream lab installs ``aqsession[testing]``) plus the build backend; the
+    ``test`` extra (this repository's own tools) is left out."""
     declared = importlib.metadata.requires("aqsession") or []
-    return [*(r for r in declared if "extra ==" not in r), *BUILD_REQUIREMENTS]
+    wanted = [
+        r.split(";")[0].strip()
+        for r in declared
+        if "extra ==" not in r or 'extra == "testing"' in r
+    ]
+    return [*wanted, *BUILD_REQUIREMENTS]
 
 
 def wheelhouse(root: Path | None = None) -> Path:
@@ -134,7 +140,7 @@ def fresh_venv(workdir: Path) -> Path:
     _run(
         [
             sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-            "--no-index", "--find-links", str(wheels), str(wheel),
+            "--no-index", "--find-links", str(wheels), f"{wheel}[testing]",
         ],
         "installing the wheel",
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""aqfake.transaction: undo log, dirty tracking, foreign keys and ON DELETE CASCADE from tables."""
+"""aqfake.domain.transaction: undo log, dirty tracking, keys, cascades, clock, Rails casts."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from aqfake.casting import RubyError
+from aqfake.domain.transaction import ConstraintError, RailsTransaction, Transaction
 from aqfake.store import Store, StoreError
 from aqfake.tables import FOREIGN_KEYS, referencing
-from aqfake.transaction import ConstraintError, Transaction
 
 
 @pytest.fixture
@@ -81,3 +82,46 @@ def test_cascade_targets_are_read_from_the_foreign_key_table() -> None:
     reached = {pair for target in {t for k in FOREIGN_KEYS.values() for t in k.values()}
                for pair in referencing(target)}  # fmt: skip
     assert reached == every
+
+
+def test_a_clock_stamps_new_and_changed_rows_instead_of_the_stores(store: Store) -> None:
+    lab_time = datetime(2020, 5, 5, tzinfo=timezone.utc)
+    tx = Transaction(store, clock=lambda: lab_time)
+    sample = _sample(tx)
+    assert sample["created_at"] == sample["updated_at"] == lab_time
+    given = lab_time - timedelta(days=1)
+    other = tx.insert(
+        "samples",
+        {"name": "rev", "sample_type_id": 1, "user_id": 1, "project": "p", "created_at": given},
+    )
+    assert other["created_at"] == other["updated_at"] == given
+    later = lab_time + timedelta(hours=1)
+    tx.clock = lambda: later
+    assert tx.update("samples", sample["id"], {"name": "renamed"})["updated_at"] == later
+    kept = tx.update("samples", other["id"], {"name": "kept", "updated_at": given})
+    assert kept["updated_at"] == given
+    tx.rollback()
+    assert store.get("samples", sample["id"]) is None
+
+
+def test_without_a_clock_the_store_stamps_rows(store: Store) -> None:
+    sample = _sample(Transaction(store))
+    assert sample["created_at"] == store.clock() - timedelta(seconds=1)  # the last tick
+
+
+def test_rails_transaction_casts_attribute_writes_and_words_refusals_as_ruby(
+    store: Store,
+) -> None:
+    tx = RailsTransaction(store)
+    sample = tx.insert(
+        "samples", {"name": "fwd", "sample_type_id": "1", "user_id": 1, "project": "p"}
+    )
+    assert sample["sample_type_id"] == 1
+    with pytest.raises(RubyError, match="foreign key constraint fails"):
+        tx.insert("samples", {"name": "x", "sample_type_id": 99, "user_id": 1, "project": "p"})
+    with pytest.raises(RubyError, match="unknown attribute 'colour' for samples"):
+        tx.update("samples", sample["id"], {"colour": "red"})
+    with pytest.raises(RubyError, match="Couldn't find samples row"):
+        tx.update("samples", 999, {"name": "y"})
+    tx.rollback()
+    assert store.count("samples") == 0

@@ -1,7 +1,8 @@
 """How the Browser decides, without the server, what a ``where`` query would return.
 
-The server applies MySQL semantics to hash conditions: strings compare case-insensitively and
-ignore trailing spaces, ``"5"`` matches the integer ``5``, a list means ``IN``, ``None`` means
+The server's rules for one value are :mod:`aqsession.server_values` (strings compare
+case-insensitively and ignore trailing spaces, ``"5"`` matches the integer ``5``, ...); this
+module applies them to whole hash conditions, where a list means ``IN`` and ``None`` means
 ``IS NULL``. A cached model is judged against the data the server last sent for it (its
 ``raw`` dict), with a three-valued answer: ``True`` / ``False`` when the outcome is certain,
 ``None`` when the cache cannot be sure (an unknown column, a computed column, a timestamp, a
@@ -14,11 +15,22 @@ Ordering follows the server too: ascending id by default; ``reverse`` means newe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
+
+from aqsession.server_values import (
+    Verdict,
+    compare,
+    exact_integer,
+    kind_of_column,
+    option_count,
+    parse_timestamp,
+    ruby_truthy,
+    strict_key,
+    strict_keys_covering,
+)
 
 # Columns whose rendered JSON value is computed by the server, so it is not what `where`
 # filters on (aquarium-protocol.md §4).
@@ -35,11 +47,6 @@ SERVER_ONLY_MODELS: frozenset[str] = frozenset({"DataAssociation"})
 # Models whose names Aquarium validates as unique (aquarium-protocol.md, data model), so a
 # cached model carrying exactly the asked name is the one ``find_by_name`` returns.
 UNIQUE_NAME_MODELS: frozenset[str] = frozenset({"Sample", "SampleType", "ObjectType"})
-
-_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
-_TIMESTAMP_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-
-Verdict = bool | None
 
 
 @dataclass(frozen=True)
@@ -75,41 +82,6 @@ def parse_conditions(query: Mapping[str, Any]) -> dict[str, Condition] | None:
 
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool))
-
-
-def compare(stored: Any, wanted: Any) -> Verdict:
-    """Would the server find ``column = wanted`` true for a row whose JSON value is ``stored``?"""
-    if wanted is None:
-        return stored is None
-    if not _is_scalar(wanted):
-        return None
-    if stored is None:
-        return False
-    if isinstance(stored, bool):
-        if isinstance(wanted, int):
-            return bool(wanted) is stored
-        return None
-    if isinstance(stored, int):
-        return _compare_int(stored, wanted)
-    if isinstance(stored, str):
-        if _TIMESTAMP_TEXT.match(stored) or not isinstance(wanted, str):
-            return None
-        if not (stored.isascii() and wanted.isascii()):
-            return None
-        return stored.rstrip(" ").casefold() == wanted.rstrip(" ").casefold()
-    return None
-
-
-def _compare_int(stored: int, wanted: Any) -> Verdict:
-    if isinstance(wanted, bool):
-        return int(wanted) == stored
-    if isinstance(wanted, int):
-        return wanted == stored
-    if isinstance(wanted, float):
-        return float(stored) == wanted if wanted.is_integer() else None
-    if isinstance(wanted, str) and _INTEGER_TEXT.fullmatch(wanted):
-        return int(wanted) == stored
-    return None
 
 
 def match(
@@ -168,66 +140,18 @@ def plain_match(data: Mapping[str, Any] | None, query: Mapping[str, Any]) -> boo
 
 
 def integer_ids(condition: Condition | None) -> list[int] | None:
-    """The ids an ``id`` condition names, in order and de-duplicated, or None if not integers."""
+    """The ids an ``id`` condition names, in order and de-duplicated, or None if not integers
+    (see :func:`~aqsession.server_values.exact_integer`)."""
     if condition is None:
         return None
     ids: list[int] = []
     for value in condition.values:
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, int):
-            number = value
-        elif isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
-            number = int(value)
-        else:
+        number = exact_integer(value)
+        if number is None:
             return None
         if number not in ids:
             ids.append(number)
     return ids
-
-
-def index_key(value: Any) -> Any:
-    """A hashable key under which equal-by-the-server values collide (for distribution)."""
-    if isinstance(value, str):
-        if _INTEGER_TEXT.fullmatch(value.strip(" ")):
-            return int(value.strip(" "))  # MySQL reads " 5 " as the number 5
-        return value.rstrip(" ").casefold()  # the collation ignores trailing spaces only
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """A server timestamp (``2018-07-17T15:10:05.000-07:00``) as an aware UTC datetime."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip().replace(" ", "T", 1)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
-
-
-def ruby_truthy(value: Any) -> bool:
-    """The server's reading of ``options.reverse``: everything but false and null is true."""
-    return value is not False and value is not None
-
-
-def _positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return 0
-    try:
-        number = int(value)
-    except ValueError:
-        return 0
-    return max(number, 0)
 
 
 def window(opts: Mapping[str, Any] | None) -> tuple[bool, int, int]:
@@ -235,8 +159,8 @@ def window(opts: Mapping[str, Any] | None) -> tuple[bool, int, int]:
     opts = opts or {}
     return (
         ruby_truthy(opts.get("reverse", False)),
-        _positive_int(opts.get("offset", -1)),
-        _positive_int(opts.get("limit", -1)),
+        option_count(opts.get("offset", -1)),
+        option_count(opts.get("limit", -1)),
     )
 
 
@@ -279,27 +203,6 @@ def arrange(
     return ordered[:limit] if limit else ordered
 
 
-def _value_key(value: Any) -> tuple[str, Any]:
-    if isinstance(value, str) and value.isascii():
-        return "str", value.rstrip(" ").casefold()
-    return type(value).__name__, value
-
-
-def _allowed(value: Any, allowed: frozenset[tuple[str, Any]]) -> bool:
-    """Whether rows matching ``value`` are among rows matching one of ``allowed``.
-
-    Integer text also counts as its integer: on an integer column both select the same rows,
-    and on a text column the number selects every row the text does (and more).
-    """
-    if _value_key(value) in allowed:
-        return True
-    return (
-        isinstance(value, str)
-        and _INTEGER_TEXT.fullmatch(value) is not None
-        and ("int", int(value)) in allowed
-    )
-
-
 Record = dict[str, frozenset[tuple[str, Any]]]
 """A complete query: per column, the (typed) values it allowed."""
 
@@ -317,7 +220,7 @@ class CompletenessIndex:
 
     def record(self, model_name: str, conditions: Mapping[str, Condition]) -> None:
         """Note that the cache holds every row matching ``conditions``."""
-        entry = {c.column: frozenset(_value_key(v) for v in c.values) for c in conditions.values()}
+        entry = {c.column: frozenset(strict_key(v) for v in c.values) for c in conditions.values()}
         self._add(self._records.setdefault(model_name, []), entry)
 
     @staticmethod
@@ -341,7 +244,10 @@ class CompletenessIndex:
         for entry in self._records.get(model_name, ()):
             if all(
                 column in conditions
-                and all(_allowed(v, allowed) for v in conditions[column].values)
+                and all(
+                    strict_keys_covering(v, kind_of_column(column)) & allowed
+                    for v in conditions[column].values
+                )
                 for column, allowed in entry.items()
             ):
                 return True

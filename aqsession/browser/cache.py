@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Hashable
 from typing import Any
 
-from aqsession.browser_loading import column, loaded_values, relationships_of, unique
+from aqsession.browser.loading import column, loaded_values, relationships_of, unique
 from aqsession.models.relationships import HasMany, HasManyThrough
 
 Bucket = dict[Hashable, Any]

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
-from aqsession.browser_matching import index_key, newest_first_key
+from aqsession.browser.matching import newest_first_key
 from aqsession.exceptions import BrowserException
 from aqsession.models.relationships import (
     HasManyThrough,
@@ -33,9 +33,14 @@ from aqsession.models.relationships import (
     One,
     Relationship,
 )
-
-if TYPE_CHECKING:
-    from aqsession.browser import Browser
+from aqsession.server_values import (
+    ColumnKind,
+    distinct,
+    equal,
+    equality_key,
+    kind_of_column,
+    kind_of_values,
+)
 
 MAX_VALUES_PER_REQUEST = 1000
 """Default number of values of the varying column sent in one batched ``where``."""
@@ -102,10 +107,21 @@ def unique(models: Iterable[Any]) -> list[Any]:
     return out
 
 
-def _freeze(value: Any) -> Any:
+def _key(value: Any, column_name: str, kind: ColumnKind | None = None) -> Hashable:
+    """The server's equality key of a value of ``column_name`` (kind given, else read from
+    the name; see :mod:`aqsession.server_values`)."""
+    return equality_key(value, kind or kind_of_column(column_name))
+
+
+def _column_kind(column_name: str, targets: Iterable[Any]) -> ColumnKind | None:
+    """The kind of a column, from the values the server rendered for it, else its name."""
+    return kind_of_values(column(t, column_name) for t in targets) or kind_of_column(column_name)
+
+
+def _freeze(value: Any, column_name: str) -> Hashable:
     if isinstance(value, (list, tuple, set, frozenset)):
-        return tuple(index_key(v) for v in value)
-    return index_key(value)
+        return tuple(_key(v, column_name) for v in value)
+    return _key(value, column_name)
 
 
 def _elements(value: Any) -> list[Any]:
@@ -162,16 +178,34 @@ def count_edges(spec: Spec) -> int:
 # -- the loader ------------------------------------------------------------------------------
 
 
-class RelationshipLoader:
-    """Loads one relationship for many owners with as few ``where`` requests as possible."""
+class Fetch(Protocol):
+    """How the loader runs one ``where``: ``fetch(model_name, query, force_refresh=...)``
+    returns the (cached) models the query selects."""
 
-    def __init__(self, browser: Browser) -> None:
-        self.browser = browser
+    def __call__(
+        self, model_name: str, query: dict[str, Any], *, force_refresh: bool
+    ) -> list[Any]: ...
+
+
+class RelationshipLoader:
+    """Loads one relationship for many owners with as few ``where`` requests as possible.
+
+    ``fetch`` runs each ``where`` (the Browser passes its cache-aware one); ``chunk_size``
+    caps the values of the varying column in one request (at least 1 is used).
+    """
+
+    def __init__(self, fetch: Fetch, chunk_size: int = MAX_VALUES_PER_REQUEST) -> None:
+        self._fetch_where = fetch
+        self.chunk_size = chunk_size
 
     @property
     def chunk_size(self) -> int:
-        """Keys per ``where`` request: the browser's chunk size, at least 1."""
-        return max(int(self.browser.chunk_size), 1)
+        """Values of the varying column per ``where`` request (at least 1)."""
+        return self._chunk_size
+
+    @chunk_size.setter
+    def chunk_size(self, size: int) -> None:
+        self._chunk_size = max(int(size), 1)
 
     # -- public entry points ---------------------------------------------------------------
 
@@ -289,13 +323,15 @@ class RelationshipLoader:
         if column_name is None:
             candidates = [(owner, query, targets) for owner, query in members]
         else:
-            owners_by_value: dict[Any, list[Member]] = {}
+            kind = _column_kind(column_name, targets)
+            owners_by_value: dict[Hashable, list[Member]] = {}
             for owner, query in members:
                 for element in _elements(query[column_name]):
-                    owners_by_value.setdefault(index_key(element), []).append((owner, query))
+                    key = _key(element, column_name, kind)
+                    owners_by_value.setdefault(key, []).append((owner, query))
             found: dict[int, tuple[Any, dict[str, Any], list[Any]]] = {}
             for target in targets:
-                key = index_key(column(target, column_name))
+                key = _key(column(target, column_name), column_name, kind)
                 for owner, query in owners_by_value.get(key, ()):
                     found.setdefault(id(owner), (owner, query, []))[2].append(target)
             candidates = list(found.values())
@@ -329,25 +365,27 @@ class RelationshipLoader:
         ref = str(rel.ref)
         self.retrieve(owners, through, strict=True, force_refresh=force_refresh)
         associations = unique(a for owner in owners for a in as_list(getattr(owner, through)))
-        values = unique_values(column(a, ref) for a in associations)
+        attr = str(rel.attr)
+        values = unique_values((column(a, ref) for a in associations), attr)
         targets = (
-            self.fetch(rel.nested, dict(rel.additional_args), rel.attr, values, force_refresh)
+            self.fetch(rel.nested, dict(rel.additional_args), attr, values, force_refresh)
             if values
             else []
         )
-        by_value = {index_key(column(t, rel.attr)): t for t in targets}
+        kind = _column_kind(attr, targets)
+        by_value = {_key(column(t, attr), attr, kind): t for t in targets}
+
+        def target_of(association: Any) -> Any:
+            return by_value.get(_key(column(association, ref), attr, kind))
+
         for owner in owners:
-            related = [
-                by_value[index_key(column(a, ref))]
-                for a in as_list(getattr(owner, through))
-                if index_key(column(a, ref)) in by_value
-            ]
-            owner.set_loaded(rel.name, unique(related))
-        self._link_associations(rel, associations, by_value)
+            related = [target_of(a) for a in as_list(getattr(owner, through))]
+            owner.set_loaded(rel.name, unique(t for t in related if t is not None))
+        self._link_associations(rel, associations, target_of)
 
     @staticmethod
     def _link_associations(
-        rel: HasManyThrough, associations: list[Any], by_value: Mapping[Any, Any]
+        rel: HasManyThrough, associations: list[Any], target_of: Callable[[Any], Any]
     ) -> None:
         """Also set the association's own by-id relation to the target (no extra request)."""
         if not associations:
@@ -362,8 +400,7 @@ class RelationshipLoader:
             ):
                 for assoc in associations:
                     if not assoc.is_deserialized(name):
-                        value = column(assoc, str(rel.ref))
-                        assoc.set_loaded(name, by_value.get(index_key(value)))
+                        assoc.set_loaded(name, target_of(assoc))
                 return
 
     # -- requests --------------------------------------------------------------------------
@@ -378,12 +415,12 @@ class RelationshipLoader:
     ) -> list[Any]:
         """``where`` for ``base`` plus ``column_name IN values``, chunked; cached models."""
         if column_name is None:
-            return self.browser.load_where(model_name, dict(base), force_refresh=force_refresh)
+            return self._fetch_where(model_name, dict(base), force_refresh=force_refresh)
         size = self.chunk_size
         results: list[Any] = []
         for start in range(0, len(values), size):
             query = {**base, column_name: list(values[start : start + size])}
-            results.extend(self.browser.load_where(model_name, query, force_refresh=force_refresh))
+            results.extend(self._fetch_where(model_name, query, force_refresh=force_refresh))
         return unique(results)
 
 
@@ -392,24 +429,15 @@ def _satisfies(target: Any, query: Mapping[str, Any], checked: str | None) -> bo
     for name, wanted in query.items():
         if name == checked:
             continue
-        allowed = {index_key(v) for v in _elements(wanted)}
-        if index_key(column(target, name)) not in allowed:
+        stored = column(target, name)
+        if not any(equal(stored, value) for value in _elements(wanted)):
             return False
     return True
 
 
-def unique_values(values: Iterable[Any]) -> list[Any]:
-    """Distinct non-None values (server equality), first occurrence kept."""
-    seen: set[Any] = set()
-    out = []
-    for value in values:
-        if value is None:
-            continue
-        key = index_key(value)
-        if key not in seen:
-            seen.add(key)
-            out.append(value)
-    return out
+def unique_values(values: Iterable[Any], column_name: str) -> list[Any]:
+    """Distinct non-None values of ``column_name`` (server equality), first occurrence kept."""
+    return distinct(values, kind_of_column(column_name))
 
 
 def is_empty_list(value: Any) -> bool:
@@ -435,20 +463,20 @@ def _groups(wanted: list[Member], chunk_size: int) -> list[Batch]:
         by_shape.setdefault(tuple(sorted(query)), []).append((owner, query))
     batches: list[Batch] = []
     for columns, members in by_shape.items():
-        distinct = {c: {_freeze(q[c]) for _, q in members} for c in columns}
-        varying = [c for c in columns if len(distinct[c]) > 1]
-        chosen = max(varying, key=lambda c: len(distinct[c])) if varying else None
+        spellings = {c: {_freeze(q[c], c) for _, q in members} for c in columns}
+        varying = [c for c in columns if len(spellings[c]) > 1]
+        chosen = max(varying, key=lambda c: len(spellings[c])) if varying else None
         unions = [c for c in varying if c != chosen]
         for part in _split(members, unions, chunk_size):
             base = {
-                c: unique_values(e for _, q in part for e in _elements(q[c]))
+                c: unique_values((e for _, q in part for e in _elements(q[c])), c)
                 if c in unions
                 else _as_sent(part[0][1][c])
                 for c in columns
                 if c != chosen
             }
             values = (
-                unique_values(e for _, q in part for e in _elements(q[chosen]))
+                unique_values((e for _, q in part for e in _elements(q[chosen])), chosen)
                 if chosen is not None
                 else []
             )
@@ -470,9 +498,9 @@ def _split(members: list[Member], unions: list[str], chunk_size: int) -> list[li
         return [members]
     parts: list[list[Member]] = []
     current: list[Member] = []
-    seen: dict[str, set[Any]] = {c: set() for c in unions}
+    seen: dict[str, set[Hashable]] = {c: set() for c in unions}
     for owner, query in members:
-        keys = {c: {index_key(e) for e in _elements(query[c])} for c in unions}
+        keys = {c: {_key(e, c) for e in _elements(query[c])} for c in unions}
         if current and any(len(seen[c] | keys[c]) > chunk_size for c in unions):
             parts.append(current)
             current, seen = [], {c: set() for c in unions}

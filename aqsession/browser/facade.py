@@ -11,7 +11,7 @@ cache when the answer there is certain to be complete, and ask the server otherw
 * an ``id`` query needs only the ids that are not cached (or cannot be judged) from the server;
 * any other query is complete in the cache when an earlier unbounded ``where`` (or a batched
   relationship load) asked for a superset of its rows; those are remembered per model;
-* rows are judged with the server's semantics (see :mod:`aqsession.browser_matching`), and
+* rows are judged with the server's semantics (see :mod:`aqsession.browser.matching`), and
   whatever the cache cannot judge for certain goes to the server.
 
 An empty list in a condition (``{"id": []}``) matches nothing and sends no request, as in
@@ -31,16 +31,16 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from aqsession.browser_cache import ModelCache
-from aqsession.browser_export import (
+from aqsession.browser.cache import ModelCache
+from aqsession.browser.export import (
     ROWS_SPEC,
     check_one_sample_type,
     describe,
     sample_rows,
     write_csv,
 )
-from aqsession.browser_graph import ModelGraph, build_network, default_key
-from aqsession.browser_loading import (
+from aqsession.browser.graph import ModelGraph, build_network, default_key
+from aqsession.browser.loading import (
     MAX_VALUES_PER_REQUEST,
     RelationshipLoader,
     Spec,
@@ -49,7 +49,7 @@ from aqsession.browser_loading import (
     row_data,
     unique,
 )
-from aqsession.browser_matching import (
+from aqsession.browser.matching import (
     SERVER_ONLY_MODELS,
     UNIQUE_NAME_MODELS,
     CompletenessIndex,
@@ -101,13 +101,12 @@ class Browser:
         self.use_cache = True
         self.verbose = verbose
         self.progress = progress
-        self.chunk_size = chunk_size
         self.model_list_cache: dict[str, Any] = {}
         self.logger = LOGGER
         self._model_name = self.DEFAULT_MODEL
         self._cache = ModelCache()
         self._complete = CompletenessIndex()
-        self._loader = RelationshipLoader(self)
+        self._loader = RelationshipLoader(self.load_where, chunk_size)
         if inherit_models:
             previous = session.browser
             if previous is not None and previous is not self:
@@ -115,6 +114,15 @@ class Browser:
 
     def __repr__(self) -> str:
         return f"<Browser({len(self.models)} cached models, session={self.session!r})>"
+
+    @property
+    def chunk_size(self) -> int:
+        """How many values of the varying column one batched ``where`` carries (at least 1)."""
+        return self._loader.chunk_size
+
+    @chunk_size.setter
+    def chunk_size(self, size: int) -> None:
+        self._loader.chunk_size = size
 
     # -- model selection -------------------------------------------------------------------
 

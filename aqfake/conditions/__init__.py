@@ -1,0 +1,92 @@
+"""``where`` semantics as Aquarium (Rails 4.2 on MySQL 5.7) applies them -- parsed, never executed.
+
+``arguments`` of a ``/json`` ``where`` query reach ActiveRecord's ``where`` in three shapes:
+
+* a hash of column criteria (``{"name": "GFP", "sample_type_id": [1, 2]}``),
+* an SQL fragment string (``'name = "Primer" AND ( id = "1" OR id = "2" )'``),
+* an array in bind-parameter form (``["name = ? AND project = ?", "x", "y"]``).
+
+All three are turned into one small expression tree, evaluated per row with MySQL's rules:
+three-valued logic, ``utf8_unicode_ci`` string equality (case- and trailing-space-insensitive),
+numbers compared with quoted numbers numerically, datetime columns compared with date strings as
+datetimes (UTC, as stored). SQL text is read by a tokenizer and a recursive-descent parser that
+knows only comparisons, ``LIKE``, ``IN``, ``BETWEEN``, ``IS [NOT] NULL``, ``NOT``/``AND``/``OR`` and
+parentheses; anything else (functions, subqueries, ``;``, comments) is refused with a
+:class:`QueryError` whose message starts with ``Mysql2::Error:`` as the real server's would, and
+so are conditions nested deeper than :data:`MAX_NESTING` parentheses/``NOT``.
+
+Equality and ``IN`` on indexed columns are answered from the store's indexes, so a query over a
+large table only looks at the rows it can match.
+
+The package: :mod:`.nodes` (the expression tree), :mod:`.values` (MySQL's value rules),
+:mod:`.compile` (tree -> row predicate, index use), :mod:`.sql` (tokenizer and parser),
+:mod:`.binds` (bind-parameter arrays), :mod:`.criteria` (hash criteria); this module turns the
+``arguments`` of a query into a :class:`Where` and is the public face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..casting import ruby_class, ruby_inspect
+from ..store import Row, Store
+from ..tables import MODELS
+from .binds import bind_array
+from .compile import Where
+from .criteria import hash_conditions
+from .errors import QueryError
+from .nodes import MATCH_NOTHING, And, Between, Cmp, Col, In, IsNull, Like, Lit, Node, Not, Or
+from .sql import MAX_NESTING, RESERVED_WORDS, parse_sql, tokenize
+from .values import compare, like_regex, truth
+
+__all__ = [
+    "MATCH_NOTHING",
+    "MAX_NESTING",
+    "RESERVED_WORDS",
+    "And",
+    "Between",
+    "Cmp",
+    "Col",
+    "In",
+    "IsNull",
+    "Like",
+    "Lit",
+    "Node",
+    "Not",
+    "Or",
+    "QueryError",
+    "Where",
+    "compare",
+    "compile_where",
+    "like_regex",
+    "parse_sql",
+    "select",
+    "tokenize",
+    "truth",
+]
+
+
+def compile_where(model_name: str, arguments: Any) -> Where:
+    """Compile ``arguments`` of a ``where`` on ``model_name``; :class:`QueryError` if refused."""
+    model = MODELS[model_name]
+    if arguments is None or (isinstance(arguments, (str, dict)) and not _present(arguments)):
+        return Where(model.table)
+    if isinstance(arguments, Mapping):
+        return Where(model.table, hash_conditions(model, arguments))
+    if isinstance(arguments, str):
+        return Where(model.table, parse_sql(model.table, arguments))
+    if isinstance(arguments, list):
+        return Where(model.table, parse_sql(model.table, bind_array(arguments)))
+    raise QueryError(
+        f"Unsupported argument type: {ruby_inspect(arguments)} ({ruby_class(arguments)})"
+    )
+
+
+def select(store: Store, model_name: str, arguments: Any) -> list[Row]:
+    """The rows of ``model_name`` matching ``arguments``, by ascending id."""
+    return compile_where(model_name, arguments).rows(store)
+
+
+def _present(value: str | Mapping[str, Any]) -> bool:
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
