@@ -129,10 +129,13 @@ class FakeAquarium:
         self._saved: dict[str, Snapshot] = {}
         self._snapshot_ids = count(1)
         if isinstance(lab, str):
-            self.store.restore(seeded_snapshot(lab, seed, size))
-        elif lab is not None:
-            lab(self.store)
-        self._seed = self.store.snapshot()
+            # The shared snapshot is never written to (restore copies it), so it is the seed.
+            self._seed = seeded_snapshot(lab, seed, size)
+            self.store.restore(self._seed)
+        else:
+            if lab is not None:
+                lab(self.store)
+            self._seed = self.store.snapshot()
 
     @classmethod
     def from_cassettes(
