@@ -251,3 +251,36 @@ def test_serve_rejects_a_bad_size() -> None:
         timeout=60,
     )
     assert done.returncode == 2 and "gigantic" in done.stderr
+
+
+INNER = """
+import pytest
+
+
+def test_size(aq_fake):
+    assert 200 <= aq_fake.store.count("samples") < 300
+
+
+@pytest.mark.aq_lab("demo", size="small")
+def test_marker_wins(aq_fake):
+    assert aq_fake.store.count("samples") < 100
+"""
+
+IMPORTED = """
+def test_imported(aq_fake):
+    assert aq_fake.store.first("operation_types", name="Aliquot Buffer") is not None
+    assert aq_fake.store.count("samples") == 0
+"""
+
+
+def test_plugin_options_pick_the_lab_size_and_an_import(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    quiet = ("-p", "no:xdist", "-p", "no:hypothesispytest")
+    pytester.makepyfile(test_inner=INNER)
+    pytester.runpytest(*quiet, "--aq-lab-size", "250").assert_outcomes(passed=2)
+    pytester.makepyfile(test_inner=IMPORTED)
+    path = write(tmp_path, "lab.aq", AQ_EXPORT)
+    pytester.runpytest(*quiet, "--aq-import", str(path)).assert_outcomes(passed=1)
+    bad = pytester.runpytest(*quiet, "--aq-lab-size", "enormous")
+    assert "enormous" in bad.stdout.str() + bad.stderr.str()
