@@ -127,6 +127,8 @@ class FakeAquarium:
         self.session_cookie_name = f"_aquarium_{tag}_session"
         self._router = Router([*routes, *discover_routes()])
         self._saved: dict[str, Snapshot] = {}
+        #: the cassette files the store was seeded from (:meth:`from_cassettes`), for the page
+        self.cassettes: tuple[str, ...] = ()
         self._snapshot_ids = count(1)
         if isinstance(lab, str):
             # The shared snapshot is never written to (restore copies it), so it is the seed.
@@ -154,7 +156,9 @@ class FakeAquarium:
             raise TypeError("from_cassettes() seeds the lab from the cassettes; drop lab=")
         files = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
         exchanges = load_exchanges(files)
-        return cls(lambda store: seed_store(store, exchanges), **kwargs)
+        fake = cls(lambda store: seed_store(store, exchanges), **kwargs)
+        fake.cassettes = tuple(os.fspath(f) for f in files)
+        return fake
 
     def __repr__(self) -> str:
         return f"<FakeAquarium {self.base_url} ({self.cookie_name})>"

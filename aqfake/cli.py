@@ -4,9 +4,14 @@
 ``aqfake serve`` prints the base URL as its first stdout line (flushed at once, so a parent
 process can read it and connect) and serves until SIGINT or SIGTERM, then exits with code 0.
 ``--anchor`` fixes the day the demo lab's timestamps end at, so a lab (and a recording made
+<<<<<<< HEAD
 against it) is the same whatever day it is built. ``--size small|medium|large|N`` grows the demo
 lab (a progress bar shows on stderr when the build takes over a second); ``--import FILE``
 starts from the Docker seed plus the types of an ``.aq`` export or a JSON type list.
+=======
+against it) is the same whatever day it is built. ``--data FILE`` keeps the store across
+restarts (see :mod:`aqfake.persistence`); the page ``/_aqfake/`` shows the fake's state.
+>>>>>>> main
 
 ``aqfake verify CASSETTE...`` seeds a fake from the cassettes, replays every recorded request
 against it, prints the per-endpoint table and exits 1 when the share of reproduced answers is
@@ -33,8 +38,10 @@ from typing import Any, TextIO
 
 import yaml
 
+from . import persistence
 from .app import FakeAquarium, LabSpec
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, SecretLeakError
+from .persistence import DataFile, DataFileError
 from .transport import LiveServer
 
 LABS = ("demo", "empty")
@@ -105,6 +112,14 @@ def _parser() -> argparse.ArgumentParser:
         type=anchor_date,
         default=None,
         help="end of the lab's 60-day timeline, e.g. 2026-01-01 (default: today 00:00 UTC)",
+    )
+    serve.add_argument(
+        "--data",
+        metavar="FILE",
+        default=None,
+        help="keep the store in FILE: loaded at start if it exists, written atomically on "
+        "SIGINT/SIGTERM and on POST /_aqfake/save (a corrupt file is an error, never "
+        "overwritten)",
     )
     commands.add_parser("demo", help="start a fake with the demo lab and run an example session")
     verify = commands.add_parser(
@@ -191,6 +206,7 @@ def serve(
     lab: str,
     seed: int,
     anchor: dt.datetime | None = None,
+<<<<<<< HEAD
     size: str | int | None = None,
     import_file: str | None = None,
 ) -> int:
@@ -203,6 +219,38 @@ def serve(
         spec = lab_spec(lab, seed, anchor, size)
     fake = FakeAquarium(spec, seed=seed)
     return run_until_signalled(LiveServer(fake, host=host, port=port))
+=======
+    data: str | None = None,
+) -> int:
+    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``data``, the
+    store is loaded from that file first and written back to it when the server stops."""
+    fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
+    data_file = None
+    if data is not None:
+        data_file = DataFile(data, {"name": lab, "seed": seed})
+        try:
+            data_file.check_writable()
+            loaded = data_file.load_into(fake)
+        except DataFileError as exc:
+            print(f"aqfake serve: {exc}. The file was left as it is.", file=sys.stderr)
+            return 2
+        persistence.attach(fake, data_file)
+        if loaded is None:
+            print(f"aqfake serve: {data} does not exist yet; it is written on shutdown and on "
+                  "POST /_aqfake/save", file=sys.stderr)  # fmt: skip
+        else:
+            print(f"aqfake serve: loaded {loaded.rows} rows from {data} (saved "
+                  f"{loaded.saved_at})", file=sys.stderr)  # fmt: skip
+    status = run_until_signalled(LiveServer(fake, host=host, port=port))
+    if data_file is not None:
+        try:
+            rows = data_file.save(fake)
+        except DataFileError as exc:
+            print(f"aqfake serve: {exc}", file=sys.stderr)
+            return 1
+        print(f"aqfake serve: saved {rows} rows to {data}", file=sys.stderr)
+    return status
+>>>>>>> main
 
 
 def run_until_signalled(server: Any) -> int:
@@ -387,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     if args.command == "serve":
         try:
+<<<<<<< HEAD
             if args.size is not None and args.lab != "demo":
                 print(f"aqfake serve: --size grows the demo lab only, not {args.lab!r}",
                       file=sys.stderr)  # fmt: skip
@@ -396,6 +445,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:
             print(f"aqfake serve: {exc}", file=sys.stderr)
             return 2
+=======
+            return serve(args.host, args.port, args.lab, args.seed, args.anchor, args.data)
+>>>>>>> main
         except OSError as exc:
             print(f"aqfake: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return 1

@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from .casting import ruby_class, ruby_inspect
+from .casting import RubyError, ruby_class, ruby_inspect
+from .domain.inventory import dimensions
 from .store import Row, Store, index_key
 from .tables import MODELS, TABLES, Association, Kind
 from .timefmt import format_time
@@ -371,6 +372,8 @@ def _as_list(value: Any) -> list[Ref]:
 def upload_url(base_url: str, row: Row) -> str:
     """Where the fake serves an upload's bytes (Aquarium's pre-signed S3 URL; no cookie needed)."""
     name = quote(row.get("upload_file_name") or "upload", safe="")
+    if name.strip(".") == "":  # "." and ".." would be dropped from the path by URL clients
+        name = name.replace(".", "%2E")
     return f"{base_url.rstrip('/')}/_aqfake/uploads/{row['id']}/{name}"
 
 
@@ -461,12 +464,10 @@ def _containing_collection(r: Renderer, row: Row) -> Ref | None:
 
 @virtual("dimensions", "Collection")
 def _dimensions(r: Renderer, row: Row) -> list[int]:
-    object_type = r.get("ObjectType", row.get("object_type_id"))
-    if object_type is None:
-        raise RenderError("undefined method `rows' for nil:NilClass")
-    rows = r.attribute("ObjectType", object_type.row, "rows")
-    columns = r.attribute("ObjectType", object_type.row, "columns")
-    return [rows, columns] if rows is not None and columns is not None else [12, 1]
+    try:
+        return list(dimensions(r.store, row))
+    except RubyError as exc:
+        raise RenderError(str(exc)) from exc
 
 
 def _grid(r: Renderer, row: Row, cell: Callable[[Ref | None], Any], empty: Any) -> list[list[Any]]:

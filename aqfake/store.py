@@ -11,6 +11,7 @@ Values are kept in Python types: ``int``, ``float``, ``bool``, ``str`` and timez
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -102,8 +103,12 @@ class Snapshot:
     next_ids: Mapping[str, int]
 
 
+#: Hands out the write marks of :meth:`Store.write_marks`, increasing across every store.
+_WRITE_MARKS = itertools.count(1)
+
+
 class _TableData:
-    __slots__ = ("defaults", "indexes", "names", "next_id", "rows", "table")
+    __slots__ = ("defaults", "indexes", "mark", "names", "next_id", "rows", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -112,12 +117,15 @@ class _TableData:
         self.indexes: dict[str, dict[Any, set[int]]] = {c: {} for c in _indexed_columns(table)}
         self.names = frozenset(table.column_names)
         self.defaults = {c.name: c.default for c in table.columns}
+        self.mark = next(_WRITE_MARKS)
 
     def index_add(self, row: Row) -> None:
+        self.mark = next(_WRITE_MARKS)
         for column, index in self.indexes.items():
             index.setdefault(index_key(row[column]), set()).add(row["id"])
 
     def index_remove(self, row: Row) -> None:
+        self.mark = next(_WRITE_MARKS)
         for column, index in self.indexes.items():
             key = index_key(row[column])
             ids = index.get(key)
@@ -276,6 +284,8 @@ class Store:
                     else:
                         bucket.add(row_id)
                 added.append(row)
+            if added:
+                data.mark = next(_WRITE_MARKS)
             return added
 
     def update(
@@ -356,6 +366,27 @@ class Store:
                 fresh.next_id = snapshot.next_ids.get(name, 1)
                 self._data[name] = fresh
 
+    # -- self-check ----------------------------------------------------------------------------
+
+    def write_marks(self) -> dict[str, int]:
+        """A number per table that changes whenever a row of it is written (inserted, updated,
+        replaced, deleted or restored): equal marks mean the table was left alone."""
+        with self.lock:
+            return {name: data.mark for name, data in self._data.items()}
+
+    def integrity_problems(self) -> list[str]:
+        """What is wrong with the store's own bookkeeping (empty when all is well): a row kept
+        under another id than its own, an id the auto-increment counter could hand out again,
+        a row with missing or extra columns, an index entry that disagrees with the rows.
+
+        For tests and tools (see :mod:`aqfake.invariants`); it reads every row, so it is slow.
+        """
+        problems: list[str] = []
+        with self.lock:
+            for name, data in self._data.items():
+                problems.extend(_table_problems(name, data))
+        return problems
+
     # -- internals -----------------------------------------------------------------------------
 
     def _table_data(self, name: str) -> _TableData:
@@ -396,3 +427,32 @@ class Store:
         for name in ("created_at", "updated_at"):
             if name in row and row[name] is None:
                 row[name] = now
+
+
+def _table_problems(name: str, data: _TableData) -> list[str]:
+    problems: list[str] = []
+    columns = set(data.table.column_names)
+    expected: dict[str, dict[Any, set[int]]] = {column: {} for column in data.indexes}
+    for key, row in data.rows.items():
+        if row.get("id") != key or not isinstance(key, int) or isinstance(key, bool):
+            problems.append(f"{name}: row kept under id {key!r} has id {row.get('id')!r}")
+        if isinstance(key, int) and key >= data.next_id:
+            problems.append(f"{name}: id {key} is not below the next auto-increment id")
+        if set(row) != columns:
+            wrong = sorted(set(row) ^ columns)
+            problems.append(f"{name} #{key}: columns {wrong} missing or not in the table")
+            continue
+        for column, index in expected.items():
+            index.setdefault(index_key(row[column]), set()).add(key)
+    for column, index in data.indexes.items():
+        if index != expected[column]:
+            stale = sorted(set(index) ^ set(expected[column]), key=repr)[:3]
+            differing = [
+                k for k in index.keys() & expected[column] if index[k] != expected[column][k]
+            ]
+            under = sorted(differing, key=repr)[:3]
+            problems.append(
+                f"{name}: index on {column} disagrees with the rows (keys only on one side: "
+                f"{stale!r}, ids differ under: {under!r})"
+            )
+    return problems

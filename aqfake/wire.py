@@ -8,6 +8,7 @@ these two types.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -24,6 +25,12 @@ MAX_JSON_NESTING = 100
 #: Longer integer literals are read as floats: Python refuses to convert them to ``int``.
 MAX_INT_DIGITS = 4000
 _JSON_ERROR = "There was a problem in the JSON you submitted: {}"
+#: Departure (documented in the README's SECURITY section): Ruby's parser lets an escaped lone
+#: surrogate (``"\ud800"``) through as invalid UTF-8 and the request fails later; the fake
+#: refuses such a body up front, because no answer could carry the string.
+LONE_SURROGATE = "an escaped lone surrogate (\\ud800-\\udfff) is not UTF-8 text"
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadRequest(Exception):
@@ -46,6 +53,23 @@ def _refuse_constant(name: str) -> Any:
 
 def _parse_int(text: str) -> int | float:
     return int(text) if len(text) <= MAX_INT_DIGITS else float(text)
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value has a string (or object key) with an unpaired surrogate,
+    which no UTF-8 text can hold."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def nesting_depth(value: Any) -> int:
@@ -131,6 +155,8 @@ class Request:
             raise BadRequest(_JSON_ERROR.format(exc)) from exc
         if nesting_depth(value) > MAX_JSON_NESTING:
             raise BadRequest(too_deep)
+        if _SURROGATE_ESCAPE.search(self.body) and _holds_lone_surrogate(value):
+            raise BadRequest(_JSON_ERROR.format(LONE_SURROGATE))
         return value
 
     def params(self) -> dict[str, Any]:

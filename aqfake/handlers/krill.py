@@ -2,7 +2,7 @@
 (protocol sections 5.5, 5.20 and 5.21), and the download URL the fake puts in ``url`` /
 ``expiring_url``.
 
-Uploaded bytes live in memory beside the store (:func:`upload_bytes`), keyed by the upload row
+Uploaded bytes live in memory beside the store (:mod:`aqfake.uploads`), keyed by the upload row
 they belong to, and are served without a cookie at :func:`aqfake.render.upload_url`'s address,
 as Aquarium's pre-signed S3 links are. The fake never runs protocols: ``/krill/start`` only
 redirects to the technician page and ``/krill/debug`` reports that nothing ran.
@@ -13,7 +13,7 @@ into job 0 and fails on the foreign key (500), the fake stores the upload with a
 
 from __future__ import annotations
 
-import weakref
+import re
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesParser
@@ -27,12 +27,18 @@ from ..errors import NotFound, redirect, server_error
 from ..lab.uploads import seeded_bytes
 from ..render import Renderer, upload_url
 from ..routing import Auth, Context, Route
-from ..store import Row, Store
+from ..store import Row
+from ..uploads import store_upload_bytes, upload_bytes
 from ..wire import Response, html_response, json_response
 
+#: Paperclip's ``restricted_characters`` (and, beyond it, control characters).
+_RESTRICTED_IN_FILE_NAMES = re.compile(
+    "[&$+,/:;=?@<>\\[\\]{}|\\\\^~%# \x00-\x1f\x7f-\x9f\u2028\u2029]"
+)
 #: ``job=`` values that mean "no job" (pydent formats a missing id as ``None``).
 NO_JOB = frozenset({"", "None", "none", "null", "nil"})
 
+<<<<<<< HEAD
 _Key = tuple[int, Any, Any, Any]
 _BYTES: weakref.WeakKeyDictionary[Store, dict[_Key, bytes]] = weakref.WeakKeyDictionary()
 
@@ -55,6 +61,8 @@ def upload_bytes(store: Store, row: Row) -> bytes | None:
     return found if found is not None else seeded_bytes(row)
 
 
+=======
+>>>>>>> main
 # -- multipart bodies ---------------------------------------------------------------------------
 
 
@@ -96,12 +104,20 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str
     return fields, files
 
 
+def stored_file_name(filename: str) -> str:
+    """The name an upload is kept under: Paperclip's default file-name cleaner replaces each of
+    ``& $ + , / : ; = ? @ < > [ ] { } | \\ ^ ~ % #`` and space with ``_``; the fake also
+    replaces control characters (a documented departure), so a name never carries a path or a
+    byte that breaks a header or a log line."""
+    return _RESTRICTED_IN_FILE_NAMES.sub("_", filename)
+
+
 def _create_upload(tx: RailsTransaction, part: FilePart, job_id: int | None) -> Row:
     row = tx.insert(
         "uploads",
         {
             "job_id": job_id,
-            "upload_file_name": part.filename,
+            "upload_file_name": stored_file_name(part.filename),
             "upload_content_type": part.content_type,
             "upload_file_size": len(part.data),
             "upload_updated_at": tx.store.clock(),

@@ -195,3 +195,11 @@ def test_grown_job_states_are_json_lists(grown: Store) -> None:
     for job in grown.rows("jobs")[-50:]:
         state = json.loads(job["state"])
         assert state[0]["operation"] == "initialize"
+
+
+def test_grown_store_keeps_its_bookkeeping_and_write_marks(grown: Store) -> None:
+    assert grown.integrity_problems() == []
+    store = Store()
+    before = store.write_marks()["groups"]
+    store.insert_many("groups", [{"name": "g", "created_at": ANCHOR}])
+    assert store.write_marks()["groups"] != before

@@ -10,8 +10,8 @@ from planning_lab import Client, planning_lab
 from urllib3 import encode_multipart_formdata
 
 from aqfake.app import FakeAquarium
-from aqfake.handlers.krill import upload_bytes
 from aqfake.lab import LabBuilder
+from aqfake.uploads import upload_bytes
 from aqfake.wire import Request, Response
 
 PNG = bytes(range(256)) * 3  # binary, not UTF-8
