@@ -4,14 +4,11 @@
 ``aqfake serve`` prints the base URL as its first stdout line (flushed at once, so a parent
 process can read it and connect) and serves until SIGINT or SIGTERM, then exits with code 0.
 ``--anchor`` fixes the day the demo lab's timestamps end at, so a lab (and a recording made
-<<<<<<< HEAD
 against it) is the same whatever day it is built. ``--size small|medium|large|N`` grows the demo
 lab (a progress bar shows on stderr when the build takes over a second); ``--import FILE``
 starts from the Docker seed plus the types of an ``.aq`` export or a JSON type list.
-=======
-against it) is the same whatever day it is built. ``--data FILE`` keeps the store across
-restarts (see :mod:`aqfake.persistence`); the page ``/_aqfake/`` shows the fake's state.
->>>>>>> main
+``--data FILE`` keeps the store across restarts (see :mod:`aqfake.persistence`); the page
+``/_aqfake/`` shows the fake's state.
 
 ``aqfake verify CASSETTE...`` seeds a fake from the cassettes, replays every recorded request
 against it, prints the per-endpoint table and exits 1 when the share of reproduced answers is
@@ -206,11 +203,12 @@ def serve(
     lab: str,
     seed: int,
     anchor: dt.datetime | None = None,
-<<<<<<< HEAD
     size: str | int | None = None,
     import_file: str | None = None,
+    data: str | None = None,
 ) -> int:
-    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL."""
+    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``data``, the
+    store is loaded from that file first and written back to it when the server stops."""
     if import_file is not None:
         from .lab.importing import imported_lab
 
@@ -218,16 +216,14 @@ def serve(
     else:
         spec = lab_spec(lab, seed, anchor, size)
     fake = FakeAquarium(spec, seed=seed)
-    return run_until_signalled(LiveServer(fake, host=host, port=port))
-=======
-    data: str | None = None,
-) -> int:
-    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``data``, the
-    store is loaded from that file first and written back to it when the server stops."""
-    fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
     data_file = None
     if data is not None:
-        data_file = DataFile(data, {"name": lab, "seed": seed})
+        identity: dict[str, Any] = {"name": lab, "seed": seed}
+        if size is not None:
+            identity["size"] = size
+        if import_file is not None:
+            identity["import"] = import_file
+        data_file = DataFile(data, identity)
         try:
             data_file.check_writable()
             loaded = data_file.load_into(fake)
@@ -250,7 +246,6 @@ def serve(
             return 1
         print(f"aqfake serve: saved {rows} rows to {data}", file=sys.stderr)
     return status
->>>>>>> main
 
 
 def run_until_signalled(server: Any) -> int:
@@ -435,19 +430,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     if args.command == "serve":
         try:
-<<<<<<< HEAD
             if args.size is not None and args.lab != "demo":
                 print(f"aqfake serve: --size grows the demo lab only, not {args.lab!r}",
                       file=sys.stderr)  # fmt: skip
                 return 2
             return serve(args.host, args.port, args.lab, args.seed, args.anchor, args.size,
-                         args.import_file)  # fmt: skip
+                         args.import_file, args.data)  # fmt: skip
         except ValueError as exc:
             print(f"aqfake serve: {exc}", file=sys.stderr)
             return 2
-=======
-            return serve(args.host, args.port, args.lab, args.seed, args.anchor, args.data)
->>>>>>> main
         except OSError as exc:
             print(f"aqfake: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return 1

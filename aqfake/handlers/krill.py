@@ -38,31 +38,6 @@ _RESTRICTED_IN_FILE_NAMES = re.compile(
 #: ``job=`` values that mean "no job" (pydent formats a missing id as ``None``).
 NO_JOB = frozenset({"", "None", "none", "null", "nil"})
 
-<<<<<<< HEAD
-_Key = tuple[int, Any, Any, Any]
-_BYTES: weakref.WeakKeyDictionary[Store, dict[_Key, bytes]] = weakref.WeakKeyDictionary()
-
-
-def _key(row: Row) -> _Key:
-    """Identifies one upload row, so bytes survive snapshots but not a reused id."""
-    return (row["id"], row["upload_file_name"], row["upload_file_size"], row["created_at"])
-
-
-def store_upload_bytes(store: Store, row: Row, data: bytes) -> None:
-    """Keep the bytes of the upload ``row`` for the download route."""
-    with store.lock:
-        _BYTES.setdefault(store, {})[_key(row)] = data
-
-
-def upload_bytes(store: Store, row: Row) -> bytes | None:
-    """The bytes uploaded for ``row``, else those its lab builder seeded, else None."""
-    with store.lock:
-        found = _BYTES.get(store, {}).get(_key(row))
-    return found if found is not None else seeded_bytes(row)
-
-
-=======
->>>>>>> main
 # -- multipart bodies ---------------------------------------------------------------------------
 
 
@@ -244,7 +219,7 @@ def krill_debug(ctx: Context, id: str) -> Response:
 def download(ctx: Context, id: str, name: str) -> Response:
     """The bytes of an upload, without a cookie (Aquarium's pre-signed S3 link)."""
     row = ctx.store.get("uploads", record_id(id))
-    data = upload_bytes(ctx.store, row) if row is not None else None
+    data = (upload_bytes(ctx.store, row) or seeded_bytes(row)) if row is not None else None
     if row is None or data is None:
         text = (
             f"aqfake holds no bytes for upload {id}: it was seeded with metadata only (e.g. from a "

@@ -106,17 +106,8 @@ class DemoLab:
 
     def types(self) -> None:
         """The catalogue: sample, object, collection and operation types, libraries, wizards."""
-<<<<<<< HEAD
-        steps = [
-            *catalogue_steps(self.b, cat.DEMO_CATALOGUE),
-=======
         steps: list[Callable[[], object]] = [
-            *(lambda spec=spec: self.b.sample_type(**spec) for spec in cat.SAMPLE_TYPES),
-            *(lambda spec=spec: self.b.object_type(**spec) for spec in cat.OBJECT_TYPES),
-            *(lambda spec=spec: self.b.collection_type(**spec) for spec in cat.COLLECTION_TYPES),
-            *(lambda spec=spec: self.b.operation_type(**spec) for spec in cat.OPERATION_TYPES),
-            *(lambda spec=spec: self.b.library(**spec) for spec in cat.LIBRARIES),
->>>>>>> main
+            *catalogue_steps(self.b, cat.DEMO_CATALOGUE),
             *(lambda spec=spec: self.b.wizard(**spec) for spec in cat.WIZARDS),
         ]
         for when, step in zip(self.t.spread(self.rng, len(steps), 0.04, 0.08), steps, strict=True):
