@@ -219,7 +219,9 @@ def krill_debug(ctx: Context, id: str) -> Response:
 def download(ctx: Context, id: str, name: str) -> Response:
     """The bytes of an upload, without a cookie (Aquarium's pre-signed S3 link)."""
     row = ctx.store.get("uploads", record_id(id))
-    data = (upload_bytes(ctx.store, row) or seeded_bytes(row)) if row is not None else None
+    data = upload_bytes(ctx.store, row) if row is not None else None
+    if row is not None and data is None:
+        data = seeded_bytes(row)
     if row is None or data is None:
         text = (
             f"aqfake holds no bytes for upload {id}: it was seeded with metadata only (e.g. from a "

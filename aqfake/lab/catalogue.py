@@ -84,12 +84,36 @@ COLLECTION_TYPES: tuple[dict[str, Any], ...] = (
 )
 OPERATION_TYPES: tuple[dict[str, Any], ...] = standard.OPERATION_TYPES
 
+
+def _in_order(
+    specs: tuple[dict[str, Any], ...], first: tuple[str, ...]
+) -> tuple[dict[str, Any], ...]:
+    """``specs`` with the ones named in ``first`` leading, in that order."""
+    by_name = {spec["name"]: spec for spec in specs}
+    return (*(by_name[n] for n in first), *(s for s in specs if s["name"] not in first))
+
+
+#: The demo lab creates the types it had before the standard catalogue first, so they keep
+#: their ids (Primer Aliquot is object type 3, Rehydrate Primer operation type 2, ...);
+#: containers and collections are created in one sequence.
+DEMO_CONTAINERS: tuple[dict[str, Any], ...] = _in_order(
+    (*OBJECT_TYPES, *({**c, "handler": "collection"} for c in COLLECTION_TYPES)),
+    ("Primer Aliquot", "Primer Stock", "Plasmid Stock", "Fragment Stock",
+     "Yeast Glycerol Stock", "Yeast Plate", "E coli Plate", "Ladder Aliquot", "96 Well Plate",
+     "Stripwell", "Agarose Gel"),
+)  # fmt: skip
+DEMO_OPERATION_TYPES: tuple[dict[str, Any], ...] = _in_order(
+    OPERATION_TYPES,
+    ("Rehydrate Primer", "Make PCR Fragment", "Run Gel", "Extract Gel Slice",
+     "Transform Cells", "Yeast Glycerol Stock"),
+)  # fmt: skip
+
 LIBRARIES: tuple[dict[str, str], ...] = (
     {"name": "Cloning Helpers", "category": "Cloning"},
     {"name": "Yeast Helpers", "category": "Yeast"},
 )
 
-DEMO_CATALOGUE = Catalogue(SAMPLE_TYPES, OBJECT_TYPES, COLLECTION_TYPES, OPERATION_TYPES, LIBRARIES)
+DEMO_CATALOGUE = Catalogue(SAMPLE_TYPES, DEMO_CONTAINERS, (), DEMO_OPERATION_TYPES, LIBRARIES)
 
 GENES = (
     "GFP",

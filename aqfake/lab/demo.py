@@ -238,7 +238,7 @@ class DemoLab:
         PlanMaker(self).plans()
         Grower(
             self.b.store,
-            self.rng,
+            random.Random(f"aqfake-grow:{self.b.seed}"),
             self.t,
             logins=self.logins,
             technicians=self.technicians,

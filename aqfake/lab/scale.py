@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..store import Row, Store
 from . import scale_data as data
-from .catalogue import BACKBONES, GENES, LABOR_RATE, MARKUP_RATE, PROJECTS, PROMOTERS
+from .catalogue import (
+    BACKBONES,
+    GENES,
+    LABOR_RATE,
+    LANDMARK_GENE,
+    MARKUP_RATE,
+    PROJECTS,
+    PROMOTERS,
+)
 from .fields import number_text
 from .planning import default_layout, job_state
 from .standard import GEL_BOX, OPERATION_TYPES
@@ -31,6 +39,9 @@ from .uploads import gel_image, register_seeded, sequencing_trace
 Progress = Callable[[int, int], None]
 ACTIVE = ("done", "running", "error")
 IN_JOBS = {"done": -2, "error": -2, "scheduled": -1, "running": 0}
+#: Grown samples leave the landmark gene (GFP) to the landmark samples, so a search for
+#: ``fwd-GFP`` still finds just those.
+_GROWN_GENES = tuple(g for g in GENES if g != LANDMARK_GENE)
 _COSTS = {spec["name"]: spec.get("cost", (1.0, 1.0)) for spec in OPERATION_TYPES}
 
 
@@ -150,6 +161,17 @@ class Grower:
         """Tell the progress callback that ``units`` more are built."""
         if self.report is not None:
             self.report(units, self.total)
+
+    def times(self, table: str, count: int, low: float, high: float) -> Iterator[datetime]:
+        """``count`` ascending instants for new rows of ``table``: between two fractions of
+        the timeline and never before its newest row, so ids and creation times rise
+        together as in a real database (``last`` and ``reverse`` order by time)."""
+        start = self.t.at(low)
+        for row in self.store.rows(table):
+            start = max(start, row["created_at"])
+        span = max(0, int((self.t.at(high) - start).total_seconds()))
+        offsets = sorted(self.rng.randint(0, span) for _ in range(count))
+        return iter([start + timedelta(seconds=o) for o in offsets])
 
     def when(self, low: float, high: float) -> datetime:
         """A random whole-second instant between two fractions of the timeline."""
@@ -272,7 +294,7 @@ class Grower:
         """A new unique sample name in the style of the type."""
         self.serial += 1
         n, rng = self.serial, self.rng
-        gene = rng.choice(GENES)
+        gene = rng.choice(_GROWN_GENES)
         if type_name == "Primer":
             return f"{rng.choice(('fwd', 'rev'))}-{gene}-{n:05d}"
         if type_name == "Plasmid":
@@ -291,6 +313,7 @@ class Grower:
     def samples(self, counts: dict[str, int]) -> list[Row]:
         """New samples (``counts`` per type) with their field values; returns the rows."""
         made: list[Row] = []
+        clock = self.times("samples", sum(counts.values()), 0.7, 0.8)
         for type_name, count in counts.items():
             type_id = self.type_id[type_name]
             fts = self.fields.get(("SampleType", type_id), [])
@@ -299,7 +322,7 @@ class Grower:
             pool = self.pool.setdefault(type_id, [])
             for sample_id in ids:
                 name = self.name(type_name)
-                when = self.when(0.08, 0.75)
+                when = next(clock)
                 props = self.properties(type_name, name)
                 rows.append(
                     {
@@ -345,13 +368,14 @@ class Grower:
         items, locators, notes = [], [], []
         item_ids = iter(range(self.store.next_id("items"), 1 << 62))
         locator_ids = iter(range(self.store.next_id("locators"), 1 << 62))
+        last = max((i["created_at"] for i in self.store.rows("items")), default=self.t.start)
         for sample in samples:
             for container, share, most in data.STOCKS.get(name_of[sample["sample_type_id"]], ()):
                 if self.rng.random() >= share:
                     continue
                 ot = self.ot[container]
                 for _ in range(self.rng.randint(1, most)):
-                    when = self.after(sample["created_at"], 1, 300)
+                    when = last = max(last, self.after(sample["created_at"], 1, 300))
                     item_id = next(item_ids)
                     item: dict[str, Any] = {
                         "id": item_id,
@@ -531,12 +555,11 @@ class Grower:
         pool = self.pool.get(typed[0] if kind == "property" else self.type_id[what])
         return self.rng.choice(pool) if pool else None
 
-    def plan(self, type_name: str, steps: tuple[str, ...], progress: str) -> None:
+    def plan(self, type_name: str, steps: tuple[str, ...], progress: str, start: datetime) -> None:
         """One plan following ``steps`` for a sample of ``type_name``, as far as ``progress``."""
         rng = self.rng
         main = rng.choice(self.pool[self.type_id[type_name]])
         owner = rng.choice(self.users)
-        start = self.when(0.6, 0.92)
         frontier = rng.randint(0, len(steps) - 1)
         ops, fvs, wires, jobs, accounts, notes = [], [], [], [], [], []
         previous: list[dict[str, Any]] = []
@@ -794,9 +817,10 @@ class Grower:
     def plans(self, count: int) -> None:
         """``count`` plans over the pipelines, in every state."""
         names, weights = zip(*data.PROGRESS, strict=True)
+        clock = self.times("plans", count, 0.6, 0.95)
         for n in range(count):
             type_name, steps = data.PIPELINES[n % len(data.PIPELINES)]
-            self.plan(type_name, steps, self.rng.choices(names, weights)[0])
+            self.plan(type_name, steps, self.rng.choices(names, weights)[0], next(clock))
             if n % 100 == 99 or n == count - 1:
                 self.progress(n % 100 + 1)
 
