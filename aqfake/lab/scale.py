@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.planning import default_layout, job_state
 from ..store import Row, Store
 from . import scale_data as data
 from .catalogue import (
@@ -30,7 +31,6 @@ from .catalogue import (
     PROMOTERS,
 )
 from .fields import number_text
-from .planning import default_layout, job_state
 from .standard import GEL_BOX, OPERATION_TYPES
 from .timeline import Timeline
 from .uploads import gel_image, register_seeded, sequencing_trace
