@@ -111,21 +111,21 @@ def reads_only(route: Route) -> bool:
     return route.method in READ_METHODS or (route.method, route.pattern) in READ_FIRST
 
 
-_SEEDS: dict[tuple[str, int], Snapshot] = {}
+_SEEDS: dict[tuple[str, int, str | int | None], Snapshot] = {}
 _SEEDS_LOCK = threading.Lock()
 
 
-def seeded_snapshot(lab: str, seed: int = 0) -> Snapshot:
-    """The store state of a named lab, built once per process and shared (snapshots are copied
-    on restore, so sharing is safe)."""
-    key = (lab, seed)
+def seeded_snapshot(lab: str, seed: int = 0, size: str | int | None = None) -> Snapshot:
+    """The store state of a named lab (of ``size``, for the demo lab), built once per process
+    and shared (snapshots are copied on restore, so sharing is safe)."""
+    key = (lab, seed, size)
     with _SEEDS_LOCK:
         snapshot = _SEEDS.get(key)
         if snapshot is None:
             from . import lab as labs  # built by aqfake.lab; imported on first use only
 
             scratch = Store()
-            labs.build_lab(scratch, lab, seed=seed)
+            labs.build_lab(scratch, lab, seed=seed, size=size)
             snapshot = _SEEDS[key] = scratch.snapshot()
         return snapshot
 
@@ -136,7 +136,8 @@ class FakeAquarium:
     ``lab`` seeds the store: a lab name known to :func:`aqfake.lab.build_lab` (``"demo"``,
     ``"empty"``), a callable that fills a :class:`Store`, or None for no rows at all. Named labs
     are built once per process and restored from a snapshot afterwards, so creating a fake is
-    cheap. ``require_up_to_date=False`` turns off the ``up_to_date_user`` redirect.
+    cheap. ``size`` grows the demo lab (``small``, ``medium`` -- the default --, ``large`` or a
+    number of samples). ``require_up_to_date=False`` turns off the ``up_to_date_user`` redirect.
     ``routes`` are extra :class:`~aqfake.routing.Route` objects tried before the built-in ones
     (to serve an endpoint the fake lacks). ``control_token``, when set, is required by every
     ``/_aqfake/*`` control endpoint (see :data:`CONTROL_TOKEN_HEADER`); a live server bound
@@ -154,6 +155,7 @@ class FakeAquarium:
         base_url: str = "http://aquarium.test",
         require_up_to_date: bool = True,
         routes: Iterable[Route] = (),
+        size: str | int | None = None,
         control_token: str | None = None,
         journal_entries: int = DEFAULT_MAX_ENTRIES,
         journal_bytes: int = DEFAULT_MAX_BYTES,
@@ -176,10 +178,13 @@ class FakeAquarium:
         self.cassettes: tuple[str, ...] = ()
         self._snapshot_ids = count(1)
         if isinstance(lab, str):
-            self.store.restore(seeded_snapshot(lab, seed))
-        elif lab is not None:
-            lab(self.store)
-        self._seed = self.store.snapshot()
+            # The shared snapshot is never written to (restore copies it), so it is the seed.
+            self._seed = seeded_snapshot(lab, seed, size)
+            self.store.restore(self._seed)
+        else:
+            if lab is not None:
+                lab(self.store)
+            self._seed = self.store.snapshot()
 
     @classmethod
     def from_cassettes(

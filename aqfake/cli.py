@@ -4,8 +4,11 @@
 ``aqfake serve`` prints the base URL as its first stdout line (flushed at once, so a parent
 process can read it and connect) and serves until SIGINT or SIGTERM, then exits with code 0.
 ``--anchor`` fixes the day the demo lab's timestamps end at, so a lab (and a recording made
-against it) is the same whatever day it is built. ``--data FILE`` keeps the store across
-restarts (see :mod:`aqfake.persistence`); the page ``/_aqfake/`` shows the fake's state.
+against it) is the same whatever day it is built. ``--size small|medium|large|N`` grows the demo
+lab (a progress bar shows on stderr when the build takes over a second); ``--import FILE``
+starts from the Docker seed plus the types of an ``.aq`` export or a JSON type list.
+``--data FILE`` keeps the store across restarts (see :mod:`aqfake.persistence`); the page
+``/_aqfake/`` shows the fake's state.
 ``--fault SPEC`` (repeatable) and ``--fault-seed`` inject faults from the start (see
 :mod:`aqfake.faults`). The control token is printed on stderr at start; ``/_aqfake/*`` requires
 it when the server is bound beyond loopback (``--host 0.0.0.0``, which also prints a warning) or
@@ -61,6 +64,17 @@ def anchor_date(text: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+def lab_size(text: str) -> str | int:
+    """``--size``: a preset name or a number of samples."""
+    from .lab import sample_count
+
+    try:
+        sample_count(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return int(text) if text.strip().isdigit() else text.strip().lower()
+
+
 def fault_spec(text: str) -> Fault:
     """``--fault``: a fault description (see :func:`aqfake.faults.parse_fault`)."""
     try:
@@ -90,6 +104,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     serve.add_argument("--lab", choices=LABS, default="demo", help="the data to start with")
     serve.add_argument("--seed", type=int, default=0, help="random seed of the demo lab")
+    serve.add_argument(
+        "--size",
+        type=lab_size,
+        default=None,
+        help="how big the demo lab is: small, medium (default: 600 samples), large (100,000 "
+        "samples) or a number of samples",
+    )
+    serve.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        default=None,
+        help="start from the Docker seed plus the types in FILE: an Aquarium .aq workflow "
+        "export or a JSON list of sample, object and operation types (instead of --lab)",
+    )
     serve.add_argument(
         "--anchor",
         type=anchor_date,
@@ -185,15 +214,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def lab_spec(lab: str, seed: int, anchor: dt.datetime | None) -> LabSpec:
-    """The named lab, pinned to ``anchor`` when one is given."""
-    if anchor is None:
+def lab_spec(
+    lab: str,
+    seed: int,
+    anchor: dt.datetime | None,
+    size: str | int | None = None,
+    out: TextIO | None = None,
+) -> LabSpec:
+    """The named lab of ``size``, pinned to ``anchor`` when one is given; built straight into
+    the fake's store with a progress bar on ``out`` (stderr) that shows after a second."""
+    if anchor is None and size is None:
         return lab
 
     def build(store: Any) -> None:
+        from tqdm import tqdm
+
         from .lab import build_lab
 
-        build_lab(store, lab, seed=seed, anchor=anchor)
+        with tqdm(desc=f"building the {lab} lab", unit=" units", delay=1.0,
+                  file=out or sys.stderr, leave=False) as bar:  # fmt: skip
+
+            def advance(units: int, total: int) -> None:
+                bar.total = total
+                bar.update(units)
+
+            build_lab(store, lab, seed=seed, anchor=anchor, size=size, progress=advance)
 
     return build
 
@@ -204,6 +249,8 @@ def serve(
     lab: str,
     seed: int,
     anchor: dt.datetime | None = None,
+    size: str | int | None = None,
+    import_file: str | None = None,
     data: str | None = None,
     *,
     faults: Sequence[Fault] = (),
@@ -216,10 +263,21 @@ def serve(
     store is loaded from that file first and written back to it when the server stops. The
     control token is printed on stderr (and required beyond loopback or with
     ``require_token``)."""
-    fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
+    if import_file is not None:
+        from .lab.importing import imported_lab
+
+        spec: LabSpec = imported_lab(import_file, seed)
+    else:
+        spec = lab_spec(lab, seed, anchor, size)
+    fake = FakeAquarium(spec, seed=seed)
     data_file = None
     if data is not None:
-        data_file = DataFile(data, {"name": lab, "seed": seed})
+        identity: dict[str, Any] = {"name": lab, "seed": seed}
+        if size is not None:
+            identity["size"] = size
+        if import_file is not None:
+            identity["import"] = import_file
+        data_file = DataFile(data, identity)
         try:
             data_file.check_writable()
             loaded = data_file.load_into(fake)
@@ -441,12 +499,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     if args.command == "serve":
         try:
+            if args.size is not None and args.lab != "demo":
+                print(f"aqfake serve: --size grows the demo lab only, not {args.lab!r}",
+                      file=sys.stderr)  # fmt: skip
+                return 2
             return serve(
                 args.host,
                 args.port,
                 args.lab,
                 args.seed,
                 args.anchor,
+                args.size,
+                args.import_file,
                 args.data,
                 faults=args.faults,
                 fault_seed=args.fault_seed,
@@ -454,6 +518,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 require_token=args.require_token,
                 read_timeout=args.read_timeout,
             )
+        except ValueError as exc:
+            print(f"aqfake serve: {exc}", file=sys.stderr)
+            return 2
         except OSError as exc:
             print(f"aqfake: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return 1

@@ -3,8 +3,10 @@
 Loaded through the ``pytest11`` entry point ``aqfake`` once the package is installed.
 
 - ``aq_fake``    -- a fresh :class:`~aqfake.app.FakeAquarium` per test, seeded with the demo lab.
-  ``@pytest.mark.aq_lab("empty")`` or ``@pytest.mark.aq_lab(name="demo", seed=3)`` picks
-  another lab. Each named lab is built once per process; every test gets its own copy of it.
+  ``@pytest.mark.aq_lab("empty")`` or ``@pytest.mark.aq_lab(name="demo", seed=3, size=2000)``
+  picks another lab (``--aq-lab-size`` sets the default size, ``--aq-import FILE`` starts
+  unmarked tests from a lab's own type definitions). Each named lab is built once per
+  process; every test gets its own copy of it.
   ``@pytest.mark.aq_faults(*faults, seed=0)`` injects faults into it from the start: each a
   dict (``{"kind": "status", "route": "POST /json/save", "status": 502, "times": 1}``), a
   command-line text (``"drop,route=/json"``) or an :class:`aqfake.faults.Fault`; ``seed``
@@ -52,6 +54,7 @@ from .app import FakeAquarium
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, AqCassette, key_of, use_cassette
 from .cassettes.scrub import PASSWORD_PLACEHOLDER
 from .faults import Fault, FaultError, parse_fault
+from .lab.scale import sample_count
 from .transport import LiveServer
 
 DEFAULT_LAB = "demo"
@@ -94,6 +97,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where aq_cassette keeps cassettes (default: the aq_cassette_dir ini option, else "
         "a 'cassettes' folder beside each test file)",
     )
+    group.addoption(
+        "--aq-lab-size",
+        default=None,
+        help="size of the demo lab aq_fake starts with: small, medium (default), large or a "
+        "number of samples (an aq_lab marker's size= wins)",
+    )
+    group.addoption(
+        "--aq-import",
+        default=None,
+        metavar="FILE",
+        help="start aq_fake (in tests without an aq_lab marker) from the Docker seed plus the "
+        "types in FILE: an Aquarium .aq workflow export or a JSON list of sample, object and "
+        "operation types as the server renders them",
+    )
     parser.addini(
         "aq_cassette_dir",
         "where aq_cassette keeps cassettes, relative to the rootdir (default: 'cassettes' "
@@ -106,8 +123,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Declare the plugin's markers, so ``--strict-markers`` accepts them."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(name='{DEFAULT_LAB}', seed=0): the lab the aq_fake fixture is seeded with "
-        "('demo' or 'empty') and the demo lab's random seed.",
+        f"{MARKER}(name='{DEFAULT_LAB}', seed=0, size=None): the lab the aq_fake fixture is "
+        "seeded with ('demo' or 'empty'), the demo lab's random seed and size (small, medium, "
+        "large or a number of samples).",
     )
     config.addinivalue_line(
         "markers",
@@ -133,13 +151,37 @@ def lab_from_marker(node: pytest.Item | Any) -> tuple[str, int]:
     args = list(marker.args)
     name = args.pop(0) if args else marker.kwargs.get("name", DEFAULT_LAB)
     seed = args.pop(0) if args else marker.kwargs.get("seed", 0)
-    unknown = set(marker.kwargs) - {"name", "seed"}
+    unknown = set(marker.kwargs) - {"name", "seed", "size"}
     if args or unknown or not isinstance(name, str) or not isinstance(seed, int):
         raise pytest.UsageError(
             f"@pytest.mark.{MARKER} takes a lab name (str) and a seed (int), e.g. "
             f"@pytest.mark.{MARKER}('demo', seed=1); got {marker.args!r} {marker.kwargs!r}"
         )
     return name, seed
+
+
+def lab_size(node: pytest.Item | Any, default: str | None = None) -> str | int | None:
+    """The ``size`` of the closest ``aq_lab`` marker, else ``default`` (``--aq-lab-size``);
+    None means the lab's own default. A bad size is a usage error naming the choices."""
+    marker = node.get_closest_marker(MARKER)
+    size = marker.kwargs.get("size", default) if marker is not None else default
+    if size is None:
+        return None
+    try:
+        sample_count(size)
+    except ValueError as exc:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}(size=...) / --aq-lab-size: {exc}") from None
+    return size
+
+
+def _imported_lab(path: str) -> Any:
+    """A lab factory that loads the definitions in ``path`` on top of the Docker seed."""
+    from .lab.importing import imported_lab
+
+    try:
+        return imported_lab(path)
+    except ValueError as exc:
+        raise pytest.UsageError(f"--aq-import {path}: {exc}") from None
 
 
 def faults_from_marker(node: pytest.Item | Any) -> tuple[list[Fault], int]:
@@ -172,9 +214,14 @@ def faults_from_marker(node: pytest.Item | Any) -> tuple[list[Fault], int]:
 @pytest.fixture
 def aq_fake(request: pytest.FixtureRequest) -> FakeAquarium:
     """A fresh in-memory Aquarium for this test (see the ``aq_lab`` and ``aq_faults``
-    markers)."""
+    markers; ``--aq-import`` loads a lab's own type definitions instead of the demo lab)."""
     name, seed = lab_from_marker(request.node)
-    fake = FakeAquarium(name, seed=seed)
+    size = lab_size(request.node, request.config.getoption("aq_lab_size"))
+    imported = request.config.getoption("aq_import")
+    if imported and request.node.get_closest_marker(MARKER) is None:
+        fake = FakeAquarium(_imported_lab(imported))
+    else:
+        fake = FakeAquarium(name, seed=seed, size=size)
     faults, fault_seed = faults_from_marker(request.node)
     fake.faults.reseed(fault_seed)
     fake.faults.extend(faults)

@@ -24,6 +24,7 @@ from ..casting import RubyError, nil_error, not_found_message, record_id
 from ..domain.records import associate, find
 from ..domain.transaction import RailsTransaction
 from ..errors import NotFound, redirect, server_error
+from ..lab.uploads import seeded_bytes
 from ..render import Renderer, upload_url
 from ..routing import Auth, Context, Route
 from ..store import Row
@@ -225,10 +226,12 @@ def download(ctx: Context, id: str, name: str) -> Response:
     """The bytes of an upload, without a cookie (Aquarium's pre-signed S3 link)."""
     row = ctx.store.get("uploads", record_id(id))
     data = upload_bytes(ctx.store, row) if row is not None else None
+    if row is not None and data is None:
+        data = seeded_bytes(row)
     if row is None or data is None:
         text = (
-            f"aqfake holds no bytes for upload {id}: uploads seeded by a lab carry metadata only; "
-            "upload a file through POST /krill/upload to download it"
+            f"aqfake holds no bytes for upload {id}: it was seeded with metadata only (e.g. from a "
+            "cassette); upload a file through POST /krill/upload to download it"
         )
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], text.encode())
     kind = row["upload_content_type"] or "application/octet-stream"

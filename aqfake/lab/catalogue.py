@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .builder import Field
+from . import standard
+from .catalogue_load import Catalogue
 
 #: Demo users besides neptune: login, password, name, admin, technician, up to date.
 USERS: tuple[dict[str, Any], ...] = (
@@ -46,96 +47,12 @@ MARKUP_RATE = 0.3
 PROJECTS = ("GFP reporters", "Yeast toolkit", "Biosensors", "Training")
 
 MARKERS = ("Amp", "Kan", "Chlor", "Spec")
+YEAST_MARKERS = ("URA3", "LEU2", "HIS3", "TRP1", "KanMX", "NatMX", "HygMX")
+#: The mating types demo strains are drawn from (the field also allows Diploid).
 MATING_TYPES = ("MATa", "MATalpha")
 
-#: Sample types in creation order (a ``sample`` field may only allow types declared earlier,
-#: or its own type).
-SAMPLE_TYPES: tuple[dict[str, Any], ...] = (
-    {
-        "name": "Primer",
-        "description": "A short single-stranded DNA oligo",
-        "fields": (
-            Field("Overhang Sequence"),
-            Field("Anneal Sequence", required=True),
-            Field("T Anneal", "number", required=True),
-        ),
-    },
-    {
-        "name": "Plasmid",
-        "description": "A circular double-stranded DNA molecule",
-        "fields": (
-            Field("Sequence", "url"),
-            Field("Bacterial Marker", choices=MARKERS, required=True),
-            Field("Length", "number"),
-        ),
-    },
-    {
-        "name": "Fragment",
-        "description": "A linear double-stranded DNA fragment",
-        "fields": (
-            Field("Length", "number", required=True),
-            Field("Template", "sample", allowable=("Plasmid",)),
-            Field("Forward Primer", "sample", allowable=("Primer",), required=True),
-            Field("Reverse Primer", "sample", allowable=("Primer",), required=True),
-        ),
-    },
-    {
-        "name": "Yeast Strain",
-        "description": "A strain of Saccharomyces cerevisiae",
-        "fields": (
-            Field("Parent", "sample", allowable=("Yeast Strain",)),
-            Field("Integrant", "sample", allowable=("Plasmid", "Fragment")),
-            Field("Mating Type", choices=MATING_TYPES, required=True),
-        ),
-    },
-)
-
-#: Object types: name, sample type, prefix (the freezer a wizard would place it in), unit, cost.
-OBJECT_TYPES: tuple[dict[str, Any], ...] = (
-    {
-        "name": "Primer Aliquot",
-        "sample_type": "Primer",
-        "prefix": "M20",
-        "unit": "aliquot",
-        "max": 10,
-        "cost": 0.05,
-    },
-    {
-        "name": "Primer Stock",
-        "sample_type": "Primer",
-        "prefix": "M20",
-        "unit": "stock",
-        "cost": 5.0,
-    },
-    {
-        "name": "Plasmid Stock",
-        "sample_type": "Plasmid",
-        "prefix": "M20",
-        "unit": "stock",
-        "cost": 1.5,
-    },
-    {
-        "name": "Fragment Stock",
-        "sample_type": "Fragment",
-        "prefix": "SF2",
-        "unit": "stock",
-        "cost": 1.0,
-    },
-    {
-        "name": "Yeast Glycerol Stock",
-        "sample_type": "Yeast Strain",
-        "prefix": "M80",
-        "unit": "vial",
-        "cost": 0.8,
-    },
-    {
-        "name": "Yeast Plate",
-        "sample_type": "Yeast Strain",
-        "prefix": "DFP",
-        "unit": "plate",
-        "cost": 0.6,
-        "release_method": "dispose",
-    },
+#: Containers only the demo lab has, beside the standard ones.
+DEMO_OBJECT_TYPES: tuple[dict[str, Any], ...] = (
     {
         "name": "E coli Plate",
         "sample_type": "Plasmid",
@@ -147,16 +64,7 @@ OBJECT_TYPES: tuple[dict[str, Any], ...] = (
     {"name": "Ladder Aliquot", "unit": "aliquot", "cost": 0.2, "release_method": "query"},
 )
 
-COLLECTION_TYPES: tuple[dict[str, Any], ...] = (
-    {"name": "96 Well Plate", "rows": 8, "columns": 12, "unit": "plate", "cost": 2.0},
-    {
-        "name": "Stripwell",
-        "rows": 1,
-        "columns": 12,
-        "unit": "stripwell",
-        "cost": 0.5,
-        "release_method": "dispose",
-    },
+DEMO_COLLECTION_TYPES: tuple[dict[str, Any], ...] = (
     {
         "name": "Agarose Gel",
         "rows": 2,
@@ -167,103 +75,45 @@ COLLECTION_TYPES: tuple[dict[str, Any], ...] = (
     },
 )
 
-#: Operation types; inputs/outputs are Fields whose ``allowable`` holds
-#: ``(sample type, object type)`` pairs.
-OPERATION_TYPES: tuple[dict[str, Any], ...] = (
-    {
-        "name": "Rehydrate Primer",
-        "category": "Cloning",
-        "inputs": (Field("Primer", "sample", allowable=(("Primer", "Primer Stock"),)),),
-        "outputs": (Field("Primer Aliquot", "sample", allowable=(("Primer", "Primer Aliquot"),)),),
-        "cost": (2.0, 0.5),
-    },
-    {
-        "name": "Make PCR Fragment",
-        "category": "Cloning",
-        "inputs": (
-            Field(
-                "Forward Primer", "sample", allowable=(("Primer", "Primer Aliquot"),), routing="FP"
-            ),
-            Field(
-                "Reverse Primer", "sample", allowable=(("Primer", "Primer Aliquot"),), routing="RP"
-            ),
-            Field(
-                "Template",
-                "sample",
-                allowable=(("Plasmid", "Plasmid Stock"), ("Fragment", "Fragment Stock")),
-                routing="T",
-            ),
-            Field("Extension Time", "number"),
-        ),
-        "outputs": (
-            Field(
-                "Fragment", "sample", allowable=(("Fragment", "Stripwell"),), part=True, routing="F"
-            ),
-        ),
-        "cost": (6.0, 3.5),
-    },
-    {
-        "name": "Run Gel",
-        "category": "Cloning",
-        "inputs": (
-            Field(
-                "Fragment", "sample", allowable=(("Fragment", "Stripwell"),), part=True, routing="F"
-            ),
-            Field("Ladder", "item", allowable=((None, "Ladder Aliquot"),)),
-            Field("Options", "json"),
-        ),
-        "outputs": (
-            Field(
-                "Fragment",
-                "sample",
-                allowable=(("Fragment", "Agarose Gel"),),
-                part=True,
-                routing="F",
-            ),
-        ),
-        "cost": (4.0, 2.0),
-    },
-    {
-        "name": "Extract Fragment",
-        "category": "Cloning",
-        "inputs": (
-            Field(
-                "Fragment",
-                "sample",
-                allowable=(("Fragment", "Agarose Gel"),),
-                part=True,
-                routing="F",
-            ),
-        ),
-        "outputs": (
-            Field("Fragment", "sample", allowable=(("Fragment", "Fragment Stock"),), routing="F"),
-        ),
-        "cost": (5.0, 4.0),
-    },
-    {
-        "name": "Transform Cells",
-        "category": "Cloning",
-        "inputs": (Field("Plasmid", "sample", allowable=(("Plasmid", "Plasmid Stock"),)),),
-        "outputs": (
-            Field("Transformed E Coli", "sample", allowable=(("Plasmid", "E coli Plate"),)),
-        ),
-        "cost": (3.0, 1.2),
-    },
-    {
-        "name": "Make Yeast Glycerol Stock",
-        "category": "Yeast",
-        "inputs": (Field("Strain", "sample", allowable=(("Yeast Strain", "Yeast Plate"),)),),
-        "outputs": (
-            Field("Stock", "sample", allowable=(("Yeast Strain", "Yeast Glycerol Stock"),)),
-        ),
-        "cost": (1.5, 0.8),
-    },
+#: The demo lab's types: the standard catalogue plus the demo's own containers.
+SAMPLE_TYPES: tuple[dict[str, Any], ...] = standard.SAMPLE_TYPES
+OBJECT_TYPES: tuple[dict[str, Any], ...] = (*standard.OBJECT_TYPES, *DEMO_OBJECT_TYPES)
+COLLECTION_TYPES: tuple[dict[str, Any], ...] = (
+    *standard.COLLECTION_TYPES,
+    *DEMO_COLLECTION_TYPES,
 )
+OPERATION_TYPES: tuple[dict[str, Any], ...] = standard.OPERATION_TYPES
+
+
+def _in_order(
+    specs: tuple[dict[str, Any], ...], first: tuple[str, ...]
+) -> tuple[dict[str, Any], ...]:
+    """``specs`` with the ones named in ``first`` leading, in that order."""
+    by_name = {spec["name"]: spec for spec in specs}
+    return (*(by_name[n] for n in first), *(s for s in specs if s["name"] not in first))
+
+
+#: The demo lab creates the types it had before the standard catalogue first, so they keep
+#: their ids (Primer Aliquot is object type 3, Rehydrate Primer operation type 2, ...);
+#: containers and collections are created in one sequence.
+DEMO_CONTAINERS: tuple[dict[str, Any], ...] = _in_order(
+    (*OBJECT_TYPES, *({**c, "handler": "collection"} for c in COLLECTION_TYPES)),
+    ("Primer Aliquot", "Primer Stock", "Plasmid Stock", "Fragment Stock",
+     "Yeast Glycerol Stock", "Yeast Plate", "E coli Plate", "Ladder Aliquot", "96 Well Plate",
+     "Stripwell", "Agarose Gel"),
+)  # fmt: skip
+DEMO_OPERATION_TYPES: tuple[dict[str, Any], ...] = _in_order(
+    OPERATION_TYPES,
+    ("Rehydrate Primer", "Make PCR Fragment", "Run Gel", "Extract Gel Slice",
+     "Transform Cells", "Yeast Glycerol Stock"),
+)  # fmt: skip
 
 LIBRARIES: tuple[dict[str, str], ...] = (
     {"name": "Cloning Helpers", "category": "Cloning"},
     {"name": "Yeast Helpers", "category": "Yeast"},
 )
+
+DEMO_CATALOGUE = Catalogue(SAMPLE_TYPES, DEMO_CONTAINERS, (), DEMO_OPERATION_TYPES, LIBRARIES)
 
 GENES = (
     "GFP",
@@ -292,6 +142,13 @@ BACKBONES = ("pMOD", "pGGA", "pLAB", "pRS41")
 #: The first primer pair, plasmid and fragment of every demo lab use these, whatever the seed.
 LANDMARK_GENE = "GFP"
 LANDMARK_PLASMID = ("pMOD", "pTEF1", LANDMARK_GENE)
+
+#: E coli cloning hosts: name and genotype.
+ECOLI_STRAINS = (
+    ("DH5alpha", "F- endA1 glnV44 thi-1 recA1 relA1 gyrA96 deoR nupG"),
+    ("NEB 10-beta", "araD139 delta(ara-leu)7697 fhuA lacX74 galK"),
+    ("TOP10", "F- mcrA delta(mrr-hsdRMS-mcrBC) recA1 araD139"),
+)
 
 ROOT_STRAINS = ("W303-1A", "BY4741", "BY4742", "CEN.PK2-1C")
 

@@ -6,6 +6,8 @@ endpoints and ``protocol``/``precondition``/... methods have something realistic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 OPERATION_TYPE_CODE_NAMES: tuple[str, ...] = (
     "protocol",
     "precondition",
@@ -16,13 +18,14 @@ OPERATION_TYPE_CODE_NAMES: tuple[str, ...] = (
 
 _TEMPLATES: dict[str, str] = {
     "protocol": """# {name}: retrieve the inputs, do the work, store the outputs.
+# Inputs: {inputs}. Outputs: {outputs}.
 class Protocol
   def main
     operations.retrieve.make
 
     show do
       title "{name}"
-      note "Work through each operation listed below."
+      note "{summary}"
       table operations.start_table.input_item("{first_input}").end_table
     end
 
@@ -42,7 +45,9 @@ end
     "documentation": """{name}
 {underline}
 
-Category: {category}. Documentation for this operation type is kept with the protocol.
+{summary}
+
+Category: {category}. Inputs: {inputs}. Outputs: {outputs}.
 """,
     "test": """class ProtocolTest < ProtocolTestBase
   def setup
@@ -77,8 +82,15 @@ def operation_type_code(
     first_input: str = "",
     labor: float = 1.0,
     materials: float = 1.0,
+    inputs: Sequence[str] = (),
+    outputs: Sequence[str] = (),
+    summary: str | None = None,
 ) -> str:
-    """The default ``code_name`` source for an operation type called ``name``."""
+    """The default ``code_name`` source for an operation type called ``name``.
+
+    ``inputs``/``outputs`` name its fields and ``summary`` says in a line what it does; both
+    appear in the protocol and documentation text.
+    """
     try:
         template = _TEMPLATES[code_name]
     except KeyError:
@@ -93,6 +105,9 @@ def operation_type_code(
         labor=labor,
         materials=materials,
         underline="=" * len(name),
+        inputs=", ".join(inputs) or "none",
+        outputs=", ".join(outputs) or "none",
+        summary=summary or "Work through each operation listed below.",
     )
 
 

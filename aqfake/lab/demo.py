@@ -12,12 +12,17 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..store import Row, Store
 from . import catalogue as cat
+from . import standard
 from .builder import LabBuilder
+from .catalogue_load import catalogue_steps
 from .demo_plans import PlanMaker
 from .demo_samples import item_plan, sample_specs
+from .scale import Grower, Progress, sample_count
+from .scale_data import DEFAULT_SIZE
 from .seed import NEPTUNE, seed_lab
 from .timeline import Timeline
 
@@ -58,6 +63,8 @@ class DemoLab:
         self.stock_items: list[Row] = []
         self.technicians: list[str] = []
         self.logins: list[str] = []
+        self.wells: dict[str, list[dict[str, Any]]] = {}
+        self.handed: dict[str, int] = {}
 
     def later(self, when: datetime, low_hours: float, high_hours: float) -> datetime:
         """A random instant ``low..high`` hours after ``when``, never past the anchor."""
@@ -100,11 +107,7 @@ class DemoLab:
     def types(self) -> None:
         """The catalogue: sample, object, collection and operation types, libraries, wizards."""
         steps: list[Callable[[], object]] = [
-            *(lambda spec=spec: self.b.sample_type(**spec) for spec in cat.SAMPLE_TYPES),
-            *(lambda spec=spec: self.b.object_type(**spec) for spec in cat.OBJECT_TYPES),
-            *(lambda spec=spec: self.b.collection_type(**spec) for spec in cat.COLLECTION_TYPES),
-            *(lambda spec=spec: self.b.operation_type(**spec) for spec in cat.OPERATION_TYPES),
-            *(lambda spec=spec: self.b.library(**spec) for spec in cat.LIBRARIES),
+            *catalogue_steps(self.b, cat.DEMO_CATALOGUE),
             *(lambda spec=spec: self.b.wizard(**spec) for spec in cat.WIZARDS),
         ]
         for when, step in zip(self.t.spread(self.rng, len(steps), 0.04, 0.08), steps, strict=True):
@@ -137,6 +140,42 @@ class DemoLab:
                 self.stock_items.append(self.b.item(None, "Ladder Aliquot", "Bench"))
             for _ in range(2):
                 self.stock_items.append(self.b.item(None, "Orphan", "-80 freezer"))
+
+    def next_well(self, kind: str) -> dict[str, Any]:
+        """The next well of the ``kind`` collections (``comp cells``, ``gel``), round robin,
+        as an operation input spec."""
+        wells = self.wells[kind]
+        n = self.handed.get(kind, 0)
+        self.handed[kind] = n + 1
+        return dict(wells[n % len(wells)])
+
+    def comp_cell_well(self) -> dict[str, Any]:
+        """A well of a competent cell batch (an E coli strain part)."""
+        return self.next_well("comp cells")
+
+    def gel_lane(self) -> dict[str, Any]:
+        """A lane of a poured gel."""
+        return self.next_well("gel")
+
+    def bench_collections(self) -> None:
+        """Competent cell batches and poured gels that plans draw wells from."""
+        strain = self.samples["E coli strain"][0]
+        when = self.t.at(0.55)
+        with self.b.at(when):
+            batch = self.b.collection(
+                standard.COMP_CELL_BATCH,
+                {(r, c): strain for r in range(2) for c in range(10)},
+                self.locations.next("M80", 0),
+            )
+            gels = [self.b.collection(standard.GEL_BOX, location="Bench") for _ in range(2)]
+        self.wells["comp cells"] = [
+            {"sample": strain["id"], "item": batch, "row": r, "column": c}
+            for r in range(2)
+            for c in range(10)
+        ]
+        self.wells["gel"] = [
+            {"item": gel, "row": r, "column": c} for gel in gels for r in range(2) for c in range(6)
+        ]
 
     def collections(self) -> None:
         """Two 96-well plates (a yeast library and a primer plate), each with a note."""
@@ -189,19 +228,38 @@ class DemoLab:
             with self.b.at(self.later(last, 1, 24)):
                 self.b.invoice(budget_id, year, month, status=status)
 
-    def build(self) -> None:
-        """Build the whole demo lab, in timeline order."""
+    def build(self, samples: int = 0, progress: Progress | None = None) -> None:
+        """Build the whole demo lab, in timeline order, grown to ``samples`` samples."""
         self.people()
         self.types()
         self.inventory()
         self.collections()
+        self.bench_collections()
         PlanMaker(self).plans()
+        Grower(
+            self.b.store,
+            random.Random(f"aqfake-grow:{self.b.seed}"),
+            self.t,
+            logins=self.logins,
+            technicians=self.technicians,
+            progress=progress,
+        ).grow(samples)
         self.invoices()
         self.history()
 
 
-def demo_lab(store: Store, seed: int = 0, *, anchor: datetime | None = None) -> None:
-    """The Docker seed plus a realistic demo lab chosen by ``seed`` (see the module docstring)."""
+def demo_lab(
+    store: Store,
+    seed: int = 0,
+    *,
+    anchor: datetime | None = None,
+    size: str | int = DEFAULT_SIZE,
+    progress: Progress | None = None,
+) -> None:
+    """The Docker seed plus a realistic demo lab chosen by ``seed`` (see the module docstring),
+    grown to ``size`` (``small``, ``medium``, ``large`` or a number of samples, see
+    :data:`aqfake.lab.scale_data.SIZES`); ``progress`` is called with the units built."""
+    samples = sample_count(size)
     timeline = Timeline(anchor)
     builder = seed_lab(store, seed, anchor=timeline.end)
-    DemoLab(builder, timeline).build()
+    DemoLab(builder, timeline).build(samples, progress)

@@ -17,6 +17,7 @@ from ..store import Row
 from . import catalogue as cat
 from .builder import LabBuilder
 from .timeline import Timeline
+from .uploads import gel_image
 
 ACTIVE = ("done", "running", "error")
 
@@ -81,6 +82,14 @@ class DemoParts(Protocol):
         """A live item of ``sample`` in containers of ``object_type``."""
         ...
 
+    def comp_cell_well(self) -> dict[str, Any]:
+        """A well of a competent cell batch, as an input spec."""
+        ...
+
+    def gel_lane(self) -> dict[str, Any]:
+        """A lane of a poured gel, as an input spec."""
+        ...
+
 
 class PlanMaker:
     """Builds the demo plans into a :class:`~aqfake.lab.demo.DemoLab` under construction."""
@@ -101,7 +110,8 @@ class PlanMaker:
         self.plan_names: set[str] = set()
 
     def cloning_steps(self) -> list[Step]:
-        """A four-layer cloning plan for a random fragment: primers, PCR, gel, extraction."""
+        """A five-layer cloning plan for a random fragment: primer aliquots, PCR, gel, gel
+        slice, purification."""
         fragment = self.rng.choice(self.samples["Fragment"])
         values = {
             fv["name"]: fv
@@ -116,17 +126,16 @@ class PlanMaker:
         )
         name = fragment["name"]
         return [
-            Step("rf", "Rehydrate Primer", 0, {"Primer": forward}, {"Primer Aliquot": forward}),
-            Step("rr", "Rehydrate Primer", 0, {"Primer": reverse}, {"Primer Aliquot": reverse}),
+            Step("af", "Make Primer Aliquot", 0, {"Stock": forward}, {"Aliquot": forward}),
+            Step("ar", "Make Primer Aliquot", 0, {"Stock": reverse}, {"Aliquot": reverse}),
             Step(
                 "pcr",
                 "Make PCR Fragment",
                 1,
                 {
-                    "Forward Primer": ("wire", "rf", "Primer Aliquot"),
-                    "Reverse Primer": ("wire", "rr", "Primer Aliquot"),
+                    "Forward Primer": ("wire", "af", "Aliquot"),
+                    "Reverse Primer": ("wire", "ar", "Aliquot"),
                     "Template": template,
-                    "Extension Time": self.rng.choice((30, 45, 60, 90, 120)),
                 },
                 {"Fragment": name},
             ),
@@ -134,31 +143,45 @@ class PlanMaker:
                 "gel",
                 "Run Gel",
                 2,
-                {
-                    "Fragment": ("wire", "pcr", "Fragment"),
-                    "Ladder": None,
-                    "Options": {"percentage": self.rng.choice((0.8, 1.0, 2.0)), "lanes": 1},
-                },
+                {"Fragment": ("wire", "pcr", "Fragment"), "Gel": None},
                 {"Fragment": name},
             ),
             Step(
                 "ext",
-                "Extract Fragment",
+                "Extract Gel Slice",
                 3,
                 {"Fragment": ("wire", "gel", "Fragment")},
+                {"Fragment": name},
+            ),
+            Step(
+                "pur",
+                "Purify Gel Slice",
+                4,
+                {"Gel": ("wire", "ext", "Fragment")},
                 {"Fragment": name},
             ),
         ]
 
     def single_steps(
-        self, operation_type: str, sample_type: str, field_in: str, field_out: str, count: int
+        self,
+        operation_type: str,
+        sample_type: str,
+        field_in: str,
+        field_out: str,
+        count: int,
+        extra: Callable[[], dict[str, Any]] = dict,
     ) -> list[Step]:
-        """``count`` one-step plans of ``operation_type``, each for a different sample."""
+        """``count`` one-step plans of ``operation_type``, each for a different sample;
+        ``extra`` gives each step's other inputs."""
         chosen = self.rng.sample(self.samples[sample_type], count)
         return [
-            Step(f"s{i}", operation_type, 0, {field_in: s["id"]}, {field_out: s["id"]})
+            Step(f"s{i}", operation_type, 0, {field_in: s["id"], **extra()}, {field_out: s["id"]})
             for i, s in enumerate(chosen)
         ]
+
+    def comp_cells(self) -> dict[str, Any]:
+        """The Comp Cells input of a transformation: a well of a competent cell batch."""
+        return {"Comp Cells": self.lab.comp_cell_well()}
 
     def plan_specs(self) -> list[tuple[str, Callable[[], list[Step]], str]]:
         """(plan name stem, steps factory, progress) for every demo plan."""
@@ -173,18 +196,19 @@ class PlanMaker:
             (
                 "Transform",
                 lambda: self.single_steps(
-                    "Transform Cells", "Plasmid", "Plasmid", "Transformed E Coli", rng.randint(2, 4)
+                    "Transform Cells",
+                    "Plasmid",
+                    "Plasmid",
+                    "Transformed E Coli",
+                    rng.randint(2, 4),
+                    self.comp_cells,
                 ),
                 "done",
             ),
             (
                 "Glycerol stocks",
                 lambda: self.single_steps(
-                    "Make Yeast Glycerol Stock",
-                    "Yeast Strain",
-                    "Strain",
-                    "Stock",
-                    rng.randint(2, 4),
+                    "Yeast Glycerol Stock", "Yeast Strain", "Yeast", "Yeast", rng.randint(2, 4)
                 ),
                 "scheduled",
             ),
@@ -243,6 +267,10 @@ class PlanMaker:
             return {"item": ladder} if status in ACTIVE and ladder else None
         if field_type["ftype"] != "sample":
             return {"value": value}
+        if isinstance(value, dict):
+            return value if status in ACTIVE else {"sample": value.get("sample")}
+        if value is None:
+            return self.lab.gel_lane() if status in ACTIVE else None
         spec: dict[str, Any] = {"sample": value}
         sample = self.b.row("samples", value)
         if status in ACTIVE:
@@ -362,9 +390,14 @@ class PlanMaker:
             if status == "error":
                 self.b.data_association(op, "job_crash", "Not enough volume in the input item")
             elif op_type == "Run Gel" and status == "done":
-                upload = self.b.upload(job, f"gel_{op['id']}.jpg")
+                upload = self.b.upload(
+                    job,
+                    f"gel_{op['id']}.svg",
+                    content_type="image/svg+xml",
+                    content=gel_image(f"gel of operation {op['id']}", 6, op["id"]),
+                )
                 self.b.data_association(op, "gel_image", upload["upload_file_name"], upload=upload)
-            elif op_type == "Extract Fragment" and status == "done":
+            elif op_type == "Purify Gel Slice" and status == "done":
                 self.b.data_association(op, "concentration", round(self.rng.uniform(10, 90), 1))
 
     def charge(self, op: Row, op_type: str, job: Row, plan: Row, when: datetime) -> None:

@@ -91,7 +91,9 @@ class _Drafts:
         properties = {
             "Sequence": f"https://sequences.example.org/plasmids/{name}.gb",
             "Bacterial Marker": self.rng.choice(cat.MARKERS),
+            "Yeast Marker": self.rng.choice(cat.YEAST_MARKERS),
             "Length": self.rng.randint(3000, 12000),
+            "Transformation Temperature": 37 if self.rng.random() < 0.85 else 30,
         }
         self.add("Plasmid", name, properties, f"{gene} under {promoter}")
         self.plasmids.append((gene, name))
@@ -106,6 +108,7 @@ class _Drafts:
             template = self.plasmids[0][1]
         name = f"frag-{gene}-{self.numbered(f'frag-{gene}'):02d}"
         properties = {
+            "Sequence": f"https://sequences.example.org/fragments/{name}.gb",
             "Length": rng.randint(300, 4000),
             "Template": template if landmark or rng.random() < 0.85 else None,
             "Forward Primer": forward,
@@ -117,9 +120,19 @@ class _Drafts:
     def roots(self) -> None:
         for root in cat.ROOT_STRAINS:
             mating = self.rng.choice(cat.MATING_TYPES)
-            properties = {"Parent": None, "Integrant": None, "Mating Type": mating}
+            properties = {
+                "Parent": None,
+                "Integrant": None,
+                "Mating Type": mating,
+                "QC_length": self.rng.randint(400, 2500),
+            }
             self.add("Yeast Strain", root, properties, "Laboratory background strain")
             self.strains.append((root, mating))
+
+    def ecoli(self) -> None:
+        for name, genotype in cat.ECOLI_STRAINS:
+            properties = {"Genotype": genotype, "Parent": None}
+            self.add("E coli strain", name, properties, "Cloning host strain")
 
     def strain(self) -> None:
         rng = self.rng
@@ -130,10 +143,17 @@ class _Drafts:
         name = f"{stem}{self.numbered(stem):03d}"
         integrants = [p for _, p in self.plasmids] + self.fragments
         integrant = rng.choice(integrants) if rng.random() < 0.8 else None
+        _, qc1, qc2 = rng.choice(self.primer_pairs)
         properties = {
             "Parent": parent,
             "Integrant": integrant,
             "Mating Type": mating if rng.random() < 0.9 else rng.choice(cat.MATING_TYPES),
+            "Integrated Marker(s)": rng.choice(cat.YEAST_MARKERS) if integrant else None,
+            "QC Primer1": qc1,
+            "QC Primer2": qc2,
+            "QC_length": rng.randint(400, 2500),
+            "Comp_cell_limit": rng.choice(("Yes", "No")),
+            "Has this strain passed QC?": rng.choice(("Yes", "No")),
         }
         description = f"{parent} with {integrant or 'no integrant'}"
         self.add("Yeast Strain", name, properties, description, owner)
@@ -149,6 +169,7 @@ def sample_specs(rng: random.Random, logins: list[str]) -> list[SampleSpec]:
         drafts.plasmid()
     for _ in range(rng.randint(12, 16)):
         drafts.fragment()
+    drafts.ecoli()
     drafts.roots()
     for _ in range(rng.randint(10, 14)):
         drafts.strain()
@@ -164,5 +185,7 @@ def item_plan(rng: random.Random, sample_type: str) -> list[str]:
         return ["Plasmid Stock"] * rng.randint(1, 2) + plates
     if sample_type == "Fragment":
         return ["Fragment Stock"] * rng.randint(1, 2)
+    if sample_type == "E coli strain":
+        return ["Electrocompetent Aliquot"] * rng.randint(1, 2)
     plates = ["Yeast Plate"] if rng.random() < 0.5 else []
     return ["Yeast Glycerol Stock"] * rng.randint(1, 2) + plates

@@ -27,6 +27,7 @@ from ..store import Row
 from ..validations import full_messages, model_errors
 from .base import Ref
 from .locations import LocationsBuilder
+from .uploads import register_seeded
 
 
 class InventoryBuilder(LocationsBuilder):
@@ -213,9 +214,13 @@ class InventoryBuilder(LocationsBuilder):
         *,
         content_type: str = "image/jpeg",
         size: int | None = None,
+        content: bytes | None = None,
     ) -> Row:
-        """An upload attached to a job (the file itself is not stored)."""
-        return self._insert(
+        """An upload attached to a job; with ``content`` its download link serves those bytes
+        (see :mod:`aqfake.lab.uploads`), without it the row carries metadata only."""
+        if content is not None:
+            size = len(content)
+        row = self._insert(
             "uploads",
             job_id=self.ref("jobs", job, by="id"),
             upload_file_name=file_name,
@@ -223,3 +228,6 @@ class InventoryBuilder(LocationsBuilder):
             upload_file_size=size if size is not None else self.rng.randrange(20_000, 900_000),
             upload_updated_at=self.timestamp(),
         )
+        if content is not None:
+            register_seeded(row, content)
+        return row

@@ -55,9 +55,13 @@ class TypesBuilder(BuilderBase):
         """A sample type and its field types (``sample`` fields may allow the type itself)."""
         self._unique("sample_types", name=name)
         row = self._insert("sample_types", id=id, name=name, description=description or name)
-        for spec in fields:
-            self._field_type("SampleType", row["id"], spec, None)
+        self.sample_type_fields(row, fields)
         return row
+
+    def sample_type_fields(self, sample_type: Ref, fields: Iterable[FieldSpec]) -> list[Row]:
+        """Add field types to an existing sample type (for fields allowing types made later)."""
+        type_id = int(self.row("sample_types", sample_type)["id"])
+        return [self._field_type("SampleType", type_id, spec, None) for spec in fields]
 
     def object_type(
         self,
@@ -141,13 +145,14 @@ class TypesBuilder(BuilderBase):
         on_the_fly: bool = False,
         codes: Mapping[str, str] | None = None,
         cost: tuple[float, float] = (1.0, 1.0),
+        summary: str | None = None,
         user: Ref = None,
         id: int | None = None,
     ) -> Row:
         """An operation type with input/output field types, AFTs and its five codes.
 
-        Codes not given in ``codes`` get default source text; ``cost`` is the
-        ``(labor, materials)`` the default cost model returns.
+        Codes not given in ``codes`` get default source text naming the fields and saying
+        ``summary``; ``cost`` is the ``(labor, materials)`` the default cost model returns.
         """
         if not category:
             raise ValueError(f"operation type {name!r}: a category is required")
@@ -161,7 +166,8 @@ class TypesBuilder(BuilderBase):
             on_the_fly=on_the_fly,
         )
         input_fields = [as_field(spec) for spec in inputs]
-        for role, fields in (("input", input_fields), ("output", [as_field(s) for s in outputs])):
+        output_fields = [as_field(spec) for spec in outputs]
+        for role, fields in (("input", input_fields), ("output", output_fields)):
             for field in fields:
                 self._field_type("OperationType", row["id"], field, role)
         given = dict(codes or {})
@@ -181,6 +187,9 @@ class TypesBuilder(BuilderBase):
                     first_input=input_fields[0].name if input_fields else "",
                     labor=cost[0],
                     materials=cost[1],
+                    inputs=[f.name for f in input_fields],
+                    outputs=[f.name for f in output_fields],
+                    summary=summary,
                 )
             self.code(row, "OperationType", code_name, content, user=user)
         return row

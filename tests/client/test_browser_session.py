@@ -18,6 +18,17 @@ def json_posts(aq_fake, mark):
     return [e for e in aq_fake.journal.since(mark) if e.path == "/json"]
 
 
+#: The standard catalogue's Plasmid fields, in order.
+PLASMID_FIELDS = [
+    "Sequence",
+    "Sequence Verification",
+    "Bacterial Marker",
+    "Yeast Marker",
+    "Length",
+    "Transformation Temperature",
+]
+
+
 def add_samples(aq_fake, count):
     builder = LabBuilder(aq_fake.store, seed=7)
     for n in range(count):
@@ -47,13 +58,9 @@ def test_loading_a_nested_spec_costs_the_same_few_requests_for_any_number(
     aq_session.using_requests = False
     for sample in samples:
         assert sample.sample_type.name == "Plasmid"
-        assert [ft.name for ft in sample.sample_type.field_types] == [
-            "Sequence",
-            "Bacterial Marker",
-            "Length",
-        ]
+        assert [ft.name for ft in sample.sample_type.field_types] == PLASMID_FIELDS
         assert [item.object_type.name for item in sample.items] == ["Plasmid Stock"]
-        assert {fv.name for fv in sample.field_values} == {"Sequence", "Bacterial Marker", "Length"}
+        assert {fv.name for fv in sample.field_values} == set(PLASMID_FIELDS)
     assert aq_fake.journal.since(mark) == sent
 
 
@@ -183,10 +190,14 @@ def test_samples_to_rows_and_csv_export(aq_fake, aq_session, tmp_path):
         "Fragment",
         "Description",
         "Project",
+        "Sequence",
         "Length",
         "Template",
         "Forward Primer",
         "Reverse Primer",
+        "Restriction Enzyme(s)",
+        "Yeast Marker",
+        "Fragment Mix Array",
     ]
     buffer = io.StringIO()
     aq_session.browser.export_samples_to_csv(fragments[:1], buffer)
@@ -212,6 +223,7 @@ def test_new_sample_of_a_named_type(aq_fake, aq_session):
     assert sample.name == "my primer"
 
 
+@pytest.mark.aq_lab("demo", size="small")  # a bigger lab splits the ids into batches
 def test_plan_wires_from_several_varying_columns_cost_one_request(aq_fake, aq_session):
     plans = aq_session.Plan.all()
     aq_session.browser.get(plans, {"operations": "field_values"})

@@ -14,6 +14,10 @@ from aqfake.app import FakeAquarium
 from aqsession.exceptions import AquariumModelError
 from aqsession.models.collections import CollectionMatrix
 
+#: The tests use the demo's hand-filled plates (partly filled, last well free); the grown lab
+#: adds full ones.
+pytestmark = pytest.mark.aq_lab("demo", size="small")
+
 # -- the store's truth -----------------------------------------------------------------------
 
 

@@ -214,7 +214,7 @@ def test_named_labs_are_built_once_per_process(monkeypatch):
 
     class FakeLabs:
         @staticmethod
-        def build_lab(store, name, seed=0):
+        def build_lab(store, name, seed=0, size=None):
             calls.append((name, seed))
             tiny_lab(store)
 

@@ -162,6 +162,12 @@ def test_counts_meet_the_promised_minimums(lab: Store) -> None:
         "Fragment",
         "Plasmid",
         "Yeast Strain",
+        "E coli strain",
+        "Enzyme",
+        "DNA Library",
+        "Oligo Pool",
+        "Media",
+        "Antibody",
     }
 
 
