@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aqsession.exceptions import AquariumModelError
@@ -104,6 +105,30 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
     def _routing(self) -> dict[str, Any]:
         """``{routing symbol: sid}`` of the sample field values (the planner's routing)."""
         return self.get_routing()
+
+    def get_routing(self) -> dict[str, Any]:
+        """``{routing symbol: sid}`` as pydent computes it and the plan save route reads it.
+
+        Every routed field type of the operation type starts the symbol at None; then each
+        field value, in order, sets its symbol to its ``sid``, None included, so the last field
+        value of a symbol decides. The server fills the sample of every field value of a
+        symbol from this table, and falls back to the field value's own sample where it is
+        None, so a script gets the samples it set, as with pydent.
+        """
+        op_type = self.operation_type
+        if op_type is None:
+            return {}
+        return self._routing_from(op_type.field_types or [], lambda fv: fv.sid)
+
+    def _routing_from(
+        self, field_types: Iterable[Any], sid: Callable[[Any], Any]
+    ) -> dict[str, Any]:
+        routes: dict[str, Any] = {ft.routing: None for ft in field_types if ft.routing}
+        for fv in self.field_values or []:
+            field_type = fv.field_type
+            if field_type is not None and field_type.routing:
+                routes[field_type.routing] = sid(fv)
+        return routes
 
     @property
     def plan(self) -> Any:
@@ -277,16 +302,20 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
         return entry
 
     def _routing_offline(self) -> dict[str, Any]:
-        routes: dict[str, Any] = {}
-        for fv in self.field_values or []:
-            field_type = fv.field_type
-            if field_type is None or not field_type.routing or fv.child_sample_id is None:
-                continue
+        """:meth:`get_routing` from what is already loaded (saving sends no extra request)."""
+        op_type = self.operation_type if self.is_deserialized("operation_type") else None
+        field_types: Iterable[Any] = []
+        if op_type is not None and op_type.is_deserialized("field_types"):
+            field_types = op_type.field_types or []
+
+        def sid(fv: Any) -> str | None:
+            if fv.child_sample_id is None:
+                return None
             if fv.is_deserialized("sample") and fv.sample is not None:
-                routes[field_type.routing] = f"{fv.sample.id}: {fv.sample.name}"
-            else:
-                routes[field_type.routing] = str(fv.child_sample_id)
-        return routes
+                return f"{fv.sample.id}: {fv.sample.name}"
+            return str(fv.child_sample_id)
+
+        return self._routing_from(field_types, sid)
 
 
 class OperationType(FieldTypeInterface, SaveMixin, ModelBase):

@@ -109,8 +109,8 @@ def test_input_arrays(session: FakeSession) -> None:
 def test_operation_routing_is_computed_from_field_values(session: FakeSession) -> None:
     op = session.load("OperationType", {"id": 4}).instance()
     op.set_input("Template", sample=session.load("Sample", {"id": 5, "name": "s5"}))
-    assert op.routing == {"T": "5: s5"}
-    assert op.dump()["routing"] == {"T": "5: s5"}
+    assert op.routing == {"T": "5: s5", "P": None, "R": None}  # every routed symbol, as pydent
+    assert op.dump()["routing"] == op.routing
 
 
 # -- wires and plans -----------------------------------------------------------------------
@@ -149,7 +149,7 @@ def test_plan_to_save_json(session: FakeSession) -> None:
     assert body["name"] == "p" and body["layout"]["parent_id"] == -1
     ops = body["operations"]
     assert [op["rid"] for op in ops] == [a.rid, b.rid]
-    assert ops[0]["routing"] == {"P": "5: s5"}
+    assert ops[0]["routing"]["P"] == "5: s5"
     fv_entry = ops[1]["field_values"][0]
     assert fv_entry["rid"] == b.input("Template").rid
     assert fv_entry["routing"] == "T" and fv_entry["array"] is False

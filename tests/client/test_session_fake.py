@@ -124,3 +124,35 @@ def test_live_server_over_sockets(aq_server):
 def test_live_server_bad_password(aq_server):
     with pytest.raises(TridentLoginError, match="refused the login"):
         AqHTTP("neptune", "wrong", aq_server)
+
+
+def test_routing_last_field_value_of_a_symbol_decides_what_the_plan_saves(aq_session):
+    """pydent's routing rule, which the plan save route reads: Rehydrate Primer's three field
+    values share the symbol P, and the last one (the Primer Stock output) decides. Left unset,
+    P is None and the server keeps each field value's own sample; set, it fills them all."""
+    primer = aq_session.Sample.find_by_name("fwd-GFP-01")
+    rehydrate = aq_session.OperationType.find_by_name("Rehydrate Primer")
+    names = [(ft.name, ft.role, ft.routing) for ft in rehydrate.field_types]
+    assert names == [
+        ("Primer", "input", "P"),
+        ("Primer Aliquot", "output", "P"),
+        ("Primer Stock", "output", "P"),
+    ]
+
+    def saved_samples(*outputs):
+        operation = rehydrate.instance()
+        operation.set_input("Primer", sample=primer)
+        for name in outputs:
+            operation.set_output(name, sample=primer)
+        routing = operation.routing
+        plan = aq_session.Plan.new(name="routing")
+        plan.add_operation(operation)
+        plan.save()
+        saved = aq_session.Plan.find(plan.id).operations[0]
+        return routing, sorted(fv.name for fv in saved.field_values if fv.child_sample_id)
+
+    assert saved_samples("Primer Aliquot") == ({"P": None}, ["Primer", "Primer Aliquot"])
+    assert saved_samples("Primer Stock") == (
+        {"P": f"{primer.id}: {primer.name}"},
+        ["Primer", "Primer Aliquot", "Primer Stock"],
+    )
