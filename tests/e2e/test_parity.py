@@ -308,10 +308,26 @@ def test_cache_walk_keeps_relationships_after_requests_off(
 ) -> None:
     """pydent loses loaded relationships when a with_requests_off block merges its cache back
     (§10.9, §10.25), so walking with requests off fails; aqsession walks the same graph."""
-    assert cache_walk["pydent"]["own"] == {"strict.walk": {"error": "ForbiddenRequestError"}}
-    assert cache_walk["aqsession"]["own"] == {
-        "strict.walk": cache_walk["aqsession"]["same"]["walk_in_s"]
-    }
+    assert cache_walk["pydent"]["own"]["strict.walk"] == {"error": "ForbiddenRequestError"}
+    assert (
+        cache_walk["aqsession"]["own"]["strict.walk"]
+        == (cache_walk["aqsession"]["same"]["walk_in_s"])
+    )
+
+
+def test_cache_walk_caches_what_pydent_caches_and_the_nested_records(
+    cache_walk: dict[str, Summary],
+) -> None:
+    """After the same ``browser.get``, aqsession's cache holds every model pydent's holds, plus
+    the records the server nested in its answers (each allowable field type of a FieldType
+    comes with its sample type): those later lookups cost no request."""
+    theirs = cache_walk["pydent"]["own"]["cached_in_s"]["value"]
+    ours = cache_walk["aqsession"]["own"]["cached_in_s"]["value"]
+    assert set(theirs) == set(ours)
+    for name, model_ids in theirs.items():
+        assert set(model_ids) <= set(ours[name]), name
+    extra = {name: sorted(set(ours[name]) - set(ids)) for name, ids in theirs.items()}
+    assert {name for name, more in extra.items() if more} <= {"SampleType", "ObjectType"}
 
 
 def test_cache_walk_reads_the_graph_offline(cache_walk: dict[str, Summary]) -> None:

@@ -60,7 +60,7 @@ def run(client: Any, url: str, p: dict[str, Any], mark: Mark) -> dict[str, Any]:
         out.phase("browser.get")
         got = s.browser.get(samples, SPEC)
         out.check("browser.get", lambda: {k: sorted(ids(v) or []) for k, v in sorted(got.items())})
-        out.check("cached_in_s", lambda: cached(s))
+        out.differs("cached_in_s", lambda: cached(s))  # aqsession keeps nested records too
 
         out.phase("walk_cached")
         out.check("walk_in_s", lambda: walk(samples))
