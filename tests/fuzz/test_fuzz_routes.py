@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from aqfake.app import FakeAquarium
 
-ROUTE_BUDGET = Budget(ci=250, thorough=10_000)
-SEQUENCE_BUDGET = Budget(ci=40, thorough=1_000)
+ROUTE_BUDGET = Budget(ci=150, thorough=10_000)
+SEQUENCE_BUDGET = Budget(ci=25, thorough=1_000)
 
 
 def test_every_route_answers_hostile_requests_in_aquariums_shape() -> None:
     fake = FakeAquarium("demo")
-    probe = probes(fake.cookie_name, fake.user_token("neptune"))
+    probe = probes(fake.cookie_name, fake.user_token("neptune"), fake.store)
     with FuzzRun(fake).watching() as run:
 
         @fuzz_settings(ROUTE_BUDGET)
@@ -37,7 +37,7 @@ def test_every_route_answers_hostile_requests_in_aquariums_shape() -> None:
 def test_sequences_of_hostile_requests_keep_the_store_consistent() -> None:
     """Writes pile up within an example, so a bad row left by one request meets the next."""
     fake = FakeAquarium("demo")
-    probe = probes(fake.cookie_name, fake.user_token("neptune"))
+    probe = probes(fake.cookie_name, fake.user_token("neptune"), fake.store)
     with FuzzRun(fake).watching() as run:
 
         @fuzz_settings(SEQUENCE_BUDGET)
