@@ -82,6 +82,15 @@ def _parser() -> argparse.ArgumentParser:
         help="end of the lab's 60-day timeline, e.g. 2026-01-01 (default: today 00:00 UTC)",
     )
     serve.add_argument(
+        "--cassette",
+        dest="cassettes",
+        action="append",
+        default=[],
+        metavar="CASSETTE",
+        help="seed the store from the records in this cassette instead of --lab (repeatable); "
+        "recorded users sign in with the password <AQ:password>",
+    )
+    serve.add_argument(
         "--data",
         metavar="FILE",
         default=None,
@@ -159,13 +168,23 @@ def serve(
     seed: int,
     anchor: dt.datetime | None = None,
     data: str | None = None,
+    cassettes: Sequence[str] = (),
 ) -> int:
-    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``data``, the
-    store is loaded from that file first and written back to it when the server stops."""
-    fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
+    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``cassettes``
+    the store is seeded from them instead of the lab. With ``data``, the store is loaded from
+    that file first and written back to it when the server stops."""
+    if cassettes:
+        failed = _unreadable("serve", cassettes)
+        if failed:
+            return failed
+        fake = FakeAquarium.from_cassettes(cassettes)
+        origin: dict[str, Any] = {"cassettes": [os.path.abspath(c) for c in cassettes]}
+    else:
+        fake = FakeAquarium(lab_spec(lab, seed, anchor), seed=seed)
+        origin = {"name": lab, "seed": seed}
     data_file = None
     if data is not None:
-        data_file = DataFile(data, {"name": lab, "seed": seed})
+        data_file = DataFile(data, origin)
         try:
             data_file.check_writable()
             loaded = data_file.load_into(fake)
@@ -372,7 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     if args.command == "serve":
         try:
-            return serve(args.host, args.port, args.lab, args.seed, args.anchor, args.data)
+            return serve(
+                args.host, args.port, args.lab, args.seed, args.anchor, args.data, args.cassettes
+            )
         except OSError as exc:
             print(f"aqfake: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return 1
