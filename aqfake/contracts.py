@@ -3,7 +3,8 @@
 Transports, handler contexts and the drift check work with "the fake" without importing
 :mod:`aqfake.app` (which imports them): they name one of these shapes instead, and
 :class:`aqfake.app.FakeAquarium` satisfies every one of them structurally. Keeping the app out of
-their imports keeps the import graph free of cycles (``tests/test_layers.py`` checks it).
+their imports keeps the import graph free of cycles
+(``tests/fake/test_import_layers.py`` checks it).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from .casting import ruby_class, ruby_inspect
+from .casting import RubyError, ruby_class, ruby_inspect
+from .domain.inventory import dimensions
 from .store import Row, Store, index_key
 from .tables import MODELS, TABLES, Association, Kind
 from .timefmt import format_time
@@ -463,12 +464,10 @@ def _containing_collection(r: Renderer, row: Row) -> Ref | None:
 
 @virtual("dimensions", "Collection")
 def _dimensions(r: Renderer, row: Row) -> list[int]:
-    object_type = r.get("ObjectType", row.get("object_type_id"))
-    if object_type is None:
-        raise RenderError("undefined method `rows' for nil:NilClass")
-    rows = r.attribute("ObjectType", object_type.row, "rows")
-    columns = r.attribute("ObjectType", object_type.row, "columns")
-    return [rows, columns] if rows is not None and columns is not None else [12, 1]
+    try:
+        return list(dimensions(r.store, row))
+    except RubyError as exc:
+        raise RenderError(str(exc)) from exc
 
 
 def _grid(r: Renderer, row: Row, cell: Callable[[Ref | None], Any], empty: Any) -> list[list[Any]]:

@@ -11,7 +11,7 @@ the real server (``caps``, ``has_correct_form``, ``location_to_int``, ``Wizard#n
 ``Locator#to_s``) as functions that read a :class:`~aqfake.store.Store`. It never writes: the
 lab builder and the inventory handlers make the rows it points at. Used by :mod:`aqfake.render`
 (the computed Item ``location``), :mod:`aqfake.lab.locations` and
-:mod:`aqfake.handlers.inventory_records`.
+:mod:`aqfake.domain.inventory`.
 """
 
 from __future__ import annotations

@@ -37,7 +37,9 @@ import re
 from collections.abc import Hashable, Iterable
 from datetime import datetime, timedelta, timezone
 from enum import Enum
-from typing import Any
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 Verdict = bool | None
 """A three-valued answer: ``True``/``False`` when certain, ``None`` when the server must say."""
@@ -70,7 +72,7 @@ _BOOLEAN_TEXT = {True: "t", False: "f"}
 # -- kinds --------------------------------------------------------------------------------------
 
 
-def kind_of(stored: Any) -> ColumnKind | None:
+def kind_of(stored: object) -> ColumnKind | None:
     """The kind of column a server-rendered JSON value comes from, or None when it cannot be
     told (``null``, objects)."""
     if isinstance(stored, bool):
@@ -84,7 +86,7 @@ def kind_of(stored: Any) -> ColumnKind | None:
     return None
 
 
-def kind_of_values(values: Iterable[Any]) -> ColumnKind | None:
+def kind_of_values(values: Iterable[object]) -> ColumnKind | None:
     """The kind of a column, from the first of its rendered values that tells it."""
     for value in values:
         kind = kind_of(value)
@@ -114,7 +116,7 @@ def mysql_number(text: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def ruby_text(value: Any) -> str:
+def ruby_text(value: object) -> str:
     """The text Rails writes for a value assigned to a text column (``5`` -> ``"5"``,
     ``1.0`` -> ``"1.0"``, ``1e20`` -> ``"1.0e+20"``, ``true`` -> ``"t"``)."""
     if isinstance(value, bool):
@@ -136,7 +138,7 @@ def _ruby_float_text(value: float) -> str:
     return f"{mantissa}e{exponent}" if exponent else mantissa
 
 
-def cast(value: Any, kind: ColumnKind) -> int | float | str | None:
+def cast(value: object, kind: ColumnKind) -> int | float | str | None:
     """The literal Rails 4.2 hands MySQL for ``column = value`` on a column of ``kind``
     (None is SQL NULL: the condition matches no row). Values that are not a single JSON
     value (lists, objects) and numbers no integer column can hold raise ``ValueError``."""
@@ -159,7 +161,7 @@ def cast(value: Any, kind: ColumnKind) -> int | float | str | None:
     return value
 
 
-def equality_key(value: Any, kind: ColumnKind | None) -> Hashable:
+def equality_key(value: object, kind: ColumnKind | None) -> Hashable:
     """A key under which values the server finds equal on a column of ``kind`` collide
     (None for NULL, which equals nothing).
 
@@ -186,7 +188,7 @@ def _collated(text: str) -> str:
     return text.rstrip(" ").casefold()
 
 
-def equal(stored: Any, wanted: Any) -> bool:
+def equal(stored: object, wanted: object) -> bool:
     """Whether the hash condition ``column: wanted`` selects a row whose rendered value is
     ``stored`` (``None`` is ``IS NULL``; the column's kind is read from ``stored``)."""
     if wanted is None or stored is None:
@@ -198,7 +200,7 @@ def equal(stored: Any, wanted: Any) -> bool:
         return False
 
 
-def exact_integer(value: Any) -> int | None:
+def exact_integer(value: object) -> int | None:
     """The integer a value names without loss: an integer, or integer text such as ``"5"`` or
     ``" 5 "`` (booleans, floats and other text give None)."""
     if isinstance(value, bool):
@@ -210,14 +212,14 @@ def exact_integer(value: Any) -> int | None:
     return None
 
 
-def _exact_on_integers(wanted: Any) -> bool:
+def _exact_on_integers(wanted: object) -> bool:
     """Whether an integer column reads ``wanted`` without truncating anything."""
     if isinstance(wanted, float):
         return wanted.is_integer()
     return isinstance(wanted, bool) or exact_integer(wanted) is not None
 
 
-def compare(stored: Any, wanted: Any) -> Verdict:
+def compare(stored: object, wanted: object) -> Verdict:
     """Would the server find ``column = wanted`` true for a row whose JSON value is ``stored``?
 
     ``True``/``False`` where :func:`equality_key` settles it; ``None`` where it abstains (see
@@ -237,6 +239,7 @@ def compare(stored: Any, wanted: Any) -> Verdict:
     elif kind is ColumnKind.TEXT:
         decided = (
             isinstance(wanted, str)
+            and isinstance(stored, str)
             and stored.isascii()
             and wanted.isascii()
             and not is_timestamp_text(stored)
@@ -246,10 +249,10 @@ def compare(stored: Any, wanted: Any) -> Verdict:
     return equal(stored, wanted) if decided else None
 
 
-def distinct(values: Iterable[Any], kind: ColumnKind | None = None) -> list[Any]:
+def distinct(values: Iterable[_T], kind: ColumnKind | None = None) -> list[_T]:
     """Values without ``None`` and without server-equal repeats, first occurrence kept."""
     seen: set[Hashable] = set()
-    out = []
+    out: list[_T] = []
     for value in values:
         if value is None:
             continue
@@ -263,7 +266,7 @@ def distinct(values: Iterable[Any], kind: ColumnKind | None = None) -> list[Any]
 # -- typed keys for set containment -------------------------------------------------------------
 
 
-def strict_key(value: Any) -> tuple[str, Any]:
+def strict_key(value: object) -> tuple[str, object]:
     """A key equal only for values that select the same rows on *every* column: the value's
     type with the value (ASCII text collated). Coarser questions use :func:`equality_key`."""
     if isinstance(value, str) and value.isascii():
@@ -271,7 +274,7 @@ def strict_key(value: Any) -> tuple[str, Any]:
     return type(value).__name__, value
 
 
-def strict_keys_covering(value: Any, kind: ColumnKind | None) -> frozenset[tuple[str, Any]]:
+def strict_keys_covering(value: object, kind: ColumnKind | None) -> frozenset[tuple[str, object]]:
     """The :func:`strict_key` values whose rows include every row ``value`` selects on a
     column of ``kind``: its own, and on an integer column, for integer text, also its integer
     (``" 1"`` and ``1`` select the same rows there; on a text column they do not)."""
@@ -285,13 +288,13 @@ def strict_keys_covering(value: Any, kind: ColumnKind | None) -> frozenset[tuple
 # -- Ruby truthiness and options -----------------------------------------------------------------
 
 
-def ruby_truthy(value: Any) -> bool:
+def ruby_truthy(value: object) -> bool:
     """Ruby's truthiness (how the server reads flags such as ``options.reverse``): everything
     but ``false`` and ``null`` is true, ``0``, ``""`` and ``"false"`` included."""
     return value is not False and value is not None
 
 
-def option_count(value: Any) -> int:
+def option_count(value: object) -> int:
     """A ``limit``/``offset`` option as the server applies it: a positive integer (or integer
     text), else 0 (not applied)."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -311,7 +314,7 @@ def is_timestamp_text(value: str) -> bool:
     return _TIMESTAMP_TEXT.match(value) is not None
 
 
-def parse_timestamp(value: Any) -> datetime | None:
+def parse_timestamp(value: object) -> datetime | None:
     """A server timestamp (``2018-07-17T15:10:05.000-07:00``) as an aware UTC datetime; None
     for anything else. A timestamp without an offset is UTC (how the database stores it)."""
     if not isinstance(value, str):

@@ -14,7 +14,7 @@ import getpass
 import time
 import webbrowser
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aqsession.exceptions import ServerUnreachableError, TridentTimeoutError
 from aqsession.http import AqHTTP
@@ -26,6 +26,9 @@ from aqsession.interfaces import (
 )
 from aqsession.sessionabc import SessionABC
 
+if TYPE_CHECKING:
+    from aqsession.browser import Browser
+
 #: Public names of a query interface: asking a session for one of them is a common slip.
 _INTERFACE_NAMES = frozenset(
     {
@@ -34,6 +37,13 @@ _INTERFACE_NAMES = frozenset(
         "pagination", "new", "aqhttp", "model", "session",
     }
 )  # fmt: skip
+
+
+def _new_browser(session: AqSession) -> Browser:
+    """A new, empty Browser for ``session`` (imported on first use)."""
+    from aqsession.browser import Browser
+
+    return Browser(session)
 
 
 def _model_names() -> list[str]:
@@ -87,7 +97,7 @@ class AqSession(SessionABC):
         self._current_user: Any = None
         self._interface_class: type[QueryInterfaceABC] = QueryInterface
         self._interfaces: dict[str, QueryInterfaceABC] = {}
-        self._lazy_browser: Any = None
+        self._lazy_browser: Browser | None = None
         self._using_cache = False
 
     # -- identity ------------------------------------------------------------------------
@@ -146,10 +156,11 @@ class AqSession(SessionABC):
 
     def model_interface(
         self, model_name: str, interface_class: type[QueryInterfaceABC] | None = None
-    ) -> Any:
+    ) -> QueryInterfaceABC:
         """A new query interface for ``model_name`` (default class: the session's)."""
-        cls: Any = interface_class or self._interface_class
-        return cls(model_name, self._aqhttp, self)
+        cls: Any = interface_class or self._interface_class  # subclasses take these 3 arguments
+        interface: QueryInterfaceABC = cls(model_name, self._aqhttp, self)
+        return interface
 
     def _initialize_interfaces(self) -> None:
         """Build ``session.<Model>`` for every model now, with the current interface class.
@@ -232,22 +243,20 @@ class AqSession(SessionABC):
     # -- cache ---------------------------------------------------------------------------
 
     @property
-    def browser(self) -> Any:
+    def browser(self) -> Browser:
         """The session's model cache (created on first use)."""
         if self._lazy_browser is None:
-            self.init_cache()
+            self._lazy_browser = _new_browser(self)
         return self._lazy_browser
 
     @property
-    def _browser(self) -> Any:
+    def _browser(self) -> Browser:
         """pydent's name for :attr:`browser` (scripts read ``session._browser``)."""
         return self.browser
 
     def init_cache(self) -> None:
         """Start over with a fresh, empty Browser."""
-        from aqsession.browser import Browser
-
-        self._lazy_browser = Browser(self)
+        self._lazy_browser = _new_browser(self)
 
     def clear_cache(self) -> None:
         """Empty the Browser cache."""

@@ -7,9 +7,10 @@ Run it with the interpreter of the pydent venv, never with the project's own::
 It introspects the installed pydent and records, for ``AqSession``, the interfaces, ``Browser``,
 every model class and ``pydent.exceptions``, each public member with its kind (method,
 classmethod, staticmethod, property, field, attribute) and, for callables, the parameter names,
-kinds and defaults. The ``departures`` map of an existing manifest (name -> one-line reason
-aqsession differs) is kept, so regenerating never loses the explanations; departures for names
-pydent no longer has are dropped. Only the standard library and pydent are imported.
+kinds and defaults. The ``departures`` map of an existing manifest (name, or a ``fnmatch``
+pattern such as ``models.*.model_schema`` -> one-line reason aqsession differs) is kept, so
+regenerating never loses the explanations; departures naming nothing pydent still has are
+dropped. Only the standard library and pydent are imported.
 """
 
 from __future__ import annotations
@@ -153,6 +154,13 @@ def build() -> dict[str, Any]:
     }
 
 
+def departure_applies(pattern: str, names: set[str]) -> bool:
+    """Whether a departure key (a name, or a pattern such as ``models.*.x``) names anything."""
+    import fnmatch
+
+    return any(fnmatch.fnmatchcase(name, pattern) for name in names)
+
+
 def member_names(manifest: dict[str, Any]) -> set[str]:
     """Every name the manifest records, as ``Class.member`` / ``exceptions.Name``."""
     names = {
@@ -172,7 +180,9 @@ def main(argv: list[str]) -> int:
     if out.exists():
         old = json.loads(out.read_text()).get("departures", {})
     known = member_names(manifest)
-    manifest["departures"] = {name: why for name, why in sorted(old.items()) if name in known}
+    manifest["departures"] = {
+        name: why for name, why in sorted(old.items()) if departure_applies(name, known)
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     print(f"wrote {out}: {len(known)} names, {len(manifest['departures'])} departures")

@@ -37,7 +37,7 @@ DEFAULT_ADVICE = (
 SHOWN_REQUEST_LENGTH = 200
 
 
-class RequestNotInCassette(CannotOverwriteExistingCassetteException):
+class RequestNotInCassette(CannotOverwriteExistingCassetteException):  # type: ignore[misc,unused-ignore]
     """A request the cassette has no answer for, in a mode that may not record it.
 
     Subclasses vcrpy's exception (code catching that keeps working), with this project's own
@@ -74,7 +74,7 @@ class RequestNotInCassette(CannotOverwriteExistingCassetteException):
         return "\n".join(lines)
 
 
-class AqCassette(Cassette):
+class AqCassette(Cassette):  # type: ignore[misc,unused-ignore]
     """A vcrpy ``Cassette`` with an index on canonical request keys."""
 
     repeats: str = "last"

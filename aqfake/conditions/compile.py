@@ -207,7 +207,8 @@ def _literal_in(node: In, operand: Fn, fallback: Fn) -> Fn | None:
         elif isinstance(value, (int, float)):
             hit = float(value) in as_numbers
         else:
-            return fallback(row)
+            general: bool | None = fallback(row)
+            return general
         return (not negated) if hit else miss
 
     return in_set

@@ -40,7 +40,8 @@ def compare(a: Any, b: Any) -> int | None:
         a = to_double(a)
     elif isinstance(b, str):
         b = to_double(b)
-    return (a > b) - (a < b)
+    order: int = (a > b) - (a < b)
+    return order
 
 
 def _negate(result: int | None) -> int | None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from ..domain.inventory import DELETED, PART_TYPE
 from ..domain.planning import default_layout, job_state
+from ..validations import RELEASE_METHODS
 from .accounting import AccountingBuilder
 from .base import Ref
 from .fields import FTYPES, Field, FieldSpec, as_field, number_text
 from .inventory import InventoryBuilder
 from .people import PeopleBuilder, check_password, url_safe_token
 from .planning import PlanningBuilder
-from .types import RELEASE_METHODS, TypesBuilder
+from .types import TypesBuilder
 
 
 class LabBuilder(PeopleBuilder, AccountingBuilder, TypesBuilder, InventoryBuilder, PlanningBuilder):

@@ -10,6 +10,7 @@ anchor (today 00:00 UTC by default, see :mod:`aqfake.lab.timeline`).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..store import Row, Store
@@ -98,7 +99,7 @@ class DemoLab:
 
     def types(self) -> None:
         """The catalogue: sample, object, collection and operation types, libraries, wizards."""
-        steps = [
+        steps: list[Callable[[], object]] = [
             *(lambda spec=spec: self.b.sample_type(**spec) for spec in cat.SAMPLE_TYPES),
             *(lambda spec=spec: self.b.object_type(**spec) for spec in cat.OBJECT_TYPES),
             *(lambda spec=spec: self.b.collection_type(**spec) for spec in cat.COLLECTION_TYPES),

@@ -137,11 +137,9 @@ class InventoryBuilder(LocationsBuilder):
             raise ValueError(f"no {PART_TYPE} object type: build empty_lab(store) first") from None
 
     def dimensions(self, collection: Ref) -> tuple[int, int]:
-        """``(rows, columns)`` of a collection item (``Collection#dimensions``)."""
-        item = self.row("items", collection, by="id")
-        if not is_collection_type(self.store.get("object_types", item["object_type_id"])):
-            raise ValueError(f"item {item['id']} is not a collection")
-        return dimensions(self.store, item)
+        """``(rows, columns)`` of an item, as Aquarium's ``Collection#dimensions`` says (``(12,
+        1)`` for an item that is not a collection)."""
+        return dimensions(self.store, self.row("items", collection, by="id"))
 
     def collection(
         self,
@@ -162,8 +160,11 @@ class InventoryBuilder(LocationsBuilder):
 
     def part(self, collection: Ref, row: int, column: int, sample: Ref) -> Row:
         """Put ``sample`` in well (row, column) of a collection; returns the part item."""
-        collection_id = self.ref("items", collection, by="id")
-        rows, columns = self.dimensions(collection_id)
+        holder = self.row("items", collection, by="id")
+        collection_id = holder["id"]
+        if not is_collection_type(self.store.get("object_types", holder["object_type_id"])):
+            raise ValueError(f"item {collection_id} is not a collection")
+        rows, columns = dimensions(self.store, holder)
         if not (0 <= row < rows and 0 <= column < columns):
             raise ValueError(
                 f"well ({row}, {column}) is outside collection {collection_id} "
@@ -173,8 +174,7 @@ class InventoryBuilder(LocationsBuilder):
             "part_associations", collection_id=collection_id, row=row, column=column
         ):
             raise ValueError(f"well ({row}, {column}) of collection {collection_id} is taken")
-        self.part_type_id()
-        holder = self.row("items", collection_id, by="id")
+        self.part_type_id()  # a lab without __Part: the builder's ValueError, not Ruby's
         return set_part(self.writes(), holder, row, column, self.ref("samples", sample))
 
     def parent_class_of(self, row: Mapping[str, Any]) -> str:

@@ -1,13 +1,17 @@
-"""Operations with their field values, plans with wires, and jobs."""
+"""Operations with their field values, plans with wires, and jobs.
+
+Plan associations, wires and jobs with their job associations are made by the domain's rules
+(:mod:`aqfake.domain.planning`), as the planning routes make them.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..domain.planning import default_layout, job_state
+from ..casting import rails_json
+from ..domain.planning import add_operation, add_wire, create_job, default_layout, job_state
 from ..store import Row
 from .base import BuilderBase, Ref
 
@@ -126,7 +130,7 @@ class PlanningBuilder(BuilderBase):
         """A wire from an output field value to an input field value."""
         from_id = self.ref("field_values", source, by="id")
         to_id = self.ref("field_values", dest, by="id")
-        return self._insert("wires", from_id=from_id, to_id=to_id, active=active)
+        return add_wire(self.writes(), from_id, to_id, active)
 
     def plan(
         self,
@@ -147,7 +151,7 @@ class PlanningBuilder(BuilderBase):
         ``(from_operation, output_name, to_operation, input_name)``. ``status`` is ``planning``
         while a plan is edited and None once it has been launched.
         """
-        layout_text = layout if isinstance(layout, str) or layout is None else json.dumps(layout)
+        layout_text = layout if isinstance(layout, str) or layout is None else rails_json(layout)
         row = self._insert(
             "plans",
             user_id=self.user_id(user),
@@ -156,14 +160,13 @@ class PlanningBuilder(BuilderBase):
             status=status,
             cost_limit=cost_limit,
             folder=folder,
-            layout=layout_text if layout_text is not None else json.dumps(default_layout(name)),
+            layout=layout_text if layout_text is not None else rails_json(default_layout(name)),
         )
+        log = self.writes()
         for op in operations:
-            self._insert(
-                "plan_associations",
-                plan_id=row["id"],
-                operation_id=self.ref("operations", op, by="id"),
-            )
+            op_id = self.ref("operations", op, by="id")
+            assert op_id is not None
+            add_operation(log, row["id"], op_id)
         for spec in wires:
             if len(spec) == 4:
                 source = self.field_value(spec[0], spec[1], "output")
@@ -203,24 +206,21 @@ class PlanningBuilder(BuilderBase):
         type_id = first["operation_type_id"] if first else None
         if state is None:
             state = job_state(type_id, pc, self.timestamp())
-        state_text = state if isinstance(state, str) else json.dumps(list(state))
+        state_text = state if isinstance(state, str) else rails_json(list(state))
         args = dict(arguments) if arguments is not None else {"operation_type_id": type_id}
         group_id = self.ref("groups", group) if group is not None else self._technicians()
-        row = self._insert(
-            "jobs",
-            user_id=self.user_id(user),
-            arguments=json.dumps(args),
-            state=state_text,
-            path=path,
-            pc=pc,
-            group_id=group_id,
-            submitted_by=self.user_id(submitted_by),
-            desired_start_time=desired_start_time,
-            latest_start_time=latest_start_time,
-        )
-        for op_id in op_ids:
-            self._insert("job_associations", job_id=row["id"], operation_id=op_id)
-        return row
+        values = {
+            "user_id": self.user_id(user),
+            "arguments": rails_json(args),
+            "state": state_text,
+            "path": path,
+            "pc": pc,
+            "group_id": group_id,
+            "submitted_by": self.user_id(submitted_by),
+            "desired_start_time": desired_start_time,
+            "latest_start_time": latest_start_time,
+        }
+        return create_job(self.writes(), [op_id for op_id in op_ids if op_id is not None], values)
 
     def _technicians(self) -> int | None:
         found = self.store.first("groups", name="technicians")

@@ -37,13 +37,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aqsession.aql.execute import Runner
 from aqsession.aql.plan import Resolver, build_plan
 from aqsession.aql.sql import to_sql
 from aqsession.aql.validation import AQLDeprecatedKeyError, query_schema, validate
 from aqsession.aql.values import utcnow
+
+if TYPE_CHECKING:
+    from aqsession.session import AqSession
 
 JSON_KEY = "__json__"
 #: ``dump`` flags used when ``__json__`` is ``true``; an object overrides them
@@ -60,7 +63,7 @@ def _dump_flags(option: Any) -> dict[str, Any] | None:
 
 
 def execute(
-    session: Any,
+    session: AqSession,
     data: Mapping[str, Any],
     use_cache: bool = False,
     *,

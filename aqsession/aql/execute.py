@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aqsession import server_values
 from aqsession.aql import relations
@@ -42,6 +42,9 @@ from aqsession.aql.plan import Attribute, Edge, Plan
 from aqsession.aql.sql import render
 from aqsession.aql.values import Operator, parse_value
 from aqsession.server_values import ColumnKind, equality_key, kind_of_column
+
+if TYPE_CHECKING:
+    from aqsession.session import AqSession
 
 
 def distinct(values: Iterable[Any]) -> list[Any]:
@@ -85,14 +88,14 @@ def needs_sql(pairs: list[tuple[str, Any]]) -> bool:
     )
 
 
-def _where(session: Any, model: str, conditions: Any, **kwargs: Any) -> list[Any]:
+def _where(session: AqSession, model: str, conditions: Any, **kwargs: Any) -> list[Any]:
     return list(session.model_interface(model).where(conditions, **kwargs) or [])
 
 
 class Runner:
     """Executes plans with one reference time for every ``__time__`` value."""
 
-    def __init__(self, session: Any, now: datetime) -> None:
+    def __init__(self, session: AqSession, now: datetime) -> None:
         self.session = session
         self.now = now
 

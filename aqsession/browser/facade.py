@@ -27,7 +27,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
@@ -62,11 +62,21 @@ from aqsession.browser.matching import (
     plain_match,
 )
 from aqsession.exceptions import BrowserException
-from aqsession.interfaces import QueryInterface
+from aqsession.interfaces import QueryInterface, QueryInterfaceABC
 from aqsession.models.base import ModelBase
 from aqsession.models.registry import get_model
 
+if TYPE_CHECKING:
+    from aqsession.models import Sample
+    from aqsession.session import AqSession
+
 LOGGER = logging.getLogger("aqsession.browser")
+
+ModelClass = str | type[ModelBase] | None
+"""A model given by name or class; None means the Browser's current model."""
+
+SampleTypeRef = str | int | ModelBase
+"""A sample type given by name, id or SampleType model (a name costs one lookup)."""
 
 
 def _listing_entry(entry: Any) -> tuple[int | None, str]:
@@ -87,10 +97,15 @@ class Browser:
     """
 
     DEFAULT_MODEL = "Sample"
+    #: The interface the Browser talks to the server through (never a caching one).
+    INTERFACE_CLASS = QueryInterface
+    #: Relationship kinds ``retrieve`` / ``get`` batch-load (pydent accepts only the first 4).
+    ACCEPTED_GET_RELATION_TYPES = ("HasOne", "HasMany", "HasManyThrough", "HasManyGeneric",
+                                   "HasOneFromMany", "One", "Many")  # fmt: skip
 
     def __init__(
         self,
-        session: Any,
+        session: AqSession,
         inherit_models: bool = False,
         *,
         verbose: bool = False,
@@ -135,7 +150,7 @@ class Browser:
         """Change the default model (unknown names raise ModelRegistryError)."""
         self._model_name = self._name(model_name)
 
-    def _name(self, model_class: Any) -> str:
+    def _name(self, model_class: ModelClass) -> str:
         if model_class is None:
             return self._model_name
         if isinstance(model_class, type):
@@ -147,9 +162,11 @@ class Browser:
             f"model_class must be a model name or a model class, not {type(model_class).__name__}."
         )
 
-    def interface(self, model_class: Any = None) -> Any:
+    def interface(self, model_class: ModelClass = None) -> QueryInterfaceABC:
         """A plain (non-caching) query interface for ``model_class`` on this session."""
-        return self.session.model_interface(self._name(model_class), interface_class=QueryInterface)
+        return self.session.model_interface(
+            self._name(model_class), interface_class=self.INTERFACE_CLASS
+        )
 
     def _log(self, message: str, *args: Any) -> None:
         self.logger.log(logging.INFO if self.verbose else logging.DEBUG, message, *args)
@@ -167,7 +184,7 @@ class Browser:
         """Every cached model (all classes)."""
         return self._cache.models
 
-    def cached_models(self, model_class: Any = None) -> list[Any]:
+    def cached_models(self, model_class: ModelClass = None) -> list[Any]:
         """The cached models of one class."""
         return list(self._cache.bucket(self._name(model_class)).values())
 
@@ -177,13 +194,13 @@ class Browser:
         self.model_list_cache = {}
         self._complete.forget()
 
-    def forget_queries(self, model_class: Any = None) -> None:
+    def forget_queries(self, model_class: ModelClass = None) -> None:
         """Keep the cached models but stop answering non-id queries from them (until asked
         again); for one class, or for all when ``model_class`` is None."""
         self._complete.forget(None if model_class is None else self._name(model_class))
 
     def update_cache(
-        self, models: Iterable[Any], recursive: bool = True, update_session: bool = False
+        self, models: Iterable[ModelBase], recursive: bool = True, update_session: bool = False
     ) -> dict[str, list[Any]]:
         """Cache ``models`` (and, when ``recursive``, every model already loaded under them).
 
@@ -220,7 +237,7 @@ class Browser:
 
     # -- find ------------------------------------------------------------------------------
 
-    def find(self, model_id: Any, model_class: Any = None) -> Any:
+    def find(self, model_id: Any, model_class: ModelClass = None) -> Any:
         """The model with ``model_id`` (a list gives a list): from the cache when there."""
         name = self._name(model_class)
         if model_id is None:
@@ -229,9 +246,10 @@ class Browser:
             return self.interface(name).find(model_id)
         return self.cached_find(name, model_id)
 
-    def cached_find(self, model_class: Any, model_id: Any) -> Any:
+    def cached_find(self, model_class: ModelClass, id: Any) -> Any:  # pydent names it id
         """Cache-first find: a hit sends nothing; a miss is fetched and cached."""
         name = self._name(model_class)
+        model_id = id
         if isinstance(model_id, (list, tuple, set, frozenset)):
             return self.cached_where({"id": list(model_id)}, name)
         ids = integer_ids(Condition("id", (model_id,)))
@@ -249,7 +267,9 @@ class Browser:
             return self._cache_models(found)
         return self._cache_models([found])[0]
 
-    def find_by_name(self, name: str, model_class: Any = None, primary_key: str = "id") -> Any:
+    def find_by_name(
+        self, name: str, model_class: ModelClass = None, primary_key: str = "id"
+    ) -> Any:
         """The lowest-id model with this name (case-insensitive, as the server matches).
 
         A name asked for once is answered from the cache afterwards. With
@@ -277,9 +297,9 @@ class Browser:
     def where(
         self,
         query: Any,
-        model_class: Any = None,
+        model_class: ModelClass = None,
         primary_key: str = "id",
-        sample_type: Any = None,
+        sample_type: SampleTypeRef | None = None,
         methods: Any = None,
         opts: Mapping[str, Any] | None = None,
         page_size: int | None = None,
@@ -305,6 +325,18 @@ class Browser:
             return self._server_where(name, query, methods, include, page_size, opts)
         return self.cached_where(query, name, primary_key=primary_key, opts=opts)
 
+    def server_where(
+        self,
+        query: Any,
+        model: Any,
+        opts: Mapping[str, Any] | None = None,
+        include: Any = None,
+        methods: Any = None,
+        page_size: int | None = None,
+    ) -> list[Any]:
+        """Ask the server whatever the cache holds (the results are cached afterwards)."""
+        return self._server_where(self._name(model), query, methods, include, page_size, opts)
+
     def _server_where(
         self,
         name: str,
@@ -327,12 +359,19 @@ class Browser:
     def cached_where(
         self,
         query: Any,
-        model_class: Any = None,
+        model: ModelClass = None,
         primary_key: str = "id",
+        methods: Any = None,
+        include: Any = None,
         opts: Mapping[str, Any] | None = None,
     ) -> list[Any]:
-        """Cache-aware ``where`` (see the module docstring for when the server is asked)."""
-        name = self._name(model_class)
+        """Cache-aware ``where`` (see the module docstring for when the server is asked).
+
+        ``methods`` / ``include`` need the server's answer, so they send the query as is.
+        """
+        name = self._name(model)
+        if methods is not None or include is not None:
+            return self._server_where(name, query, methods, include, None, opts)
         if query is None:
             query = {}
         if isinstance(query, str):
@@ -434,10 +473,10 @@ class Browser:
     def first(
         self,
         num: int | None = 1,
-        model_class: Any = None,
+        model_class: ModelClass = None,
+        sample_type: SampleTypeRef | None = None,
         query: Any = None,
         opts: Mapping[str, Any] | None = None,
-        sample_type: Any = None,
     ) -> list[Any]:
         """The ``num`` lowest-id matches."""
         options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": False}
@@ -446,10 +485,10 @@ class Browser:
     def last(
         self,
         num: int | None = 1,
-        model_class: Any = None,
+        model_class: ModelClass = None,
+        sample_type: SampleTypeRef | None = None,
         query: Any = None,
         opts: Mapping[str, Any] | None = None,
-        sample_type: Any = None,
     ) -> list[Any]:
         """The ``num`` most recently created matches, newest first."""
         options = {**(opts or {}), "limit": 1 if num is None else num, "reverse": True}
@@ -457,8 +496,8 @@ class Browser:
 
     def one(
         self,
-        model_class: Any = None,
-        sample_type: Any = None,
+        model_class: ModelClass = None,
+        sample_type: SampleTypeRef | None = None,
         query: Any = None,
         opts: Mapping[str, Any] | None = None,
         first: bool = False,
@@ -468,7 +507,9 @@ class Browser:
         found = ends(1, model_class, query=query, opts=opts, sample_type=sample_type)
         return found[0] if found else None
 
-    def all(self, model_class: Any = None, opts: Mapping[str, Any] | None = None) -> list[Any]:
+    def all(
+        self, model_class: ModelClass = None, opts: Mapping[str, Any] | None = None
+    ) -> list[Any]:
         """Every model of the class, in id order (the server ignores options for ``all``)."""
         name = self._name(model_class)
         merged = dict(opts or {})
@@ -488,8 +529,12 @@ class Browser:
         self._log("GET %s -> %d entries", path, len(listing))
         return [str(entry) for entry in listing]
 
-    def list_models(self, sample_type: Any = None, **query: Any) -> list[str]:
-        """``"<id>: <name>"`` strings for the current model (reused while caching)."""
+    def list_models(self, *args: Any, **query: Any) -> list[str]:
+        """``"<id>: <name>"`` strings for the current model (reused while caching); the one
+        positional argument (or ``sample_type=``) limits samples to one sample type."""
+        if len(args) > 1:
+            raise TypeError(f"list_models takes at most one positional argument, got {args!r}")
+        sample_type: SampleTypeRef | None = args[0] if args else query.pop("sample_type", None)
         name = self.model_name
         key = json.dumps([name, _plain(sample_type), query], sort_keys=True, default=str)
         store = self.model_list_cache.setdefault("models", {})
@@ -506,7 +551,7 @@ class Browser:
         store[key] = listing
         return list(listing)
 
-    def _listed(self, sample_type: Any) -> list[tuple[int, str]]:
+    def _listed(self, sample_type: SampleTypeRef | None) -> list[tuple[int, str]]:
         pairs = [_listing_entry(e) for e in self.list_models(sample_type=sample_type)]
         return [(i, n) for i, n in pairs if i is not None]
 
@@ -528,7 +573,7 @@ class Browser:
     def close_matches(
         self,
         pattern: str,
-        sample_type: Any = None,
+        sample_type: SampleTypeRef | None = None,
         n: int = 3,
         cutoff: float = 0.6,
         **query: Any,
@@ -544,7 +589,7 @@ class Browser:
         self,
         pattern: str,
         samples: list[Any] | None = None,
-        sample_type: Any = None,
+        sample_type: SampleTypeRef | None = None,
         ignore_case: bool = True,
     ) -> list[Any]:
         """Samples whose description matches the regex (all samples listed when None)."""
@@ -574,7 +619,7 @@ class Browser:
 
     def new_sample(
         self,
-        sample_type: Any,
+        sample_type: SampleTypeRef,
         name: str,
         description: str,
         project: str,
@@ -592,14 +637,14 @@ class Browser:
             )
         self.retrieve([found], "field_types")
         return found.new_sample(
-            name, project, description=description, properties=dict(properties or {})
+            name, description=description, project=project, properties=dict(properties or {})
         )
 
     # -- batched relationship loading ------------------------------------------------------
 
     def get(
         self,
-        models: Any,
+        models: ModelBase | Iterable[ModelBase] | str,
         relations: Spec = None,
         query: Mapping[str, Any] | None = None,
         strict: bool = True,
@@ -630,7 +675,7 @@ class Browser:
 
     def retrieve(
         self,
-        models: Iterable[Any],
+        models: Iterable[ModelBase],
         relationship_name: str,
         strict: bool = True,
         force_refresh: bool = False,
@@ -643,7 +688,7 @@ class Browser:
 
     def recursive_retrieve(
         self,
-        models: Iterable[Any],
+        models: Iterable[ModelBase],
         relations: Spec,
         strict: bool = True,
         force_refresh: bool = False,
@@ -672,7 +717,7 @@ class Browser:
     @classmethod
     def relationship_network(
         cls,
-        models: Iterable[Any],
+        models: Iterable[ModelBase],
         get_models: Callable[[Any], Iterable[Any]],
         cache_func: Callable[[list[Any]], Any] | None = None,
         key_func: Callable[[Any], Hashable] | None = None,
@@ -700,7 +745,7 @@ class Browser:
     @classmethod
     def sample_network(
         cls,
-        samples: Iterable[Any],
+        samples: Iterable[Sample],
         reverse: bool = False,
         g: ModelGraph | None = None,
         get_models: Callable[[Any], Iterable[Any]] | None = None,
@@ -720,7 +765,7 @@ class Browser:
     # -- export and inspection -------------------------------------------------------------
 
     def samples_to_rows(
-        self, samples: Iterable[Any], sample_resolver: Callable[[Any], Any] | None = None
+        self, samples: Iterable[Sample], sample_resolver: Callable[[Sample], Any] | None = None
     ) -> list[dict[str, Any]]:
         """One dict per sample: ``{<sample type name>: name, "Description", "Project",
         <property>: value...}``; sample-valued properties are resolved with
@@ -735,9 +780,9 @@ class Browser:
 
     def export_samples_to_csv(
         self,
-        samples: Iterable[Any],
+        samples: Iterable[Sample],
         out: str | os.PathLike[str] | IO[str],
-        sample_resolver: Callable[[Any], Any] | None = None,
+        sample_resolver: Callable[[Sample], Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Write :meth:`samples_to_rows` as CSV to a path or an open text file; list values
         are written as JSON arrays. Returns the rows."""
@@ -747,7 +792,7 @@ class Browser:
 
     @classmethod
     def inspect(
-        cls, model: Any, header: str | None = None, attributes: Iterable[str] | None = None
+        cls, model: ModelBase, header: str | None = None, attributes: Iterable[str] | None = None
     ) -> str:
         """A short text description: a header line, then ``path: value`` for each attribute
         path (``"sample_type.name"``, ``"field_values[0].value"``); no code is evaluated."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aqsession.browser.matching import newest_first_key
 from aqsession.exceptions import BrowserException
@@ -41,6 +41,11 @@ from aqsession.server_values import (
     kind_of_column,
     kind_of_values,
 )
+
+if TYPE_CHECKING:
+    from aqsession.models.base import ModelBase
+
+_T = TypeVar("_T")
 
 MAX_VALUES_PER_REQUEST = 1000
 """Default number of values of the varying column sent in one batched ``where``."""
@@ -96,10 +101,10 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def unique(models: Iterable[Any]) -> list[Any]:
+def unique(models: Iterable[_T]) -> list[_T]:
     """Models de-duplicated by identity, first occurrence kept."""
     seen: set[int] = set()
-    out = []
+    out: list[_T] = []
     for model in models:
         if id(model) not in seen:
             seen.add(id(model))
@@ -210,7 +215,12 @@ class RelationshipLoader:
     # -- public entry points ---------------------------------------------------------------
 
     def retrieve(
-        self, models: Iterable[Any], name: str, *, strict: bool = True, force_refresh: bool = False
+        self,
+        models: Iterable[ModelBase],
+        name: str,
+        *,
+        strict: bool = True,
+        force_refresh: bool = False,
     ) -> list[Any]:
         """Load ``name`` on every model and return the distinct related models."""
         owners = unique(m for m in models if m is not None)
@@ -230,7 +240,7 @@ class RelationshipLoader:
 
     def recursive_retrieve(
         self,
-        models: Iterable[Any],
+        models: Iterable[ModelBase],
         spec: Spec,
         *,
         strict: bool = True,

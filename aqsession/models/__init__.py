@@ -1,6 +1,10 @@
 """aqsession models: the 27 Aquarium models, their relationships and the registry.
 
-``MODEL_NAMES`` lists them in pydent's order; ``get_model(name)`` returns a class.
+``MODEL_NAMES`` lists them in pydent's order; ``get_model(name)`` returns a class. Both are
+derived from the model classes themselves, which register as they are defined (see
+:mod:`.registry`): a model added to one of this package's modules is listed, reachable as
+``session.<Name>`` and importable from here (``from aqsession.models import <Name>``) without
+another edit; the imports below name the 27 for type checkers.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from .planning import (
     PlanAssociation,
     Wire,
 )
-from .registry import MODEL_NAMES, get_model, registered_names
+from .registry import builtin_names, get_model, registered_names
 from .relationships import (
     JSON,
     Function,
@@ -61,6 +65,17 @@ from .users import (
     User,
     UserBudgetAssociation,
 )
+
+#: The built-in models, in pydent's order (derived from the registry once they are defined).
+MODEL_NAMES: tuple[str, ...] = tuple(builtin_names())
+
+
+def __getattr__(name: str) -> type[ModelBase]:
+    """A registered model class that is not imported above by name."""
+    if name in registered_names():
+        return get_model(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "JSON",
@@ -114,6 +129,7 @@ __all__ = [
     "User",
     "UserBudgetAssociation",
     "Wire",
+    "builtin_names",
     "get_model",
     "registered_names",
 ]

@@ -6,6 +6,8 @@ Several rows may share a key; the newest (highest id, or last added) is "the" va
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from .registry import get_model
@@ -95,9 +97,36 @@ class DataAssociatorMixin:
         self.append_to_many("data_associations", association)
         return association
 
+    def associate_file(
+        self: Any, key: Any, value: Any, file: Any, job_id: int | None = None
+    ) -> Any:
+        """Attach an open file under ``key`` (with ``value``) and return the association.
+
+        The file becomes an Upload (of job ``job_id`` when given). A saved model uploads it
+        now and saves the association pointing at it (pydent 1.0.11 saved the association
+        without uploading the file); an unsaved one keeps both locally.
+        """
+        upload = get_model("Upload")(job_id=job_id, file=file, session=self.session)
+        if self.id:
+            upload.save()
+        return self.associate(key, value, upload=upload)
+
+    def associate_file_from_path(
+        self: Any, key: Any, value: Any, filepath: Any, job_id: int | None = None
+    ) -> Any:
+        """:meth:`associate_file` with the file at ``filepath``. A saved model uploads it at
+        once; an unsaved one keeps the file's bytes (under its name) until it is saved."""
+        path = Path(filepath)
+        if self.id:
+            with path.open("rb") as handle:
+                return self.associate_file(key, value, handle, job_id=job_id)
+        content = io.BytesIO(path.read_bytes())
+        content.name = path.name
+        return self.associate_file(key, value, content, job_id=job_id)
+
     def delete_data_associations(self: Any, key: Any) -> list[Any]:
         """Delete every association with ``key`` (on the server when saved); returns them."""
-        doomed = self.get_data_associations(key)
+        doomed: list[Any] = self.get_data_associations(key)
         for da in doomed:
             if da.id is not None:
                 da.delete()

@@ -12,8 +12,8 @@ Attribute writes go to the field descriptors when the name is declared, otherwis
 
 from __future__ import annotations
 
-import itertools
 import pprint
+import threading
 from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar
 
@@ -43,7 +43,35 @@ from .relationships import (
     session_of,
 )
 
-_RIDS = itertools.count()
+
+class RidCounter:
+    """The process-wide source of model ``rid`` numbers (thread-safe).
+
+    Unpickled models keep the rids they had in the process that pickled them; the counter is
+    moved past them (:meth:`advance_past`), so models made afterwards never share a rid with
+    them (rids tell unsaved models apart: wires, plans and the Browser rely on that).
+    """
+
+    def __init__(self) -> None:
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def __iter__(self) -> RidCounter:
+        return self
+
+    def __next__(self) -> int:
+        with self._lock:
+            value = self._next
+            self._next += 1
+            return value
+
+    def advance_past(self, rid: int) -> None:
+        """Make sure every later rid is greater than ``rid``."""
+        with self._lock:
+            self._next = max(self._next, rid + 1)
+
+
+_RIDS = RidCounter()
 _DEFAULT_URL = "http://aquarium.org"
 _INSTANCE_ATTRS = frozenset({"raw", "rid"})
 DEFAULT_COPY_KEEP = ("Item", "Sample", "Collection")
@@ -93,6 +121,18 @@ class ModelBase(metaclass=_ModelMeta):
     * ``STR_FIELDS`` — data keys shown by ``str()``.
     """
 
+    #: pydent's constants: the URL of unbound models, the dump keys, the key names.
+    DEFAULT_NAMESPACE: ClassVar[str] = _DEFAULT_URL
+    MODEL_TYPE_DUMP_KEY: ClassVar[str] = "__model__"
+    URI_DUMP_KEY: ClassVar[str] = "__uri__"
+    PRIMARY_KEY: ClassVar[str] = "id"
+    GLOBAL_KEY: ClassVar[str] = "rid"
+    DEFAULT_COPY_KEEP_UNANONYMOUS: ClassVar[list[str]] = list(DEFAULT_COPY_KEEP)
+    #: Where every model's ``rid`` comes from (one counter for the process).
+    counter: ClassVar[Any] = _RIDS
+    #: Every declared field by name (pydent's ``fields``), set for each class.
+    fields: ClassVar[dict[str, Any]] = {}
+
     COLUMNS: ClassVar[tuple[str, ...]] = ()
     IGNORE: ClassVar[tuple[str, ...]] = ()
     STR_FIELDS: ClassVar[tuple[str, ...]] = ()
@@ -118,6 +158,7 @@ class ModelBase(metaclass=_ModelMeta):
                 if isinstance(value, Field):
                     fields[name] = value
         cls._fields = fields
+        cls.fields = dict(fields)
         cls._relationships = {
             name: f for name, f in fields.items() if isinstance(f, (Relationship, Function))
         }
@@ -400,9 +441,9 @@ class ModelBase(metaclass=_ModelMeta):
                 except FetchRefused:
                     continue
         if include_model_type:
-            out["__model__"] = self.get_server_model_name()
+            out[self.MODEL_TYPE_DUMP_KEY] = self.get_server_model_name()
         if include_uri:
-            out["__uri__"] = self.uri
+            out[self.URI_DUMP_KEY] = self.uri
         return out
 
     # -- reloading -------------------------------------------------------------------------
@@ -483,6 +524,13 @@ class ModelBase(metaclass=_ModelMeta):
                 related[name] = value
         return clone
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled model; later models get rids beyond its one."""
+        self.__dict__.update(state)
+        rid = state.get("rid")
+        if isinstance(rid, int):
+            _RIDS.advance_past(rid)
+
     def __deepcopy__(self, memo: dict[int, Any]) -> ModelBase:
         """A clone of the model and everything loaded under it, ids kept (unlike :meth:`copy`)."""
         return self._clone({})
@@ -561,3 +609,51 @@ class ModelBase(metaclass=_ModelMeta):
     def one(cls, session: Any, query: Any = None, **kwargs: Any) -> Any:
         """The newest record matching ``query`` through ``session``, or None."""
         return cls.interface(session).one(query, **kwargs)
+
+    # -- pydent's instance helpers for relationship callbacks -------------------------------
+    def create_interface(self) -> Any:
+        """The query interface of this model's class in its session."""
+        return self.interface(session_of(self))
+
+    def find_callback(self, model_name: str, model_id: Any) -> Any:
+        """``model_name`` with ``model_id`` through this model's session (None for no id)."""
+        session = session_of(self)
+        if model_id is None:
+            return None
+        session._log_to_aqhttp(
+            f"CALLBACK '{type(self).__name__}(rid={self.rid})' made a FIND request for "
+            f"'{model_name}'"
+        )
+        return session.model_interface(model_name).find(model_id)
+
+    def where_callback(self, model_name: str, *args: Any, **kwargs: Any) -> Any:
+        """``model_name`` records matching ``args[0]`` through this model's session; None
+        when the query holds a None (an unsaved owner), without a request."""
+        session = session_of(self)
+        query = args[0] if args else None
+        if query is None or (isinstance(query, dict) and None in query.values()):
+            return None
+        session._log_to_aqhttp(
+            f"CALLBACK '{type(self).__name__}(rid={self.rid})' made a WHERE request for "
+            f"'{model_name}'"
+        )
+        return session.model_interface(model_name).where(query, *args[1:], **kwargs)
+
+    def one_callback(self, model_name: str, *args: Any, **kwargs: Any) -> Any:
+        """The newest ``model_name`` record matching the query, through this model's session."""
+        return session_of(self).model_interface(model_name).one(*args, **kwargs)
+
+    def no_getter(self, *_: Any) -> None:
+        """A relationship callback that never fetches anything (always None)."""
+        return None
+
+    def get_deserialized(self, name: str) -> Any:
+        """The loaded value of relationship ``name`` (KeyError when it is not loaded)."""
+        if not self.is_deserialized(name):
+            raise KeyError(f"{type(self).__name__}.{name} is not loaded")
+        return self._related[name]
+
+    def add_data(self, data: dict[str, Any] | None) -> None:
+        """Apply ``data`` (server field names) to this model, as loading does."""
+        if data is not None:
+            self._apply(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import ModelBase
-from .relationships import HasManyGeneric, HasOne, HasOneFromMany, One, session_of
+from .relationships import HasManyGeneric, HasOne, HasOneFromMany, One, find_parent, session_of
 
 
 class Code(ModelBase):
@@ -31,6 +31,10 @@ class Code(ModelBase):
         """The Library or OperationType this code belongs to."""
         return self.library if self.parent_class == "Library" else self.operation_type
 
+    def get_parent(self, parent_class: str, *args: Any) -> Any:
+        """The parent when it is a ``parent_class`` (fetched by id), else None."""
+        return find_parent(self, parent_class, self.parent_id)
+
     def update(self) -> Code:
         """Save ``content`` as a new version on the server (``{parents}/code``)."""
         session_of(self).utils.update_code(self)
@@ -49,6 +53,10 @@ class Library(ModelBase):
         ref="parent_id",
         additional_args={"parent_class": "Library", "name": "source"},
     )
+
+    def code(self, accessor: str) -> Any:
+        """The library's current ``source`` Code for ``accessor == "source"``, else None."""
+        return self.source if accessor == "source" else None
 
     def create(self) -> Library:
         """Create the library and its source (``POST libraries.json``)."""

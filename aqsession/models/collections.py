@@ -304,42 +304,42 @@ class CollectionGridMixin:
 
     # -- the views ---------------------------------------------------------------------------
     @property
-    def matrix(self: Any) -> CollectionMatrix:
+    def matrix(self) -> CollectionMatrix:
         """Sample ids by position, ``None`` for an empty slot (the server's ``matrix`` method
         says ``-1``; pydent's view says ``None``)."""
         return self.sample_id_matrix
 
     @property
-    def sample_id_matrix(self: Any) -> CollectionMatrix:
+    def sample_id_matrix(self) -> CollectionMatrix:
         """Sample ids by position; assigning stages a change that ``save()`` sends."""
         return self._view(_sample_id, self._set_sample)
 
     @property
-    def sample_matrix(self: Any) -> CollectionMatrix:
+    def sample_matrix(self) -> CollectionMatrix:
         """The Sample at each position (``None`` when empty or when the part has no sample)."""
         grid = self._association_grid()
         self._load_samples(grid)
         return CollectionMatrix(grid, setter=_refuse_write("sample_matrix"), getter=_sample)
 
     @property
-    def part_matrix(self: Any) -> CollectionMatrix:
+    def part_matrix(self) -> CollectionMatrix:
         """The part Item at each position."""
         return self._view(_part, _refuse_write("part_matrix"))
 
     @property
-    def part_association_matrix(self: Any) -> CollectionMatrix:
+    def part_association_matrix(self) -> CollectionMatrix:
         """The PartAssociation at each position."""
         return self._view(None, _refuse_write("part_association_matrix"))
 
     @property
-    def data_matrix(self: Any) -> CollectionMatrix:
+    def data_matrix(self) -> CollectionMatrix:
         """``{key: value}`` of each part's data associations (the newest per key), ``None``
         for an empty slot. ``data_matrix[r, c] = {key: value}`` associates the values to the
         part(s) there (saved at once when the part exists on the server)."""
         return self._view(_data_values, self._set_data, with_data=True)
 
     @property
-    def data_association_matrix(self: Any) -> CollectionMatrix:
+    def data_association_matrix(self) -> CollectionMatrix:
         """``{key: DataAssociation}`` (newest per key) for each part. pydent 1.0.11 raises
         AttributeError for every occupied slot here (it asks the PartAssociation for data
         associations); this reads the part's."""
@@ -396,7 +396,7 @@ class CollectionGridMixin:
 
     # -- staging samples locally -------------------------------------------------------------
     def _pending_samples(self: Any) -> dict[tuple[int, int], Any]:
-        pending = self.__dict__.get("_pending_sample_slots")
+        pending: dict[tuple[int, int], Any] | None = self.__dict__.get("_pending_sample_slots")
         if pending is None:
             pending = {}
             self.__dict__["_pending_sample_slots"] = pending

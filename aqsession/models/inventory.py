@@ -9,13 +9,22 @@ from typing import Any, ClassVar
 
 import requests
 
-from aqsession.exceptions import AquariumModelError, ForbiddenRequestError
+from aqsession.exceptions import (
+    AquariumModelError,
+    ForbiddenRequestError,
+    ServerUnreachableError,
+    TridentBaseException,
+    TridentDepreciationWarning,
+    TridentRequestError,
+    TridentTimeoutError,
+)
 
 from .associations import DataAssociatorMixin
 from .base import ModelBase
 from .collections import CollectionGridMixin, PartItemMixin, PartLinkMixin
 from .crud import JSONDeleteMixin, JSONSaveMixin, SaveMixin
 from .field_access import FieldValueInterface
+from .registry import get_model
 from .relationships import (
     JSON,
     HasMany,
@@ -70,6 +79,7 @@ class Sample(FieldValueInterface, ModelBase):
     STR_FIELDS = ("name", "sample_type_id")
     FIELD_VALUE_PARENT: ClassVar[str] = "Sample"
     FIELD_TYPE_OWNER: ClassVar[str] = "sample_type"
+    METATYPE: ClassVar[str] = "sample_type"
 
     sample_type = HasOne("SampleType")
     items = HasMany("Item", ref="sample_id")
@@ -122,15 +132,57 @@ class Sample(FieldValueInterface, ModelBase):
     def properties(self, values: dict[str, Any]) -> None:
         self.update_properties(values)
 
-    def update_properties(self, values: dict[str, Any]) -> Sample:
+    def update_properties(self, prop_dict: dict[str, Any]) -> Sample:
         """Set several properties; unknown names raise AquariumModelError."""
-        for name, value in values.items():
+        for name, value in prop_dict.items():
             field_type = self.field_type(name)
             if field_type.array:
-                self.set_field_value_array(name, list(value or []))
+                self.set_field_value_array(name, None, list(value or []))
             else:
-                self.set_field_value(name, **self._value_kwargs(field_type, value))
+                self.set_field_value(name, None, self._value_kwargs(field_type, value))
         return self
+
+    @property
+    def identifier(self) -> str:
+        """``"{id}: {name}"``, the form Aquarium's autocompletes and field values use."""
+        return f"{self.id}: {self.name}"
+
+    def available_items(
+        self, object_type_name: str | None = None, object_type_id: int | None = None
+    ) -> list[Any]:
+        """This sample's items that are not deleted, only those of one object type (by name
+        or id) when given."""
+        items = [i for i in self.items or [] if i.location != DELETED_LOCATION]
+        query = {"name": object_type_name, "id": object_type_id}
+        query = {k: v for k, v in query.items() if v is not None}
+        if not query:
+            return items
+        found = session_of(self).model_interface("ObjectType").where(query)
+        if not found:
+            raise AquariumModelError(f"No object type matches {query}.")
+        wanted = found[0].id
+        return [i for i in items if i.object_type_id == wanted]
+
+    def merge(self) -> bool:
+        """Save this sample; when that fails and a sample of the same type already has the
+        name, update that one with this sample's properties (those that are set),
+        description and project instead and load it here. True when merged, False when
+        newly saved."""
+        try:
+            self.save()
+        except TridentBaseException:
+            existing = session_of(self).model_interface("Sample").find_by_name(self.name)
+            if existing is None or existing.sample_type_id != self.sample_type_id:
+                raise
+            existing.update_properties(
+                {name: value for name, value in self.properties.items() if value is not None}
+            )
+            existing.description = self.description
+            existing.project = self.project
+            existing.save()
+            self.reload(existing.dump(include=("field_values",)))
+            return True
+        return False
 
     def is_savable(self, do_raise: bool = True) -> bool:
         """Whether every required property has a value."""
@@ -188,10 +240,23 @@ class Sample(FieldValueInterface, ModelBase):
 class ItemLocationMixin:
     """Location helpers shared by Item and Collection."""
 
-    def move(self: Any, location: str) -> Any:
-        """Move to ``location`` on the server (``items/move``)."""
-        session_of(self).utils.move_item(self, location)
+    def move(self: Any, new_location: str) -> Any:
+        """Move to ``new_location`` on the server (``items/move``)."""
+        session_of(self).utils.move_item(self, new_location)
         return self
+
+    #: pydent's flag for its one-time ``make`` warning; kept for scripts that read it.
+    DID_ITEM_WARNING = False
+
+    def make(self: Any) -> Any:
+        """Create the item on the server: :meth:`save` under pydent's older name (pydent
+        1.0.11 only raises DeprecationWarning here); warns, then creates."""
+        warnings.warn(
+            f"{type(self).__name__}.make() is deprecated; use save().",
+            TridentDepreciationWarning,
+            stacklevel=2,
+        )
+        return self.create()
 
     def store(self: Any) -> Any:
         """Ask the server to put the item in its default location."""
@@ -203,7 +268,14 @@ class ItemLocationMixin:
 
     def is_deleted(self: Any) -> bool:
         """Whether the item sits in the ``deleted`` location."""
-        return self.location == DELETED_LOCATION
+        return bool(self.location == DELETED_LOCATION)
+
+    def delete(self: Any) -> None:
+        """Always refused (as in pydent): Aquarium keeps items; use :meth:`mark_as_deleted`."""
+        raise ValueError(
+            f"Aquarium {type(self).__name__.lower()}s cannot be deleted; use "
+            "mark_as_deleted() to move it to the 'deleted' location."
+        )
 
     def _update_via_json_save(self: Any) -> Any:
         """Save columns with ``json/save`` (keeping the server's location), then move if the
@@ -289,18 +361,12 @@ class Item(PartItemMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
 
     def update(self) -> Item:
         """Save the item's columns (and move it if its location was changed); returns self."""
-        return self._update_via_json_save()
+        self._update_via_json_save()
+        return self
 
     def save(self) -> Item:
         """Update the item when it has an id, create it otherwise; returns self."""
         return self.update() if self.id else self.create()
-
-    def delete(self) -> None:
-        """Always refused: Aquarium keeps items; use :meth:`mark_as_deleted`."""
-        raise ValueError(
-            "Aquarium items cannot be deleted; use item.mark_as_deleted() to move the item "
-            "to the 'deleted' location."
-        )
 
 
 class Collection(CollectionGridMixin, DataAssociatorMixin, ItemLocationMixin, ModelBase):
@@ -428,6 +494,19 @@ class ObjectType(SaveMixin, ModelBase):
     items = HasMany("Item", ref="object_type_id")
     sample_type = HasOne("SampleType")
 
+    def new_item(self, sample: Any) -> Any:
+        """A new, unsaved Item of this container holding ``sample`` (a Sample or its id)."""
+        session = session_of(self)
+        if isinstance(sample, int) and not isinstance(sample, bool):
+            sample = session.model_interface("Sample").find(sample)
+            if sample is None:
+                raise AquariumModelError("No sample with that id exists on the server.")
+        elif not isinstance(sample, get_model("Sample")):
+            raise TypeError(f"sample must be a Sample or a sample id, not {sample!r}")
+        return session.model_interface("Item").new(
+            sample=sample, sample_id=sample.id, object_type=self, object_type_id=self.id
+        )
+
 
 class DataAssociation(JSONDeleteMixin, JSONSaveMixin, ModelBase):
     """One ``{key: value}`` attached to a parent model (``parent_class``/``parent_id``)."""
@@ -463,6 +542,11 @@ class DataAssociation(JSONDeleteMixin, JSONSaveMixin, ModelBase):
                 f"{self!r} needs parent_id and parent_class before it can be saved; "
                 "save its parent first or use parent.associate(...)."
             )
+        upload = self._related.get("upload") if self.is_deserialized("upload") else None
+        if upload is not None and upload.id is None and upload.file is not None:
+            upload.save()  # a file attached before the parent was saved goes up first
+        if upload is not None and upload.id is not None:
+            self.upload_id = upload.id
         return super().save(do_reload=do_reload)
 
 
@@ -530,12 +614,50 @@ class Upload(ModelBase):
                 "session. Turn them on (session.using_requests = True) to download the file."
             )
         timeout = getattr(getattr(session, "aqhttp", None), "timeout", 10)
-        response = requests.get(url, timeout=timeout)
-        response.raise_for_status()
+        try:
+            response = requests.get(url, timeout=timeout)
+        except requests.exceptions.Timeout:
+            raise TridentTimeoutError(
+                f"GET {url} got no answer within {timeout} s. Allow more time with "
+                "session.set_timeout(seconds)."
+            ) from None
+        except requests.exceptions.RequestException as error:
+            raise ServerUnreachableError(
+                f"Could not download upload {self.id} (GET {url}): {error}."
+            ) from None
+        if response.status_code >= 400:
+            raise TridentRequestError(
+                f"Downloading upload {self.id} failed: GET {url} answered "
+                f"{response.status_code} {response.reason}.",
+                response,
+            )
         return response.content
 
-    def download(self, outdir: str | Path = ".", filename: str | None = None) -> Path:
-        """Write the file's content under ``outdir``; returns the path written."""
-        path = Path(outdir) / (filename or self.upload_file_name or f"upload_{self.id}")
-        path.write_bytes(self.data)
+    def download(
+        self, outdir: str | Path | None = None, filename: str | None = None, overwrite: bool = True
+    ) -> Path:
+        """Write the file under ``outdir`` (default: the current directory) as ``filename``
+        (default ``{id}_{upload_file_name}``, as pydent names it); an existing file is kept
+        when ``overwrite`` is False. Returns the path."""
+        name = filename or f"{self.id}_{self.upload_file_name or 'upload'}"
+        path = Path("." if outdir is None else outdir) / name
+        if overwrite or not path.exists():
+            path.write_bytes(self.data)
         return path
+
+    def fetch(
+        self, outdir: str | Path | None = None, filename: str | None = None, overwrite: bool = True
+    ) -> Path:
+        """:meth:`download` under pydent's other name."""
+        return self.download(outdir=outdir, filename=filename, overwrite=overwrite)
+
+    @staticmethod
+    def async_download(
+        uploads: list[Any], outdir: str | Path | None = None, overwrite: bool = True
+    ) -> list[Path]:
+        """Download several uploads side by side (threads); returns their paths in order."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, min(8, len(uploads)))) as pool:
+            futures = [pool.submit(u.download, outdir, None, overwrite) for u in uploads]
+            return [future.result() for future in futures]

@@ -11,6 +11,7 @@ from .base import ModelBase
 from .crud import DeleteMixin, SaveMixin
 from .field_access import FieldTypeInterface, FieldValueInterface
 from .jsoncopy import json_copy
+from .registry import get_model
 from .relationships import (
     JSON,
     Function,
@@ -67,6 +68,7 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
     STR_FIELDS = ("operation_type_id", "status")
     FIELD_VALUE_PARENT = "Operation"
     FIELD_TYPE_OWNER = "operation_type"
+    METATYPE = "operation_type"
 
     field_values = HasMany(
         "FieldValue", ref="parent_id", additional_args={"parent_class": "Operation"}
@@ -101,12 +103,7 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
 
     def _routing(self) -> dict[str, Any]:
         """``{routing symbol: sid}`` of the sample field values (the planner's routing)."""
-        routes: dict[str, Any] = {}
-        for fv in self.field_values or []:
-            field_type = fv.field_type
-            if field_type is not None and field_type.routing and fv.sid is not None:
-                routes[field_type.routing] = fv.sid
-        return routes
+        return self.get_routing()
 
     @property
     def plan(self) -> Any:
@@ -145,7 +142,7 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
             values["container"] = values.pop("object_type", None)
         else:
             values.pop("object_type", None)
-        self.set_field_value(name, role, **values)
+        self.set_field_value(name, role, values)
         return self
 
     def set_input(
@@ -209,9 +206,51 @@ class Operation(FieldValueInterface, DataAssociatorMixin, ModelBase):
         fv.set_value(value=value, sample=sample, item=item, container=container)
         return fv
 
+    def add_to_output_array(
+        self,
+        name: str,
+        sample: Any = None,
+        item: Any = None,
+        value: Any = None,
+        container: Any = None,
+    ) -> Any:
+        """Append one more value to the array output ``name``."""
+        fv = self.new_field_value(name, "output")
+        fv.set_value(value=value, sample=sample, item=item, container=container)
+        return fv
+
+    def set_output_array(self, name: str, values: list[Any]) -> list[Any]:
+        """Replace the array output ``name`` by one field value per entry of ``values``."""
+        return self.set_field_value_array(name, "output", values)
+
+    def init_field_values(self) -> Operation:
+        """Start over with one empty field value per non-array field type of the
+        operation type; returns self."""
+        self.field_values = []
+        for field_type in self.get_metatype().field_types or []:
+            if not field_type.array:
+                self.new_field_value_from_field_type(field_type)
+        return self
+
+    @property
+    def successors(self) -> list[Any]:
+        """Operations wired to this operation's outputs (through the plan's wires)."""
+        return [fv.operation for out in self.outputs for fv in out.successors]
+
+    @property
+    def predecessors(self) -> list[Any]:
+        """Operations whose outputs are wired into this operation's inputs."""
+        return [fv.operation for inp in self.inputs for fv in inp.predecessors]
+
+    def show(self, pre: str = "") -> None:
+        """Print the operation type's name and cost, then each field value indented."""
+        print(f"{pre}{self.operation_type.name} {self.__dict__.get('cost')}")
+        for field_value in self.field_values or []:
+            field_value.show(pre=pre + "  ")
+
     def set_input_array(self, name: str, values: list[Any]) -> list[Any]:
         """Replace the array input ``name`` by one field value per entry of ``values``."""
-        return self.set_field_value_array(name, values, role="input")
+        return self.set_field_value_array(name, "input", values)
 
     def to_save_json(self) -> dict[str, Any]:
         """This operation as the plan save route expects it (field values included)."""
@@ -264,11 +303,32 @@ class OperationType(FieldTypeInterface, SaveMixin, ModelBase):
     protocol = _operation_code("protocol")
     test = _operation_code("test")
 
-    def code(self, name: str) -> Any:
-        """The current Code called ``name`` (protocol, precondition, …)."""
-        if name not in CODE_NAMES:
-            raise AquariumModelError(f"Operation types have no code {name!r}; use {CODE_NAMES}.")
-        return getattr(self, name)
+    def code(self, accessor: str) -> Any:
+        """The current Code called ``accessor`` (protocol, precondition, …)."""
+        if accessor not in CODE_NAMES:
+            raise AquariumModelError(
+                f"Operation types have no code {accessor!r}; use {CODE_NAMES}."
+            )
+        return getattr(self, accessor)
+
+    def input(self, name: str) -> Any:
+        """The input field type called ``name`` (None when there is none)."""
+        return self.field_type(name, "input")
+
+    def output(self, name: str) -> Any:
+        """The output field type called ``name`` (None when there is none)."""
+        return self.field_type(name, "output")
+
+    def sample_type(self) -> list[Any]:
+        """The sample type of every allowable field type of every field type, in order."""
+        return [aft.sample_type for aft in self._allowable_field_types()]
+
+    def object_type(self) -> list[Any]:
+        """The container of every allowable field type of every field type, in order."""
+        return [aft.object_type for aft in self._allowable_field_types()]
+
+    def _allowable_field_types(self) -> list[Any]:
+        return [aft for ft in self.field_types or [] for aft in ft.allowable_field_types or []]
 
     def instance(self, xpos: float = 0, ypos: float = 0) -> Operation:
         """A new Operation of this type with one field value per non-array field type."""
@@ -350,8 +410,14 @@ class Plan(DataAssociatorMixin, SaveMixin, DeleteMixin, ModelBase):
 
     # -- building --------------------------------------------------------------------------
     def add_operation(self, operation: Any) -> Plan:
-        """Add ``operation`` to this plan (saved with the plan); returns self for chaining."""
+        """Add ``operation`` to this plan (saved with the plan); returns self for chaining.
+
+        A new operation also learns its plan, so its wires (``successors``, ``get_wires``)
+        are found before anything is saved.
+        """
         self.append_to_many("operations", operation)
+        if operation.id is None:
+            operation.append_to_many("plans", self)
         return self
 
     def add_operations(self, operations: list[Any]) -> Plan:
@@ -371,28 +437,67 @@ class Plan(DataAssociatorMixin, SaveMixin, DeleteMixin, ModelBase):
             self.add_wire(wire)
         return self
 
-    def wire(self, source: Any, destination: Any) -> Wire:
-        """Wire an output field value to an input field value of this plan."""
-        wire = Wire.new_bound(self.session, source=source, destination=destination)
+    def wire(self, src: Any, dest: Any) -> Wire:
+        """Wire the output field value ``src`` to the input field value ``dest``."""
+        wire = Wire.new_bound(self.session, source=src, destination=dest)
         self.add_wire(wire)
         return wire
+
+    def find_wires(self, src: Any, dest: Any) -> list[Any]:
+        """This plan's wires from ``src`` to ``dest`` (matched by rid, so unsaved field
+        values are found too)."""
+        return [w for w in self.wires or [] if w.does_wire(src, dest)]
+
+    def all_data_associations(self) -> list[Any]:
+        """The plan's data associations, then each operation's and those of the items in
+        its field values."""
+        found = list(self.data_associations or [])
+        for operation in self.operations or []:
+            found += operation.data_associations or []
+            for fv in operation.field_values or []:
+                if fv.child_item_id is not None and fv.item is not None:
+                    found += fv.item.data_associations or []
+        return found
+
+    def download_files(self, outdir: Any = None, overwrite: bool = True) -> list[Any]:
+        """Download the uploads attached to this plan's data associations (side by side);
+        returns the paths written."""
+        uploads = [da.upload for da in self.data_associations or [] if da.upload is not None]
+        upload_class: Any = get_model("Upload")
+        return list(upload_class.async_download(uploads, outdir, overwrite))
+
+    def show(self) -> None:
+        """Print the plan, its operations and wires."""
+        print(f"{self.name} id: {self.id}")
+        for operation in self.operations or []:
+            operation.show(pre="  ")
+        for wire in self.wires or []:
+            wire.show(pre="  ")
 
     def field_values(self) -> list[Any]:
         """Every field value of every operation in this plan."""
         return [fv for op in self.operations or [] for fv in op.field_values or []]
 
-    def validate(self) -> None:
-        """Every new wire must connect field values of this plan's operations."""
+    def validate(self, raise_error: bool = True) -> list[str]:
+        """Check that every new wire connects field values of this plan's operations.
+
+        Returns the problems found; with ``raise_error`` they raise AquariumModelError.
+        """
         members = {fv.rid for fv in self.field_values()}
+        errors = []
         for wire in self.wires or []:
             if wire.id is not None:
                 continue
-            ends = (wire.source, wire.destination)
-            if any(end is None or end.rid not in members for end in ends):
-                raise AquariumModelError(
-                    f"{wire!r} connects field values that are not in plan {self.name!r}; add "
-                    "both operations to the plan first."
-                )
+            for end in ("source", "destination"):
+                value = getattr(wire, end)
+                if value is None or value.rid not in members:
+                    errors.append(
+                        f"The {end} of {wire!r} is not in plan {self.name!r}: add its "
+                        "operation to the plan first."
+                    )
+        if errors and raise_error:
+            raise AquariumModelError("\n".join(errors))
+        return errors
 
     def to_save_json(self) -> dict[str, Any]:
         """The body of ``POST plans.json`` / ``PUT plans/{id}.json``."""
@@ -479,6 +584,45 @@ class Wire(DeleteMixin, ModelBase):
                 )
         if source is destination:
             raise AquariumModelError("A wire cannot connect a field value to itself.")
+
+    #: The parent classes whose field values wires can connect.
+    WIRABLE_PARENT_CLASSES = ("Operation",)
+
+    def validate(self) -> None:
+        """Check this wire's ends (see :meth:`validate_ends`)."""
+        self.validate_ends(self.source, self.destination)
+
+    def does_wire(self, source: Any, destination: Any) -> bool:
+        """Whether this wire goes from ``source`` to ``destination`` (compared by rid)."""
+        return self.does_wire_from(source) and self.does_wire_to(destination)
+
+    def does_wire_from(self, source: Any) -> bool:
+        """Whether ``source`` is this wire's source (compared by rid)."""
+        own = self.source
+        return source is not None and own is not None and source.rid == own.rid
+
+    def does_wire_to(self, destination: Any) -> bool:
+        """Whether ``destination`` is this wire's destination (compared by rid)."""
+        own = self.destination
+        return destination is not None and own is not None and destination.rid == own.rid
+
+    @property
+    def identifier(self) -> str:
+        """``"{from}_{to}"``: each end's ``r{rid}`` when loaded, else its field value id."""
+        ends = []
+        for name, ref in (("source", "from_id"), ("destination", "to_id")):
+            value = self.source if name == "source" else self.destination
+            ends.append(f"r{value.rid}" if value is not None else str(getattr(self, ref)))
+        return "_".join(ends)
+
+    def show(self, pre: str = "") -> None:
+        """Print ``OperationType:input --> OperationType:output`` for this wire."""
+        sides = []
+        for end in (self.source, self.destination):
+            operation = None if end is None else end.operation
+            type_name = getattr(getattr(operation, "operation_type", None), "name", None)
+            sides.append(f"{type_name}:{getattr(end, 'name', None)}")
+        print(f"{pre}{sides[0]} --> {sides[1]}")
 
     def to_save_json(self) -> dict[str, Any]:
         """This wire as the plan save route expects it: its ends named by their ``rid``."""

@@ -27,7 +27,7 @@ from aqsession.exceptions import AquariumModelError, FieldValidationError, NoSes
 from .jsoncopy import json_copy
 from .markers import NOT_LOADED
 from .naming import pluralize, underscore
-from .registry import get_model
+from .registry import get_model, is_model
 
 _NO_FETCH: ContextVar[bool] = ContextVar("aqsession_models_no_fetch", default=False)
 
@@ -55,6 +55,14 @@ def no_fetch() -> Iterator[None]:
         _NO_FETCH.reset(token)
 
 
+def find_parent(model: Any, model_name: str, model_id: Any) -> Any:
+    """``model``'s polymorphic parent: ``model_name`` with ``model_id`` fetched through the
+    model's session when ``model.parent_class`` is ``model_name``, else None (no request)."""
+    if model_name != model.parent_class or model_id is None:
+        return None
+    return session_of(model).model_interface(model_name).find(model_id)
+
+
 def session_of(model: Any) -> Any:
     """The session a model loads through; :class:`NoSessionError` when it has none."""
     session = model._session
@@ -69,9 +77,7 @@ def session_of(model: Any) -> Any:
 
 def accepts(nested: str, value: Any) -> bool:
     """Whether ``value`` is a model that a relationship to ``nested`` may hold."""
-    from .base import ModelBase
-
-    if not isinstance(value, ModelBase):
+    if not is_model(value):
         return False
     names = _SAME_TABLE.get(nested, frozenset({nested}))
     return any(cls.__name__ in names for cls in type(value).__mro__) or isinstance(

@@ -15,7 +15,14 @@ import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from aqfake.cassettes import AqCassette, Scrubber, SecretLeakError, request_key, use_cassette
+from aqfake.cassettes import (
+    AqCassette,
+    RequestNotInCassette,
+    Scrubber,
+    SecretLeakError,
+    request_key,
+    use_cassette,
+)
 
 TOKEN = "TYmoWfyV42AL7dSoYcgmug"
 DIGEST = "pbkdf2_sha256$1000$c2FsdA==$aGFzaGhhc2hoYXNo"
@@ -214,3 +221,34 @@ def test_in_list_order_of_where_criteria_never_matters():
     assert a == b
     positional = request_key("POST", "http://h/json", '{"model": "Item", "id": [4, 3]}')
     assert positional != request_key("POST", "http://h/json", '{"model": "Item", "id": [3, 4]}')
+
+
+#: vcrpy's own advice, which names options the plugin does not have.
+VCRPY_ADVICE = ("drop_unused_requests", "readthedocs", "record_mode='")
+
+
+def test_the_audit_refuses_a_request_content_length() -> None:
+    leaky = {"request": {"uri": "http://h/sessions.json", "headers": {"Content-Length": ["57"]}}}
+    assert any("Content-Length" in problem for problem in Scrubber().leaks(leaky))
+    assert Scrubber().leaks({"request": {"uri": "http://h/json", "headers": {}}}) == []
+
+
+def test_a_replay_miss_raises_our_error_with_both_sides_and_our_advice(
+    aq_server: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "near.yaml"
+    asked = {"model": "Sample", "method": "where", "arguments": {"id": 1}}
+    with use_cassette(path, record_mode="once"):
+        requests.post(f"{aq_server}/json", json=asked)
+    with (
+        use_cassette(path, record_mode="none", advice="Run the recorder again."),
+        pytest.raises(RequestNotInCassette) as err,
+    ):
+        requests.post(f"{aq_server}/json", json={**asked, "arguments": {"id": 2}})
+    assert isinstance(err.value, CannotOverwriteExistingCassetteException)
+    message = str(err.value)
+    assert 'POST /json {"arguments":{"id":2},"method":"where","model":"Sample"}' in message
+    assert "$.arguments.id: request: 2, recorded: 1" in message
+    assert message.rstrip().endswith("Run the recorder again.")
+    assert aq_server not in message and "127.0.0.1" not in message
+    assert not [advice for advice in VCRPY_ADVICE if advice in message]

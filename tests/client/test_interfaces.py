@@ -12,14 +12,13 @@ import json
 import pytest
 import responses
 
-from aqsession import AqSession
+from aqsession import AqSession, endpoints, interfaces
+from aqsession.endpoints import CRUDInterface, UtilityInterface
 from aqsession.exceptions import TridentRequestError
 from aqsession.interfaces import (
     BrowserInterface,
-    CRUDInterface,
     QueryInterface,
     QueryInterfaceABC,
-    UtilityInterface,
     merge_hook,
 )
 
@@ -574,3 +573,9 @@ def test_browser_interface_new_is_cached(stub, cached):
     assert sample in cached.browser.models
     assert cached.Sample.load({"id": 3}).id == 3
     assert sent_bodies(stub) == []
+
+
+def test_the_endpoint_catalogue_is_importable_from_its_old_home_too():
+    for name in ("SessionInterface", "CRUDInterface", "UtilityInterface"):
+        assert getattr(interfaces, name) is getattr(endpoints, name)
+    assert interfaces.LOGGER.name == "aqsession.interfaces"

@@ -19,8 +19,10 @@ from aqsession.models import (
     MODEL_NAMES,
     NOT_LOADED,
     Item,
+    ModelBase,
     Plan,
     Sample,
+    builtin_names,
     get_model,
     registered_names,
 )
@@ -363,3 +365,34 @@ def test_str_and_repr(session: FakeSession, capsys: pytest.CaptureFixture[str]) 
     assert repr(sample) == str(sample)
     sample.print()
     assert "'name': 's5'" in capsys.readouterr().out
+
+
+def test_a_model_class_is_all_it_takes_to_add_a_model() -> None:
+    """Defining the class registers it; the built-in list is derived, pydent's order first."""
+    import aqsession.models as models_package
+    from aqsession.models import registry
+
+    assert tuple(builtin_names()) == MODEL_NAMES == registry.PYDENT_ORDER
+
+    class RgProbe(ModelBase):
+        COLUMNS = ("name",)
+
+    assert get_model("RgProbe") is RgProbe
+    assert "RgProbe" in registered_names()
+    assert "RgProbe" not in builtin_names()  # defined outside aqsession.models
+    assert models_package.RgProbe is RgProbe  # importable from the package, no edit there
+    with pytest.raises(AttributeError, match="no attribute 'RgMissing'"):
+        _ = models_package.RgMissing
+
+
+def test_a_model_defined_in_the_package_joins_the_builtin_models_after_pydents() -> None:
+    from aqsession.models import registry
+
+    probe = type("RgBuiltinProbe", (ModelBase,), {"__module__": "aqsession.models.inventory"})
+    try:
+        assert builtin_names()[:27] == PYDENT_ORDER
+        assert builtin_names()[27:] == ["RgBuiltinProbe"]
+        assert get_model("RgBuiltinProbe") is probe
+    finally:
+        registry._REGISTRY.pop("RgBuiltinProbe")
+        registry._BUILTIN.pop("RgBuiltinProbe")

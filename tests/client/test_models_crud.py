@@ -122,7 +122,7 @@ def test_sample_create_sends_field_values(session: FakeSession) -> None:
     st = session.load("SampleType", {"id": 2, "name": "Primer"})
     template = session.load("Sample", {"id": 5, "name": "s5"})
     sample = st.new_sample(
-        "new", "proj", properties={"Anneal": 60, "Template": template, "Tags": ["a", "b"]}
+        "new", "", "proj", properties={"Anneal": 60, "Template": template, "Tags": ["a", "b"]}
     )
     sample.save()
     (name, dumps) = session.calls[-1]
@@ -140,7 +140,7 @@ def test_sample_create_sends_field_values(session: FakeSession) -> None:
 
 
 def test_sample_create_refuses_missing_required_properties(session: FakeSession) -> None:
-    sample = session.load("SampleType", {"id": 2}).new_sample("n", "p")
+    sample = session.load("SampleType", {"id": 2}).new_sample("n", "", "p")
     with pytest.raises(AquariumModelError, match=r"required properties \['Anneal'\]"):
         sample.save()
     assert "utils.create_samples" not in call_names(session)

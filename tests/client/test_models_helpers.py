@@ -236,7 +236,7 @@ def test_field_type_helpers(session: FakeSession) -> None:
     ft = session.load("FieldType", {"id": 1, "choices": "a, b,,c", "ftype": "string"})
     assert ft.choices_list == ["a", "b", "c"] and ft.is_parameter()
     st = session.load("SampleType", {"id": 2, "name": "Primer"})
-    fv = st.new_sample("x", "p").field_values
+    fv = st.new_sample("x", "", "p").field_values
     assert fv == []
 
 

@@ -334,3 +334,12 @@ def test_timeout_given_at_login_applies_to_requests(stub):
     session = AqSession("neptune", "aquarium", URL, timeout=3)
     assert stub.calls[-1].request.req_kwargs["timeout"] == 3
     assert session.aqhttp.timeout == 3
+
+
+def test_session_without_anything_names_login_and_aqhttp():
+    with pytest.raises(ValueError) as info:
+        AqSession(None, None, None)
+    message = str(info.value)
+    assert "login, password and aquarium_url" in message
+    assert "aqhttp=" in message
+    assert "name" not in message.replace("aquarium_url", "")

@@ -301,3 +301,20 @@ def test_login_timeout_uses_the_session_timeout(stub):
     )
     with pytest.raises(TridentTimeoutError, match=re.escape("sessions.json")):
         AqHTTP("neptune", "pw", URL, timeout=0.1)
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "error"),
+    [
+        (requests.exceptions.ConnectionError("refused"), 200, ServerUnreachableError),
+        (requests.exceptions.ReadTimeout("slow"), 200, TridentTimeoutError),
+        ("gone", 404, TridentRequestError),
+    ],
+)
+def test_upload_downloads_fail_with_typed_errors(stub, session, fault, status, error):
+    file_url = "http://files.test/uploads/1"
+    stub.add(responses.POST, JSON_URL, json=[{"id": 1, "expiring_url": file_url}])
+    stub.add(responses.GET, file_url, body=fault, status=status)
+    upload = session.Upload.load({"id": 1, "upload_file_name": "gel.png"})
+    with pytest.raises(error, match=re.escape(f"GET {file_url}")):
+        upload.data  # noqa: B018 (the download is the property read)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import pickle
+import subprocess
+import sys
 
 import dill
 import pytest
@@ -172,3 +174,22 @@ def test_the_password_is_never_pickled(aq_fake, pickler):
         cached.Sample.last(2)
         for thing in (session, cached, cached.browser, cached.with_requests_off()):
             assert password.encode() not in pickler.dumps(thing)
+
+
+def test_models_made_after_unpickling_in_a_new_process_get_new_rids(aq_session, tmp_path):
+    samples = aq_session.Sample.last(3)
+    (tmp_path / "samples.pickle").write_bytes(pickle.dumps(samples))
+    code = (
+        "import pickle, sys\n"
+        "from aqsession.models import Sample\n"
+        "loaded = pickle.load(open(sys.argv[1], 'rb'))\n"
+        "fresh = Sample(name='new')\n"
+        "print(fresh.rid > max(s.rid for s in loaded), len({s.rid for s in loaded}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "samples.pickle")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["True", "3"], done.stderr

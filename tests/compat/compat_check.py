@@ -10,6 +10,7 @@ defaults, ``*args`` / ``**kwargs`` where pydent has them.
 
 from __future__ import annotations
 
+import fnmatch
 import importlib
 import inspect
 import json
@@ -175,6 +176,16 @@ def exception_problem(name: str, entry: dict[str, Any]) -> str | None:
             return f"does not derive from {base}"
     if entry["params"]:
         return signature_problem(entry["params"], cls.__init__)
+    return None
+
+
+def departure_for(name: str, departures: dict[str, str]) -> str | None:
+    """The reason ``departures`` gives for ``name`` (exact key, else a matching pattern)."""
+    if name in departures:
+        return departures[name]
+    for pattern, reason in departures.items():
+        if fnmatch.fnmatchcase(name, pattern):
+            return reason
     return None
 
 

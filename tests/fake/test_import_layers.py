@@ -26,16 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values and state", ("store", "errors", "validations", "wizards", "contracts", "uploads")),
     (
         "rules",
-        (
-            "conditions",
-            "render",
-            "transaction",
-            "domain",
-            "cassettes",
-            "invariants",
-            "persistence",
-            "ui",
-        ),
+        ("conditions", "render", "domain", "cassettes", "invariants", "persistence", "ui"),
     ),
     ("labs", ("lab",)),
     ("routes", ("routing", "handlers")),
@@ -137,6 +128,16 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_every_module_has_a_layer() -> None:
     missing = sorted(m for m in MODULES if layer_of(m) is None)
     assert not missing, f"give these modules a layer in LAYERS: {missing}"
+
+
+def test_every_layer_entry_names_a_module() -> None:
+    stale = [
+        name
+        for _, names in LAYERS
+        for name in names
+        if name and not any(m == f"{ROOT}.{name}" for m in MODULES)
+    ]
+    assert not stale, f"LAYERS names modules that no longer exist: {stale}"
 
 
 def test_no_import_points_up_a_layer() -> None:

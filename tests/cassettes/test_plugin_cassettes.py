@@ -10,11 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from vcr.request import Request
 
 from aqfake.app import FakeAquarium
 from aqfake.cassettes import AqCassette
 from aqfake.pytest_plugin import recorded_login
+
+from .test_cassette_core import VCRPY_ADVICE
 
 RECORDED = """
 def test_primers(aq_recorded_session):
@@ -355,3 +358,109 @@ def test_new_episodes_needs_the_session_before_the_bare_cassette(
         test_lab=RECORDED.replace("(aq_recorded_session)", "(aq_recorded_session, aq_cassette)")
     )
     run(pytester, "--aq-record-mode=new_episodes").assert_outcomes(passed=1)
+
+
+SECRET = "S3cretPassw0rd"
+
+
+@pytest.fixture
+def recorded(pytester: pytest.Pytester, credentials: str) -> Path:
+    """A good cassette recorded with the right password; AQ_* still point at the live fake."""
+    record(pytester).assert_outcomes(passed=1)
+    return pytester.path / CASSETTE
+
+
+def request_headers(path: Path) -> list[dict[str, list[str]]]:
+    document = yaml.safe_load(path.read_text())
+    return [interaction["request"]["headers"] for interaction in document["interactions"]]
+
+
+@pytest.mark.parametrize("mode", ["rewrite", "all", "new_episodes"])
+def test_a_failed_rerecording_keeps_the_good_cassette(
+    pytester: pytest.Pytester, recorded: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    good = recorded.read_bytes()
+    monkeypatch.setenv("AQ_PASSWORD", "wrong")
+    run(pytester, f"--aq-record-mode={mode}").assert_outcomes(errors=1)
+    assert recorded.read_bytes() == good
+
+
+def test_a_test_that_fails_after_recording_writes_nothing(
+    pytester: pytest.Pytester, recorded: Path
+) -> None:
+    good = recorded.read_bytes()
+    failing = RECORDED + "    assert False, 'the check failed'\n"
+    pytester.makepyfile(test_lab=failing)
+    run(pytester, "--aq-record-mode=rewrite").assert_outcomes(failed=1)
+    assert recorded.read_bytes() == good
+    recorded.unlink()
+    run(pytester, "--aq-record-mode=once").assert_outcomes(failed=1)
+    assert not recorded.exists()
+
+
+@pytest.mark.parametrize("options", [[], ["--tb=long"], ["-l"], ["--tb=long", "-l"]])
+@pytest.mark.parametrize("server", ["refused", "wrong password"])
+def test_the_password_is_never_printed(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    aq_server: str,
+    options: list[str],
+    server: str,
+) -> None:
+    monkeypatch.setenv("AQ_URL", "http://127.0.0.1:1" if server == "refused" else aq_server)
+    monkeypatch.setenv("AQ_LOGIN", "neptune")
+    monkeypatch.setenv("AQ_PASSWORD", SECRET)
+    pytester.makepyfile(test_lab=RECORDED)
+    result = run(pytester, "--aq-record-mode=rewrite", *options)
+    result.assert_outcomes(errors=1)
+    output = result.stdout.str() + result.stderr.str()
+    assert "Error" in output  # the failure itself is still explained
+    assert SECRET not in output
+
+
+def test_request_content_length_is_not_recorded(recorded: Path) -> None:
+    headers = request_headers(recorded)
+    assert headers and all(name.lower() != "content-length" for one in headers for name in one), (
+        headers
+    )
+
+
+def test_rerecording_drops_content_length_kept_by_an_old_cassette(
+    pytester: pytest.Pytester, recorded: Path
+) -> None:
+    text = recorded.read_text()
+    old = text.replace("      Content-Type:\n", "      Content-Length:\n      - '57'\n"
+                       "      Content-Type:\n", 1)  # fmt: skip
+    assert old != text
+    recorded.write_text(old)
+    pytester.makepyfile(test_lab=RECORDED.replace('"Primer"', '"Plasmid"'))
+    run(pytester, "--aq-record-mode=new_episodes").assert_outcomes(passed=1)
+    headers = request_headers(recorded)
+    assert all(name.lower() != "content-length" for one in headers for name in one)
+
+
+def test_the_plugin_shows_only_its_own_advice(
+    pytester: pytest.Pytester, recorded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AQ_PASSWORD")
+    pytester.makepyfile(test_lab=RECORDED.replace('"Primer"', '"Fragment"'))
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "RequestNotInCassette" in out
+    assert "--aq-record-mode=rewrite" in out
+    assert not [advice for advice in VCRPY_ADVICE if advice in out]
+
+
+@pytest.mark.parametrize("arguments", ['repeats="twice"', 'nme="x"', "'x'", "name=3"])
+def test_a_bad_cassette_marker_is_reported_before_a_missing_cassette(
+    pytester: pytest.Pytester, arguments: str
+) -> None:
+    pytester.makepyfile(
+        test_lab=f"import pytest\n\n@pytest.mark.aq_cassette({arguments})\n" + RECORDED
+    )
+    result = run(pytester)
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "@pytest.mark.aq_cassette takes keyword arguments" in out
+    assert "No cassette" not in out

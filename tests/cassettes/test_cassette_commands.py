@@ -1,4 +1,5 @@
-"""``aqfake verify`` and ``aqfake serve --anchor``."""
+"""The cassette commands: ``aqfake verify``, unreadable cassettes for ``verify``/``replay``,
+``aqfake record --help``, and ``aqfake serve --anchor``."""
 
 from __future__ import annotations
 
@@ -81,3 +82,39 @@ def test_no_anchor_keeps_the_named_lab() -> None:
 )
 def test_the_fake_reproduces_this_repositorys_recordings(cassette: Path, capsys) -> None:
     assert main(["verify", "--min-fidelity", "1", str(cassette)]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["verify", "replay"])
+@pytest.mark.parametrize(
+    "content", ["foo: [unclosed\n", "just text\n", "interactions: 3\n", "interactions: [{}]\n"]
+)
+def test_a_file_that_is_not_a_cassette_is_named_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, content: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    assert main([command, str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"aqfake {command}: {bad} is not a cassette: ")
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_the_verify_table_counts_reproduced_answers_in_the_all_row(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["verify", str(READ_ONLY)]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    all_row = next(row for row in rows if row[0] == "all")
+    assert all_row[1] == all_row[2] and int(all_row[1]) > 0
+    assert all_row[3] == "100%"
+
+
+def test_record_help_explains_the_url_fallback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AQ_URL", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["record", "--help"])
+    assert exit_info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "required unless $AQ_URL is set" in out

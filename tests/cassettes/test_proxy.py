@@ -19,6 +19,8 @@ from aqfake.cassettes.seed import load_exchanges
 from aqfake.cli import main
 from aqfake.proxy import MISS_STATUS, CassetteProxy, loopback_cookie, origin_of
 
+from .test_cassette_core import VCRPY_ADVICE
+
 START_SECONDS = 60
 CLIENT = Path(__file__).with_name("proxy_client.py")
 
@@ -178,3 +180,26 @@ def test_record_without_a_url_is_a_usage_error(
     assert exit_info.value.code == 2
     assert "--url" in capsys.readouterr().err
     assert main(["replay", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_replay_over_http_hides_the_internal_address(tmp_path: Path, aq_server: str) -> None:
+    path = tmp_path / "proxy.yaml"
+    with CassetteProxy(path, aq_server) as recording:
+        client(recording.url, "browse", "aquarium")
+    with CassetteProxy(path, advice="Record it with the proxy again.") as replaying:
+        answer = client(replaying.url, "post", "/json", '{"model": "Nothing"}')
+    assert answer["status"] == MISS_STATUS
+    assert 'POST /json {"model":"Nothing"}' in answer["text"]
+    assert "cassette.aqfake.invalid" not in answer["text"]
+    assert "Record it with the proxy again." in answer["text"]
+    assert not [advice for advice in VCRPY_ADVICE if advice in answer["text"]]
+
+
+def test_record_says_when_nothing_was_written(aq_server: str, tmp_path: Path) -> None:
+    path = tmp_path / "cli.yaml"
+    env = {**os.environ, "AQ_URL": aq_server}
+    recorder, _ = _start("record", str(path), env=env)
+    code, err = _stop(recorder)
+    assert code == 0, err
+    assert "nothing recorded, no file written" in err
+    assert not path.exists()

@@ -1,4 +1,4 @@
-"""Fixes found by the pydent parity run (tests/e2e/test_parity.py), one focused test each."""
+"""``Sample.properties`` decodes field values as pydent does (numbers stored as text)."""
 
 from __future__ import annotations
 
@@ -55,23 +55,3 @@ def test_properties_decode_number_fields_like_pydent(session: FakeSession) -> No
     assert props["Sizes"] == [3, 4.5]
     assert props["Note"] == "42"
     assert props["Odd"] == "about 7"
-
-
-def test_caching_find_by_name_answers_exact_cached_names(aq_fake: Any, aq_session: Any) -> None:
-    """As in pydent, a caching session finds a cached Sample/SampleType by its exact name with
-    no request, so the lookup also works with requests off; other spellings still ask."""
-    from aqsession.exceptions import ForbiddenRequestError
-
-    cached = aq_session.with_cache()
-    sample = cached.Sample.find(1)
-    sample_type = cached.SampleType.find(sample.sample_type_id)
-    mark = aq_fake.journal.mark()
-    assert cached.SampleType.find_by_name(sample_type.name) is sample_type
-    assert cached.Sample.find_by_name(sample.name) is sample
-    assert aq_fake.journal.mark() == mark
-    with cached.with_requests_off() as off:
-        assert off.Sample.find_by_name(sample.name) is sample
-        with pytest.raises(ForbiddenRequestError):
-            off.Sample.find_by_name(sample.name.upper())
-    assert cached.Sample.find_by_name(sample.name.upper()) is sample
-    assert aq_fake.journal.mark() == mark + 1

@@ -1,9 +1,9 @@
-"""Record this repository's cassettes again: ``python tests/recording/record_cassettes.py``.
+"""Record this repository's cassettes again: ``python tests/cassettes/record_cassettes.py``.
 
 Starts ``aqfake serve`` with the demo lab (seed 0, timeline anchored at :data:`ANCHOR`, so the
 lab is the same on any day) as a stand-in for a real Aquarium, points the recording fixtures at
 it through ``AQ_URL`` / ``AQ_LOGIN`` / ``AQ_PASSWORD`` exactly as a scientist would for a real
-server, and runs ``tests/recording/test_demo_sessions.py`` with ``--aq-record-mode=rewrite``.
+server, and runs ``tests/cassettes/test_demo_sessions.py`` with ``--aq-record-mode=rewrite``.
 The server is stopped afterwards (by the pid this script started). Two recordings differ only
 in the server's port, ``Date`` headers and cookie expiry dates, none of which replay matches on.
 """

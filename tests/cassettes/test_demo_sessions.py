@@ -2,7 +2,7 @@
 
 Each test runs one scenario of :mod:`demo_scenarios` through ``aq_recorded_session``. In a
 normal run (``--aq-record-mode=none``) it replays ``cassettes/test_demo_sessions/<test>.yaml``
-without credentials and without any server; ``python tests/recording/record_cassettes.py``
+without credentials and without any server; ``python tests/cassettes/record_cassettes.py``
 records them again from ``aqfake serve`` (the demo lab, seed 0, a fixed anchor) standing in for
 a real Aquarium. The assertions hold for a recording and for its replay alike.
 """
