@@ -37,7 +37,7 @@ test: $(STAMP) browser
 	$(BIN)/pytest -n auto --dist loadgroup -q
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --plot benchmarks/scale.svg
 
 clean:
 	rm -rf $(VENV) .pydent-venv

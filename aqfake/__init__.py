@@ -6,7 +6,9 @@ The public surface, importable from here::
 
 * :class:`FakeAquarium` -- the server: ``fake.mock()`` serves it in-process to ``requests``,
   ``fake.live()`` on a loopback port, ``fake.store`` holds its rows, ``fake.journal`` every
-  request; ``FakeAquarium.from_cassettes(paths)`` seeds it from recorded sessions.
+  request, ``fake.faults`` the injected faults; ``FakeAquarium.from_cassettes(paths)`` seeds
+  it from recorded sessions.
+* :class:`Fault` -- one injected fault (see :mod:`aqfake.faults`).
 * :class:`LabBuilder` / :func:`build_lab` -- build labs of your own, or the ``demo`` one.
 * :func:`use_cassette` -- record and replay Aquarium traffic with vcrpy (scrubbed, audited).
 * :mod:`aqfake.strategies` -- hypothesis strategies for labs and queries.
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .app import FakeAquarium
     from .cassettes import use_cassette
+    from .faults import Fault, FaultError
     from .journal import Journal
     from .lab import LabBuilder, build_lab
     from .store import Store
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "FakeAquarium": ".app",
+    "Fault": ".faults",
+    "FaultError": ".faults",
     "Journal": ".journal",
     "LabBuilder": ".lab",
     "LiveServer": ".transport",
@@ -40,6 +45,8 @@ _HOMES = {
 
 __all__ = [
     "FakeAquarium",
+    "Fault",
+    "FaultError",
     "Journal",
     "LabBuilder",
     "LiveServer",

@@ -2,9 +2,11 @@
 
 A request goes: JSON body check (400) -> route lookup (404) -> Aquarium's before-filters
 (sign-in redirect, the ``Not-logged-in`` PUT quirk, the ``up_to_date_user`` redirect) ->
-handler, with the store locked -> journal. Handlers come from every module of
-:mod:`aqfake.handlers` that declares ``ROUTES``; the table of known-but-unimplemented routes
-(answered 501) is matched last, so a route someone implements takes precedence over it.
+handler, with the store locked (shared for queries, exclusive for writes: see
+:mod:`aqfake.rwlock`) -> journal. Handlers come from every module of :mod:`aqfake.handlers` that
+declares ``ROUTES``, in module-name order. Injected faults (:mod:`aqfake.faults`) are applied
+before anything else; ``/_aqfake/*`` control requests are never faulted, take no request lock
+and need the fake's control token when it has one.
 
 Both transports (:mod:`aqfake.transport`) and the WSGI entry point call :meth:`handle`.
 """
@@ -18,19 +20,30 @@ import logging
 import os
 import pkgutil
 import re
+import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from functools import cache, lru_cache
 from itertools import count
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .errors import NotFound, bad_request, not_found, redirect, server_error
-from .journal import Journal
+from .errors import (
+    NotFound,
+    bad_request,
+    method_not_allowed,
+    not_found,
+    redirect,
+    server_error,
+)
+from .faults import ABORTING, FaultAbort, Faults, Firing, fault_response
+from .journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Journal
 from .routing import Auth, Context, Route, Router
+from .rwlock import UpgradeNeeded
 from .store import Row, Snapshot, Store
-from .wire import BadRequest, Request, Response, json_response
+from .wire import BadRequest, Request, Response, errors_response, json_response
 
 if TYPE_CHECKING:
     import responses
@@ -40,9 +53,25 @@ if TYPE_CHECKING:
 LOG = logging.getLogger("aqfake")
 
 HANDLER_PACKAGE = "aqfake.handlers"
-FALLBACK_MODULE = "unimplemented"  # its routes answer 501 and are matched after all others
 CONTROL_PREFIX = "/_aqfake/"  # test-control endpoints: never authenticated, never journaled
 PLAIN_TOKEN_COOKIE = "remember_token"
+#: The header a control request carries the fake's control token in (``Authorization: Bearer``
+#: works too).
+CONTROL_TOKEN_HEADER = "X-Aqfake-Token"
+#: Requests of these routes run under the store's shared lock (a handler that turns out to write
+#: is run again under the exclusive one); every other route runs exclusively.
+READ_FIRST = frozenset({("POST", "/json")})
+READ_METHODS = frozenset({"GET", "OPTIONS"})
+#: The methods Rails accepts (ActionDispatch's RFC 2616, 2518, 3253, 3648, 3744, 5323, 4791 and
+#: 5789 lists); one without a route is a 404, any other method a 405.
+RAILS_METHODS = frozenset(
+    (
+        "OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT", "PROPFIND",
+        "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "VERSION-CONTROL", "REPORT",
+        "CHECKOUT", "CHECKIN", "UNCHECKOUT", "MKWORKSPACE", "UPDATE", "LABEL", "MERGE",
+        "BASELINE-CONTROL", "MKACTIVITY", "ORDERPATCH", "ACL", "SEARCH", "MKCALENDAR", "PATCH",
+    )
+)  # fmt: skip
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 #: ``parameters`` rows a user needs to pass ``up_to_date_user`` (protocol section 1.6).
@@ -50,6 +79,11 @@ PROFILE_KEYS_PRESENT = ("email", "phone")
 PROFILE_KEYS_TRUE = ("lab_agreement", "aquarium")
 
 LabSpec = str | Callable[[Store], object] | None
+
+
+def new_remember_token() -> str:
+    """A fresh token, shaped as Rails' ``SecureRandom.urlsafe_base64`` makes them."""
+    return secrets.token_urlsafe(16)
 
 
 def instance_tag(instance_name: str, env: str) -> str:
@@ -60,17 +94,21 @@ def instance_tag(instance_name: str, env: str) -> str:
 
 @lru_cache(maxsize=1)
 def discover_routes() -> tuple[Route, ...]:
-    """Every handler module's ``ROUTES``, in module-name order, the 501 table last."""
+    """Every handler module's ``ROUTES``, in module-name order."""
     package = importlib.import_module(HANDLER_PACKAGE)
     names = sorted(info.name for info in pkgutil.iter_modules(package.__path__))
-    ordered = [n for n in names if n != FALLBACK_MODULE]
-    if FALLBACK_MODULE in names:
-        ordered.append(FALLBACK_MODULE)
     routes: list[Route] = []
-    for name in ordered:
+    for name in names:
         module = importlib.import_module(f"{HANDLER_PACKAGE}.{name}")
         routes.extend(getattr(module, "ROUTES", ()))
     return tuple(routes)
+
+
+def reads_only(route: Route) -> bool:
+    """Whether a route's requests are tried under the shared lock first: GETs (Aquarium has GET
+    routes that write, such as ``/items/make``; those are run again as writers) and the query
+    endpoint ``POST /json``."""
+    return route.method in READ_METHODS or (route.method, route.pattern) in READ_FIRST
 
 
 _SEEDS: dict[tuple[str, int], Snapshot] = {}
@@ -100,7 +138,10 @@ class FakeAquarium:
     are built once per process and restored from a snapshot afterwards, so creating a fake is
     cheap. ``require_up_to_date=False`` turns off the ``up_to_date_user`` redirect.
     ``routes`` are extra :class:`~aqfake.routing.Route` objects tried before the built-in ones
-    (to serve an endpoint the fake lacks, or to inject a fault).
+    (to serve an endpoint the fake lacks). ``control_token``, when set, is required by every
+    ``/_aqfake/*`` control endpoint (see :data:`CONTROL_TOKEN_HEADER`); a live server bound
+    beyond loopback sets a random one if none is given. ``journal_entries`` and
+    ``journal_bytes`` bound the journal (see :class:`~aqfake.journal.Journal`).
     """
 
     def __init__(
@@ -113,9 +154,15 @@ class FakeAquarium:
         base_url: str = "http://aquarium.test",
         require_up_to_date: bool = True,
         routes: Iterable[Route] = (),
+        control_token: str | None = None,
+        journal_entries: int = DEFAULT_MAX_ENTRIES,
+        journal_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.store = Store()
-        self.journal = Journal()
+        self.journal = Journal(max_entries=journal_entries, max_bytes=journal_bytes)
+        self.control_token = control_token
+        #: Injected faults (see :mod:`aqfake.faults`): ``fake.faults.add("status", "/json")``.
+        self.faults = Faults()
         self.instance_name = instance_name
         self.env = env
         self.base_url = base_url.rstrip("/")
@@ -256,8 +303,72 @@ class FakeAquarium:
             host = host[: -len(default) - 1]
         return f"{scheme}://{host}"
 
-    def handle(self, request: Request, base_url: str | None = None) -> Response:
-        """Answer one request exactly as Aquarium would (see the module docstring)."""
+    def handle(
+        self, request: Request, base_url: str | None = None, *, read_timeout: float | None = None
+    ) -> Response:
+        """Answer one request exactly as Aquarium would (see the module docstring), unless an
+        injected fault (:attr:`faults`) changes that: it may delay the answer, replace it, or
+        raise :class:`~aqfake.faults.FaultAbort` for the transport to drop, stall or refuse the
+        connection. ``read_timeout`` is the client's (in-process): a delay past it aborts as a
+        timeout once that much time has passed."""
+        if request.path.startswith(CONTROL_PREFIX):
+            return self._answer(request, base_url)
+        firing = self.faults.decide(request, lambda: self._signed_in(request))
+        if not firing.fired:
+            return self._answer(request, base_url)
+        return self._with_faults(request, base_url, firing, read_timeout)
+
+    def _with_faults(
+        self,
+        request: Request,
+        base_url: str | None,
+        firing: Firing,
+        read_timeout: float | None,
+    ) -> Response:
+        """Apply what fired, in the order a request meets them: the delay, the session
+        expiry, a lost connection, a replaced answer (the journal names every fault)."""
+        if firing.delay:
+            if read_timeout is not None and firing.delay > read_timeout:
+                time.sleep(read_timeout)
+                latency = firing.first("latency")
+                assert latency is not None  # a delay comes from a latency fault
+                self._journal_faulted(request, 0, firing)
+                raise FaultAbort(latency, "timeout")
+            time.sleep(firing.delay)
+        if firing.first("expire_session") is not None:
+            self.expire_session(request)
+        aborting = firing.first(*ABORTING)
+        if aborting is not None:
+            self._journal_faulted(request, 0, firing)
+            raise FaultAbort(aborting)
+        status = firing.first("status")
+        if status is not None:
+            response = fault_response(status, request.path)
+            self._journal_faulted(request, response.status, firing)
+            return response
+        return self._answer(request, base_url, firing.labels)
+
+    def _signed_in(self, request: Request) -> bool:
+        with self.store.lock.read():
+            return self.current_user(request) is not None
+
+    def expire_session(self, request: Request) -> None:
+        """Rotate the ``remember_token`` of the user ``request`` signs in as (if any): the
+        cookie stops working, as after an expired session; signing in again gets the new one."""
+        with self.store.lock.write():
+            user = self.current_user(request)
+            if user is not None:
+                self.store.update("users", user["id"], remember_token=new_remember_token())
+
+    def _journal_faulted(self, request: Request, status: int, firing: Firing) -> None:
+        body: Any = None
+        with suppress(BadRequest):
+            body = request.raw_json()
+        self._journal(request, body, Response(status), firing.labels)
+
+    def _answer(
+        self, request: Request, base_url: str | None, faults: tuple[str, ...] = ()
+    ) -> Response:
         body: Any = None
         try:
             body = request.raw_json()
@@ -266,32 +377,81 @@ class FakeAquarium:
             # are only read by the handler.
             if "json" in request.header("Content-Type").lower():
                 response = bad_request(str(exc))
-                self._journal(request, None, response)
+                self._journal(request, None, response, faults)
                 return response
         response = self._dispatch(request, self.request_base(request, base_url))
-        self._journal(request, body, response)
+        self._journal(request, body, response, faults)
         return response
 
-    def _journal(self, request: Request, body: Any, response: Response) -> None:
+    def _journal(
+        self, request: Request, body: Any, response: Response, faults: tuple[str, ...] = ()
+    ) -> None:
         if not request.path.startswith(CONTROL_PREFIX):
             self.journal.record(
-                request.method.upper(), request.path, request.query, body, response.status
+                request.method.upper(),
+                request.path,
+                request.query,
+                body,
+                response.status,
+                size=len(request.body),
+                faults=faults,
             )
 
     def _dispatch(self, request: Request, base: str) -> Response:
         method = request.method.upper()
+        if method not in RAILS_METHODS:
+            return method_not_allowed(request.path)
         # HEAD is routed as GET; transports leave the body out but keep its length.
         lookup_method = "GET" if method == "HEAD" else method
         found = self._router.match(lookup_method, request.path)
         if found is None:
             return not_found(request.path)
         route, params = found
-        with self.store.lock:
-            user = self.current_user(request)
-            response = self._before_filters(route.auth, method, user, base)
-            if response is None:
-                response = self._run(route, Context(self, request, user, base), params)
+        if request.path.startswith(CONTROL_PREFIX):
+            # control routes take no request lock: each store call they make locks itself, so
+            # health and the journal answer while any handler runs
+            refused = self._control_refusal(request)
+            if refused is not None:
+                return refused
+            return self._run(route, Context(self, request, None, base), params)
+        if reads_only(route):
+            try:
+                with self.store.lock.read():
+                    return self._authorised(route, params, request, method, base)
+            except UpgradeNeeded:
+                pass  # the handler writes after all; it wrote nothing yet: run it as a writer
+        with self.store.lock.write():
+            return self._authorised(route, params, request, method, base)
+
+    def _authorised(
+        self, route: Route, params: dict[str, str], request: Request, method: str, base: str
+    ) -> Response:
+        """Aquarium's before-filters, then the handler (the caller holds the store's lock)."""
+        user = self.current_user(request)
+        response = self._before_filters(route.auth, method, user, base)
+        if response is None:
+            response = self._run(route, Context(self, request, user, base), params)
         return response
+
+    def _control_refusal(self, request: Request) -> Response | None:
+        """401 for a control request without this fake's :attr:`control_token` (when it has one).
+
+        The token is taken from the ``X-Aqfake-Token`` header or ``Authorization: Bearer``,
+        compared in constant time.
+        """
+        if self.control_token is None:
+            return None
+        given = request.header(CONTROL_TOKEN_HEADER)
+        scheme, _, credential = request.header("Authorization").partition(" ")
+        if not given and scheme.lower() == "bearer":
+            given = credential.strip()
+        if given and hmac.compare_digest(given.encode(), self.control_token.encode()):
+            return None
+        return errors_response(
+            f"{request.path} needs this fake's control token: send it as the "
+            f"{CONTROL_TOKEN_HEADER} header (aqfake serve prints it at start)",
+            401,
+        )
 
     def _run(self, route: Route, ctx: Context, params: dict[str, str]) -> Response:
         if "format" in params and not _takes_format(route.handler):
@@ -314,7 +474,9 @@ class FakeAquarium:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterator[bytes]:
-        """WSGI entry point: serve the fake from any WSGI server."""
+        """WSGI entry point: serve the fake from any WSGI server. A fault that gives no answer
+        (``drop``, ``timeout``, ``down``) raises :class:`~aqfake.faults.FaultAbort` out of it;
+        the WSGI server then does what it does with a failed application."""
         try:
             request = wsgi_request(environ)
         except BadRequest as exc:
@@ -333,11 +495,15 @@ class FakeAquarium:
 
         return mock(self)
 
-    def live(self, host: str = "127.0.0.1", port: int = 0) -> LiveServer:
-        """A (not yet started) loopback HTTP server for this fake."""
-        from .transport import LiveServer
+    def live(
+        self, host: str = "127.0.0.1", port: int = 0, *, read_timeout: float | None = None
+    ) -> LiveServer:
+        """A (not yet started) loopback HTTP server for this fake. ``read_timeout``: seconds a
+        connection may stay silent (default: the transport's ``DEFAULT_READ_TIMEOUT_SECONDS``)."""
+        from .transport import DEFAULT_READ_TIMEOUT_SECONDS, LiveServer
 
-        return LiveServer(self, host=host, port=port)
+        timeout = DEFAULT_READ_TIMEOUT_SECONDS if read_timeout is None else read_timeout
+        return LiveServer(self, host=host, port=port, read_timeout=timeout)
 
 
 @cache

@@ -6,6 +6,10 @@ process can read it and connect) and serves until SIGINT or SIGTERM, then exits 
 ``--anchor`` fixes the day the demo lab's timestamps end at, so a lab (and a recording made
 against it) is the same whatever day it is built. ``--data FILE`` keeps the store across
 restarts (see :mod:`aqfake.persistence`); the page ``/_aqfake/`` shows the fake's state.
+``--fault SPEC`` (repeatable) and ``--fault-seed`` inject faults from the start (see
+:mod:`aqfake.faults`). The control token is printed on stderr at start; ``/_aqfake/*`` requires
+it when the server is bound beyond loopback (``--host 0.0.0.0``, which also prints a warning) or
+with ``--require-token``.
 
 ``aqfake verify CASSETTE...`` seeds a fake from the cassettes, replays every recorded request
 against it, prints the per-endpoint table and exits 1 when the share of reproduced answers is
@@ -23,6 +27,7 @@ import argparse
 import datetime as dt
 import functools
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -33,14 +38,16 @@ from typing import Any, TextIO
 import yaml
 
 from . import persistence
-from .app import FakeAquarium, LabSpec
+from .app import CONTROL_TOKEN_HEADER, FakeAquarium, LabSpec
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, SecretLeakError
+from .faults import KINDS, Fault, FaultError, parse_fault
 from .persistence import DataFile, DataFileError
-from .transport import LiveServer
+from .transport import DEFAULT_READ_TIMEOUT_SECONDS, LiveServer, is_loopback
 
 LABS = ("demo", "empty")
 DEFAULT_MIN_FIDELITY = 0.95
 ENV_URL, ENV_PASSWORD = "AQ_URL", "AQ_PASSWORD"
+ENV_TOKEN = "AQFAKE_TOKEN"
 
 
 def anchor_date(text: str) -> dt.datetime:
@@ -52,6 +59,14 @@ def anchor_date(text: str) -> dt.datetime:
             f"{text!r} is not an ISO date such as 2026-01-01 or 2026-01-01T00:00:00+00:00"
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def fault_spec(text: str) -> Fault:
+    """``--fault``: a fault description (see :func:`aqfake.faults.parse_fault`)."""
+    try:
+        return parse_fault(text)
+    except FaultError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def fidelity_fraction(text: str) -> float:
@@ -97,6 +112,37 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the store in FILE: loaded at start if it exists, written atomically on "
         "SIGINT/SIGTERM and on POST /_aqfake/save (a corrupt file is an error, never "
         "overwritten)",
+    )
+    serve.add_argument(
+        "--fault",
+        dest="faults",
+        action="append",
+        type=fault_spec,
+        default=[],
+        metavar="SPEC",
+        help="inject a fault (repeatable): KIND[,field=value...] or a JSON object, e.g. "
+        "'status,route=POST /json/save,status=502,times=1' or 'latency,seconds=0.2'; kinds: "
+        + ", ".join(KINDS),
+    )
+    serve.add_argument(
+        "--fault-seed", type=int, default=0, help="seed of the faults' random schedule"
+    )
+    serve.add_argument(
+        "--token",
+        default=os.environ.get(ENV_TOKEN) or None,
+        help=f"the control token (default: ${ENV_TOKEN}, else a random one, printed at start)",
+    )
+    serve.add_argument(
+        "--require-token",
+        action="store_true",
+        help="require the control token on loopback too (always required beyond loopback)",
+    )
+    serve.add_argument(
+        "--read-timeout",
+        type=float,
+        default=DEFAULT_READ_TIMEOUT_SECONDS,
+        help="seconds a connection may stay silent before it is closed "
+        f"(default {DEFAULT_READ_TIMEOUT_SECONDS:g})",
     )
     commands.add_parser("demo", help="start a fake with the demo lab and run an example session")
     verify = commands.add_parser(
@@ -169,10 +215,17 @@ def serve(
     anchor: dt.datetime | None = None,
     data: str | None = None,
     cassettes: Sequence[str] = (),
+    *,
+    faults: Sequence[Fault] = (),
+    fault_seed: int = 0,
+    token: str | None = None,
+    require_token: bool = False,
+    read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
 ) -> int:
     """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``cassettes``
     the store is seeded from them instead of the lab. With ``data``, the store is loaded from
-    that file first and written back to it when the server stops."""
+    that file first and written back to it when the server stops. The control token is
+    printed on stderr (and required beyond loopback or with ``require_token``)."""
     if cassettes:
         failed = _unreadable("serve", cassettes)
         if failed:
@@ -198,7 +251,22 @@ def serve(
         else:
             print(f"aqfake serve: loaded {loaded.rows} rows from {data} (saved "
                   f"{loaded.saved_at})", file=sys.stderr)  # fmt: skip
-    status = run_until_signalled(LiveServer(fake, host=host, port=port))
+    fake.faults.reseed(fault_seed)
+    fake.faults.extend(faults)
+    token = token or secrets.token_urlsafe(24)
+    required = require_token or not is_loopback(host)
+    if required:
+        fake.control_token = token
+    print(
+        f"aqfake serve: control token {token} (send it as the {CONTROL_TOKEN_HEADER} header to "
+        f"/_aqfake/*; {'required' if required else 'not required on loopback'})",
+        file=sys.stderr,
+        flush=True,
+    )
+    for fault in fake.faults:
+        print(f"aqfake serve: fault {fault.label} on {fault.route}", file=sys.stderr, flush=True)
+    server = LiveServer(fake, host=host, port=port, read_timeout=read_timeout)
+    status = run_until_signalled(server)
     if data_file is not None:
         try:
             rows = data_file.save(fake)
@@ -392,7 +460,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         try:
             return serve(
-                args.host, args.port, args.lab, args.seed, args.anchor, args.data, args.cassettes
+                args.host,
+                args.port,
+                args.lab,
+                args.seed,
+                args.anchor,
+                args.data,
+                args.cassettes,
+                faults=args.faults,
+                fault_seed=args.fault_seed,
+                token=args.token,
+                require_token=args.require_token,
+                read_timeout=args.read_timeout,
             )
         except OSError as exc:
             print(f"aqfake: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from .faults import Faults
 from .journal import Journal
 from .store import Store
 from .wire import Request, Response
@@ -25,9 +26,19 @@ class Server(Protocol):
         """The URL the server answers under by default (``http://aquarium.test``)."""
         ...
 
-    def handle(self, request: Request, base_url: str | None = None) -> Response:
-        """Answer one request; ``base_url`` is the origin it arrived on, if the transport knows."""
+    def handle(
+        self, request: Request, base_url: str | None = None, *, read_timeout: float | None = None
+    ) -> Response:
+        """Answer one request; ``base_url`` is the origin it arrived on, if the transport knows,
+        ``read_timeout`` the client's (in-process). May raise :class:`aqfake.faults.FaultAbort`
+        for the transport to drop, stall or refuse the connection."""
         ...
+
+
+class LiveFake(Server, Protocol):
+    """What a live server serves: a server whose control endpoints may need a token."""
+
+    control_token: str | None
 
 
 class Fake(Server, Protocol):
@@ -41,6 +52,11 @@ class Fake(Server, Protocol):
     @property
     def journal(self) -> Journal:
         """The requests answered so far."""
+        ...
+
+    @property
+    def faults(self) -> Faults:
+        """The injected faults (:mod:`aqfake.faults`)."""
         ...
 
     @property

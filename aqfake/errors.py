@@ -57,6 +57,14 @@ def server_error(path: str) -> Response:
     return error_page(500, path)
 
 
+def method_not_allowed(path: str) -> Response:
+    """Rails' answer to a method it does not know (``ActionController::UnknownHttpMethod``):
+    405, JSON for ``.json`` paths, else an empty HTML body (Aquarium has no ``public/405.html``)."""
+    if wants_json(path):
+        return json_response({"status": "405", "error": "Method Not Allowed"}, 405)
+    return html_response("", 405)
+
+
 def bad_request(message: str) -> Response:
     """A body the server cannot parse: 400 with an ``errors`` message saying what is wrong."""
     return errors_response(message, 400)

@@ -14,6 +14,10 @@ cookies; only the cassette holds placeholders. A request that the cassette canno
 not record gets status 599 with the cassette's near-miss explanation as its body (also kept in
 :attr:`CassetteProxy.misses`).
 
+The proxy is served by :class:`aqfake.transport.LoopbackServer`, the fake's own loopback server:
+request bodies may be sized or chunked, bodies over ``MAX_BODY_BYTES`` get 413, silent
+connections are closed after the read timeout, and ``host`` may be an IPv6 address (``::1``).
+
 The cassette is active through vcrpy, which intercepts HTTP clients in the whole process while
 the proxy runs: its clients belong in other processes (which is what a proxy is for), as with
 ``aqfake record`` / ``aqfake replay``. A client in the proxy's own process would be recorded or
@@ -22,20 +26,22 @@ replayed directly by vcrpy, without passing through the proxy.
 
 from __future__ import annotations
 
+import logging
 import re
-import socketserver
 import threading
 from http.cookiejar import DefaultCookiePolicy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from .cassettes import use_cassette
+from .transport import DEFAULT_READ_TIMEOUT_SECONDS, LoopbackServer, is_loopback
+from .wire import Request, Response
 
+LOG = logging.getLogger("aqfake")
 #: Where replayed requests are addressed; the cassette answers them, nothing resolves it.
 REPLAY_ORIGIN = "http://cassette.aqfake.invalid"
 #: Answer to a request the cassette cannot answer (not a real HTTP status, so never confused).
@@ -50,8 +56,8 @@ HOP_BY_HOP = frozenset(
     }
 )  # fmt: skip
 _COOKIE_ATTRIBUTE = re.compile(r";\s*(?:domain=[^;]*|secure)(?=;|$)", re.IGNORECASE)
-
-Answer = tuple[int, str, list[tuple[str, str]], bytes]
+#: Characters a path keeps unescaped when the proxy sends it on (RFC 3986 ``pchar`` and ``/``).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
 def origin_of(url: str) -> str:
@@ -88,6 +94,7 @@ class CassetteProxy:
         host: str = "127.0.0.1",
         port: int = 0,
         advice: str = "",
+        read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
     ) -> None:
         mode = record_mode or ("once" if upstream else "none")
         if upstream is None and mode != "none":
@@ -107,9 +114,10 @@ class CassetteProxy:
         )
         #: Interactions written to the cassette when the proxy stopped (``None``: no write).
         self.written: int | None = None
-        self._address = (host, port)
-        self._server: _ProxyHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(
+            self._answer, host, port, read_timeout=read_timeout, name="aqfake-proxy"
+        )
+        self._started = False
         self._http = requests.Session()
         self._http.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # keep none
         self._http.trust_env = False
@@ -122,9 +130,9 @@ class CassetteProxy:
     @property
     def url(self) -> str:
         """The proxy's address (``http://host:port``); only known once started."""
-        if self._server is None:
+        if not self._server.running:
             raise RuntimeError("the proxy has no URL until start() is called")
-        return self._server.origin
+        return self._server.url
 
     @property
     def misses(self) -> list[str]:
@@ -134,18 +142,22 @@ class CassetteProxy:
 
     def start(self) -> CassetteProxy:
         """Open the cassette and serve in a background thread; returns self."""
-        if self._server is not None:
+        if self._started:
             return self
+        if not is_loopback(self._server.host):
+            LOG.warning(
+                "aqfake proxy: serving on %s, beyond loopback: anyone who reaches this port "
+                "%s. Bind 127.0.0.1 unless other machines must connect.",
+                self._server.host,
+                "can use your server session" if self.upstream else "can read the cassette",
+            )
         self.cassette = self._context.__enter__()
         try:
-            self._server = _ProxyHTTPServer(self._address, self)
+            self._server.start()
         except BaseException as exc:
             self._context.__exit__(type(exc), exc, exc.__traceback__)
             raise
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="aqfake-proxy", daemon=True
-        )
-        self._thread.start()
+        self._started = True
         return self
 
     def stop(
@@ -155,14 +167,10 @@ class CassetteProxy:
         traceback: TracebackType | None = None,
     ) -> None:
         """Stop serving, then close the cassette (which writes what was recorded)."""
-        server, thread = self._server, self._thread
-        if server is None:
+        if not self._started:
             return
-        self._server = self._thread = None
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join()
+        self._started = False
+        self._server.stop()
         self._context.__exit__(kind, error, traceback)
 
     def _written(self, path: Any, interactions: int) -> None:
@@ -181,7 +189,13 @@ class CassetteProxy:
 
     # -- one exchange ----------------------------------------------------------------------
 
-    def forward(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+    def _answer(self, request: Request, origin: str) -> Response:
+        target = quote(request.path, safe=_PATH_SAFE)
+        if request.query_string:
+            target += f"?{request.query_string}"
+        return self.forward(request.method, target, dict(request.headers), request.body)
+
+    def forward(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
         """Send one request on through the cassette and adapt the answer for the client.
 
         Exchanges are serialised: the cassette records them in the order they happened.
@@ -200,21 +214,21 @@ class CassetteProxy:
         except CannotOverwriteExistingCassetteException as exc:
             with self._lock:
                 self._misses.append(str(exc))
-            return _text(MISS_STATUS, "Not In Cassette", str(exc))
+            return _text(MISS_STATUS, str(exc))
         except requests.RequestException as exc:
-            return _text(502, "Bad Gateway", f"aqfake proxy: {self.upstream} did not answer: {exc}")
+            return _text(502, f"aqfake proxy: {self.upstream} did not answer: {exc}")
         answer_headers = [
             (name, self._adapt(name, value))
             for name, value in response.raw.headers.items()
             if name.lower() not in HOP_BY_HOP
         ]
-        return response.status_code, response.reason or "", answer_headers, response.content
+        return Response(response.status_code, answer_headers, response.content)
 
     def _adapt(self, name: str, value: str) -> str:
         lowered = name.lower()
         if lowered == "set-cookie":
             return loopback_cookie(value)
-        if lowered == "location" and self._server is not None:
+        if lowered == "location" and self._server.running:
             parts = urlsplit(value)
             recorded_elsewhere = self.upstream is None and parts.netloc
             if recorded_elsewhere or (parts.netloc and origin_of(value) == self.upstream):
@@ -222,48 +236,9 @@ class CassetteProxy:
                 if self._prefix and path.startswith(self._prefix):
                     path = path[len(self._prefix) :]
                 rest = path + (f"?{parts.query}" if parts.query else "")
-                return self._server.origin + (rest or "/")
+                return self._server.url + (rest or "/")
         return value
 
 
-def _text(status: int, reason: str, text: str) -> Answer:
-    return status, reason, [("Content-Type", "text/plain; charset=utf-8")], text.encode("utf-8")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _ProxyHTTPServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the cassette is the record."""
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        status, reason, headers, data = self.server.proxy.forward(
-            self.command, self.path, dict(self.headers.items()), body
-        )
-        self.send_response(status, reason)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
-
-
-class _ProxyHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], proxy: CassetteProxy) -> None:
-        self.proxy = proxy
-        super().__init__(address, _Handler)
-        host, port = self.server_address[:2]
-        shown = host.decode() if isinstance(host, bytes) else str(host)
-        self.origin = f"http://{shown}:{port}"
-
-    def server_bind(self) -> None:
-        # skip HTTPServer's reverse DNS lookup of the host name
-        socketserver.TCPServer.server_bind(self)
+def _text(status: int, text: str) -> Response:
+    return Response(status, [("Content-Type", "text/plain; charset=utf-8")], text.encode("utf-8"))

@@ -5,6 +5,10 @@ Loaded through the ``pytest11`` entry point ``aqfake`` once the package is insta
 - ``aq_fake``    -- a fresh :class:`~aqfake.app.FakeAquarium` per test, seeded with the demo lab.
   ``@pytest.mark.aq_lab("empty")`` or ``@pytest.mark.aq_lab(name="demo", seed=3)`` picks
   another lab. Each named lab is built once per process; every test gets its own copy of it.
+  ``@pytest.mark.aq_faults(*faults, seed=0)`` injects faults into it from the start: each a
+  dict (``{"kind": "status", "route": "POST /json/save", "status": 502, "times": 1}``), a
+  command-line text (``"drop,route=/json"``) or an :class:`aqfake.faults.Fault`; ``seed``
+  fixes the random schedule (see :mod:`aqfake.faults`).
 - ``aq_server``  -- ``aq_fake`` served on a free loopback port; the fixture value is its URL.
 - ``aq_session`` -- an ``aqsession.AqSession`` signed in to ``aq_fake`` as ``neptune`` /
   ``aquarium``, in-process (no sockets) through ``responses``. Only the fake's base URL is
@@ -47,12 +51,14 @@ import pytest
 from .app import FakeAquarium
 from .cassettes import RECORD_MODES, REPEAT_POLICIES, AqCassette, key_of, use_cassette
 from .cassettes.scrub import PASSWORD_PLACEHOLDER
+from .faults import Fault, FaultError, parse_fault
 from .transport import LiveServer
 
 DEFAULT_LAB = "demo"
 DEFAULT_LOGIN = "neptune"
 DEFAULT_PASSWORD = "aquarium"
 MARKER = "aq_lab"
+FAULTS_MARKER = "aq_faults"
 CASSETTE_MARKER = "aq_cassette"
 DEFAULT_CASSETTE_FOLDER = "cassettes"
 #: Environment variables naming the server and the account a recording logs in with.
@@ -105,6 +111,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        f"{FAULTS_MARKER}(*faults, seed=0): faults injected into aq_fake from the start, each a "
+        "dict, a command-line text such as 'status,route=/json,status=503' or a Fault.",
+    )
+    config.addinivalue_line(
+        "markers",
         f"{CASSETTE_MARKER}(name=None, repeats='last'): the cassette file aq_cassette uses "
         "(a path relative to the cassette directory; default: named after the test) and its "
         f"repeat policy ({' or '.join(REPEAT_POLICIES)}).",
@@ -131,11 +142,43 @@ def lab_from_marker(node: pytest.Item | Any) -> tuple[str, int]:
     return name, seed
 
 
+def faults_from_marker(node: pytest.Item | Any) -> tuple[list[Fault], int]:
+    """``(faults, seed)`` from the closest ``aq_faults`` marker (none: no faults, seed 0)."""
+    marker = node.get_closest_marker(FAULTS_MARKER)
+    if marker is None:
+        return [], 0
+    seed = marker.kwargs.get("seed", 0)
+    usage = (
+        f"@pytest.mark.{FAULTS_MARKER} takes faults (dicts, texts such as "
+        f"'status,route=/json,status=503', or Fault objects) and seed=<int>, e.g. "
+        f"@pytest.mark.{FAULTS_MARKER}({{'kind': 'drop', 'route': '/json'}}, seed=1)"
+    )
+    if set(marker.kwargs) - {"seed"} or not isinstance(seed, int) or isinstance(seed, bool):
+        raise pytest.UsageError(f"{usage}; got {marker.args!r} {marker.kwargs!r}")
+    faults: list[Fault] = []
+    for given in marker.args:
+        try:
+            if isinstance(given, Fault):
+                faults.append(given)
+            elif isinstance(given, str):
+                faults.append(parse_fault(given))
+            else:
+                faults.append(Fault.from_json(given))
+        except FaultError as exc:
+            raise pytest.UsageError(f"{usage}; {given!r}: {exc}") from None
+    return faults, seed
+
+
 @pytest.fixture
 def aq_fake(request: pytest.FixtureRequest) -> FakeAquarium:
-    """A fresh in-memory Aquarium for this test (see the ``aq_lab`` marker)."""
+    """A fresh in-memory Aquarium for this test (see the ``aq_lab`` and ``aq_faults``
+    markers)."""
     name, seed = lab_from_marker(request.node)
-    return FakeAquarium(name, seed=seed)
+    fake = FakeAquarium(name, seed=seed)
+    faults, fault_seed = faults_from_marker(request.node)
+    fake.faults.reseed(fault_seed)
+    fake.faults.extend(faults)
+    return fake
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ Values are kept in Python types: ``int``, ``float``, ``bool``, ``str`` and timez
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
 
+from .rwlock import ReadWriteLock
 from .tables import TABLES, Column, ColumnType, Table
 
 Row = dict[str, Any]
@@ -136,6 +136,11 @@ class _TableData:
 class Store:
     """Thread-safe in-memory tables with auto-increment ids and secondary indexes.
 
+    :attr:`lock` is a :class:`~aqfake.rwlock.ReadWriteLock`: every read method holds it shared
+    and every write method exclusively, so readers never wait for each other. The app holds it
+    for a whole request (shared for queries, exclusive for writes); ``with store.lock:`` makes
+    several calls one consistent step outside a request.
+
     ``clock`` supplies "now" for timestamps (the demo lab passes a deterministic one).
     """
 
@@ -147,7 +152,7 @@ class Store:
     ) -> None:
         self.tables: Mapping[str, Table] = MappingProxyType(dict(tables))
         self.clock = clock
-        self.lock = threading.RLock()
+        self.lock = ReadWriteLock()
         self._data = {name: _TableData(table) for name, table in self.tables.items()}
 
     # -- reading -------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ class Store:
 
     def rows(self, table: str) -> list[Row]:
         """Every row of the table, in ascending id order."""
-        with self.lock:
+        with self.lock.read():
             data = self._table_data(table)
             return [data.rows[i] for i in sorted(data.rows)]
 
@@ -183,7 +188,7 @@ class Store:
 
         ``values`` must already be cast to the column's type; ``None`` finds NULLs.
         """
-        with self.lock:
+        with self.lock.read():
             index = self._table_data(table).indexes[column]
             found: set[int] = set()
             for value in values:
@@ -192,7 +197,7 @@ class Store:
 
     def lookup(self, table: str, **criteria: Any) -> list[Row]:
         """Rows whose columns equal the given values (strings case-insensitively), by id."""
-        with self.lock:
+        with self.lock.read():
             data = self._table_data(table)
             candidates: set[int] | None = None
             rest: dict[str, Any] = {}
@@ -226,7 +231,7 @@ class Store:
     def insert(self, table: str, values: Mapping[str, Any] | None = None, **kw: Any) -> Row:
         """Add a row; missing columns take their defaults, timestamps default to now."""
         fields = {**(values or {}), **kw}
-        with self.lock:
+        with self.lock.write():
             data = self._table_data(table)
             row = self._build_row(data.table, fields)
             row_id = row["id"]
@@ -246,7 +251,7 @@ class Store:
     ) -> Row:
         """Change some columns of an existing row; ``updated_at`` becomes now unless given."""
         fields = {**(values or {}), **kw}
-        with self.lock:
+        with self.lock.write():
             data = self._table_data(table)
             row = self._existing(data, row_id)
             changes = {
@@ -263,7 +268,7 @@ class Store:
 
     def replace(self, table: str, row_id: int, values: Mapping[str, Any]) -> Row:
         """Overwrite every column of a row from ``values``; absent columns become NULL."""
-        with self.lock:
+        with self.lock.write():
             data = self._table_data(table)
             row = self._existing(data, row_id)
             fresh = self._build_row(data.table, {**values, "id": row_id}, use_defaults=False)
@@ -275,13 +280,13 @@ class Store:
 
     def reserve_ids(self, table: str, next_id: int) -> None:
         """Make the next auto-increment id of ``table`` at least ``next_id``."""
-        with self.lock:
+        with self.lock.write():
             data = self._table_data(table)
             data.next_id = max(data.next_id, int(next_id))
 
     def delete(self, table: str, row_id: int) -> Row:
         """Remove a row and return it."""
-        with self.lock:
+        with self.lock.write():
             data = self._table_data(table)
             row = self._existing(data, row_id)
             data.index_remove(row)
@@ -292,7 +297,7 @@ class Store:
 
     def snapshot(self) -> Snapshot:
         """A copy of the whole store that later writes do not affect."""
-        with self.lock:
+        with self.lock.read():
             return Snapshot(
                 rows=MappingProxyType(
                     {
@@ -305,7 +310,7 @@ class Store:
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put every table back exactly as it was when ``snapshot`` was taken."""
-        with self.lock:
+        with self.lock.write():
             for name, data in self._data.items():
                 fresh = _TableData(data.table)
                 for row in snapshot.rows.get(name, ()):
@@ -320,7 +325,7 @@ class Store:
     def write_marks(self) -> dict[str, int]:
         """A number per table that changes whenever a row of it is written (inserted, updated,
         replaced, deleted or restored): equal marks mean the table was left alone."""
-        with self.lock:
+        with self.lock.read():
             return {name: data.mark for name, data in self._data.items()}
 
     def integrity_problems(self) -> list[str]:
@@ -331,7 +336,7 @@ class Store:
         For tests and tools (see :mod:`aqfake.invariants`); it reads every row, so it is slow.
         """
         problems: list[str] = []
-        with self.lock:
+        with self.lock.read():
             for name, data in self._data.items():
                 problems.extend(_table_problems(name, data))
         return problems

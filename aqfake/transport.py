@@ -4,33 +4,44 @@
   base URL only. No socket is opened; any other URL fails as ``responses`` makes it fail.
   ``requests`` still follows redirects and keeps cookies, because it runs unchanged above the
   mocked adapter.
-- Live: :class:`LiveServer` serves the fake on a loopback port from a thread pool, speaking
-  HTTP/1.1 with keep-alive and ``TCP_NODELAY``, for other processes and other clients.
+- Live: :class:`LiveServer` serves the fake from a :class:`LoopbackServer`: HTTP/1.1 with
+  keep-alive and ``TCP_NODELAY``, one thread per connection, IPv4 or IPv6, for other processes
+  and other clients. The record/replay proxy (:mod:`aqfake.proxy`) is served by the same
+  :class:`LoopbackServer`, so both read bodies (sized or chunked) and time out the same way.
 
 Both turn what they receive into a :class:`aqfake.wire.Request` and call ``fake.handle``. Both
 refuse bodies over :data:`MAX_BODY_BYTES` with 413; the live server answers a malformed
 ``Content-Length`` or chunk size with 400 and a fault inside the fake with 500, never by
-dropping the connection.
+dropping the connection. A connection that sends nothing for ``read_timeout`` seconds (an idle
+keep-alive, or a body that stops arriving) is closed and a partial request is dropped unanswered.
+
+Injected faults (:mod:`aqfake.faults`) that abort a request become what a network does: in
+process, the ``requests`` exception (``ConnectionError``, ``ReadTimeout``); live, a closed or a
+silent socket.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
+import secrets
 import socket
 import socketserver
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+import requests
 import responses
 
-from .contracts import Server
+from .contracts import LiveFake, Server
 from .errors import server_error
+from .faults import FaultAbort
 from .wire import Request, Response, errors_response
 
 if TYPE_CHECKING:
@@ -38,7 +49,15 @@ if TYPE_CHECKING:
 
 
 LOG = logging.getLogger("aqfake")
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+#: Methods the in-process transport intercepts: every method Rails knows (the app answers
+#: those without a route 404, as Rails does); the live server passes any method to the app.
+METHODS = (
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH",
+)  # fmt: skip
+#: Seconds a live connection may stay silent (between requests, or inside one) before the
+#: server closes it; what a web server in front of Rails does with slow or stalled clients.
+DEFAULT_READ_TIMEOUT_SECONDS = 30.0
 #: Larger request bodies are refused with 413 before the fake sees them (a web server in front
 #: of Rails refuses oversized bodies as well); no client of Aquarium sends anything near this.
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -91,6 +110,36 @@ def request_from_prepared(prepared: PreparedRequest) -> tuple[Request, str]:
     return request, f"{parts.scheme}://{parts.netloc}"
 
 
+def read_timeout_of(prepared: PreparedRequest) -> float | None:
+    """The read timeout the client gave ``requests`` for this request (``responses`` keeps the
+    adapter's arguments on the request), or None."""
+    timeout = getattr(prepared, "req_kwargs", {}).get("timeout")
+    if isinstance(timeout, tuple):
+        timeout = timeout[-1]
+    read = getattr(timeout, "read_timeout", timeout)  # a urllib3 Timeout
+    return float(read) if isinstance(read, (int, float)) else None
+
+
+def network_error(abort: FaultAbort, prepared: PreparedRequest) -> requests.RequestException:
+    """The exception ``requests`` raises when a real network does what ``abort`` injected."""
+    host = urlsplit(prepared.url or "").netloc
+    if abort.kind == "timeout":
+        return requests.ReadTimeout(
+            f"HTTPConnectionPool(host={host!r}): Read timed out ({abort})", request=prepared
+        )
+    if abort.kind == "down":
+        return requests.ConnectionError(
+            f"HTTPConnectionPool(host={host!r}): Failed to establish a new connection: "
+            f"[Errno 111] Connection refused ({abort})",
+            request=prepared,
+        )
+    return requests.ConnectionError(
+        "('Connection aborted.', RemoteDisconnected('Remote end closed connection without "
+        f"response')) ({abort})",
+        request=prepared,
+    )
+
+
 def url_pattern(base_url: str) -> re.Pattern[str]:
     """Every URL under ``base_url`` (and nothing on another host or port)."""
     return re.compile(re.escape(base_url.rstrip("/")) + r"(?:[/?#].*)?$", re.IGNORECASE)
@@ -105,7 +154,10 @@ def install(mock: responses.RequestsMock, fake: Server, base_url: str | None = N
         if len(request.body) > MAX_BODY_BYTES:
             response = too_large(len(request.body)).response
         else:
-            response = fake.handle(request, origin)
+            try:
+                response = fake.handle(request, origin, read_timeout=read_timeout_of(prepared))
+            except FaultAbort as abort:
+                raise network_error(abort, prepared) from None
         if request.method == "HEAD":
             length = ("Content-Length", str(len(response.body)))
             return response.status, [*response.headers, length], b""
@@ -127,22 +179,33 @@ def mock(fake: Server, base_url: str | None = None) -> Iterator[responses.Reques
         yield requests_mock
 
 
-# -- live -----------------------------------------------------------------------------------
+# -- live ---------------------------------------------------------------------------------
+
+#: What a :class:`LoopbackServer` serves: a request and the server's own origin, to an answer.
+Answerer = Callable[[Request, str], Response]
 
 
 class _ConnectionHandler(BaseHTTPRequestHandler):
-    """One keep-alive connection: parse each request, let the fake answer, write it in one go."""
+    """One keep-alive connection: parse each request, let the app answer, write it in one go."""
 
     protocol_version = "HTTP/1.1"
     server_version = "aqfake"
-    server: _FakeHTTPServer
+    server: _LoopbackHTTPServer
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.read_timeout)  # for every read on it
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the fake's journal records requests."""
+
+    def __getattr__(self, name: str) -> Any:
+        # every method reaches the app, which answers as Rails does (404 or 405), instead of
+        # http.server's own HTML 501 page
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def _read_body(self) -> bytes:
         """The request body (chunked or sized), bounded by :data:`MAX_BODY_BYTES`;
@@ -163,7 +226,7 @@ class _ConnectionHandler(BaseHTTPRequestHandler):
         while remaining > 0:
             part = self.rfile.read(min(remaining, READ_CHUNK_BYTES))
             if not part:
-                break  # the client closed early; the fake answers what arrived
+                break  # the client closed early; the app answers what arrived
             parts.append(part)
             remaining -= len(part)
         return b"".join(parts)
@@ -191,6 +254,8 @@ class _ConnectionHandler(BaseHTTPRequestHandler):
             self.rfile.readline(READ_CHUNK_BYTES)
 
     def _serve(self) -> None:
+        # a read that times out raises TimeoutError out of here; http.server then closes the
+        # connection without answering, so a partial body is dropped
         parts = urlsplit(self.path)
         try:
             body = self._read_body()
@@ -207,13 +272,22 @@ class _ConnectionHandler(BaseHTTPRequestHandler):
             body=body,
         )
         try:
-            response = self.server.fake.handle(request, self.server.origin)
+            response = self.server.answer(request, self.server.origin)
+        except FaultAbort as abort:
+            self._abort(abort)
+            return
         except Exception:
-            # a fault in the fake itself: answer as Rails does an uncaught exception, and keep
+            # a fault in the app itself: answer as Rails does an uncaught exception, and keep
             # the connection (and the server) alive rather than dropping it
             LOG.exception("aqfake: %s %s failed inside the fake", self.command, request.path)
             response = server_error(request.path)
         self._write(response)
+
+    def _abort(self, abort: FaultAbort) -> None:
+        """An injected fault: no answer. A timeout holds the socket silent first."""
+        self.close_connection = True
+        if abort.kind == "timeout":
+            self.server.stopping.wait(abort.stall_seconds)
 
     def _write(self, response: Response) -> None:
         head = [f"{self.protocol_version} {response.status} {response.reason}"]
@@ -225,15 +299,15 @@ class _ConnectionHandler(BaseHTTPRequestHandler):
         payload = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
         self.wfile.write(payload if self.command == "HEAD" else payload + response.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
-
-class _FakeHTTPServer(ThreadingHTTPServer):
+class _LoopbackHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # keep-alive connections are closed by stop(), not waited for
 
-    def __init__(self, address: tuple[str, int], fake: Server) -> None:
-        self.fake = fake
+    def __init__(self, address: tuple[str, int], answer: Answerer, read_timeout: float) -> None:
+        self.answer = answer
+        self.read_timeout = read_timeout
+        self.stopping = threading.Event()
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
@@ -266,27 +340,50 @@ class _FakeHTTPServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
-class LiveServer:
-    """``fake`` served over HTTP/1.1 on ``host:port`` (port 0: a free port chosen by the OS).
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps a server reachable from this machine only."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+class LoopbackServer:
+    """``answer`` served over HTTP/1.1 on ``host:port`` (port 0: a free port chosen by the OS).
 
     Use as a context manager, or call :meth:`start` / :meth:`stop`. :attr:`url` is the base URL
-    clients should use, e.g. ``http://127.0.0.1:54321``.
+    clients should use, e.g. ``http://127.0.0.1:54321`` (``http://[::1]:54321`` for IPv6).
+    ``read_timeout`` is how long a connection may stay silent before it is closed.
     """
 
     POLL_SECONDS = 0.05  # how quickly stop() is noticed by the accept loop
 
-    def __init__(self, fake: Server, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.fake = fake
+    def __init__(
+        self,
+        answer: Answerer,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
+        name: str = "aqfake-live",
+    ) -> None:
+        if read_timeout <= 0:
+            raise ValueError(f"read_timeout must be a positive number of seconds: {read_timeout}")
+        self.answer = answer
         self.host = host
         self.port = port
-        self._server: _FakeHTTPServer | None = None
+        self.read_timeout = read_timeout
+        self.name = name
+        self._server: _LoopbackHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         """The server's address (``http://host:port``); only known once started."""
         if self._server is None:
-            raise RuntimeError("LiveServer has no URL until start() is called")
+            raise RuntimeError(f"{type(self).__name__} has no URL until start() is called")
         return self._server.origin
 
     @property
@@ -294,15 +391,15 @@ class LiveServer:
         """Whether the server is serving (started and not stopped)."""
         return self._server is not None
 
-    def start(self) -> LiveServer:
+    def start(self) -> LoopbackServer:
         """Bind and start serving in a background thread; returns self."""
         if self._server is not None:
             return self
-        server = _FakeHTTPServer((self.host, self.port), self.fake)
+        server = _LoopbackHTTPServer((self.host, self.port), self.answer, self.read_timeout)
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": self.POLL_SECONDS},
-            name=f"aqfake-live-{server.origin}",
+            name=f"{self.name}-{server.origin}",
             daemon=True,
         )
         self._server = server
@@ -315,13 +412,14 @@ class LiveServer:
         if server is None:
             return
         self._server = self._thread = None
+        server.stopping.set()
         server.shutdown()
         server.close_connections()
         server.server_close()
         if thread is not None:
             thread.join()
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> LoopbackServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -329,4 +427,49 @@ class LiveServer:
 
     def __repr__(self) -> str:
         where = self._server.origin if self._server else f"{self.host}:{self.port} (stopped)"
-        return f"<LiveServer {where}>"
+        return f"<{type(self).__name__} {where}>"
+
+
+class LiveServer(LoopbackServer):
+    """``fake`` served over HTTP (see :class:`LoopbackServer`).
+
+    Bound beyond loopback (``host="0.0.0.0"``, a LAN address), anyone who can reach the port can
+    use the fake: the server logs a warning, and gives the fake a random control token if it has
+    none, so ``/_aqfake/*`` (reset, journal, faults) needs :attr:`control_token`.
+    """
+
+    def __init__(
+        self,
+        fake: LiveFake,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
+    ) -> None:
+        super().__init__(self._answer, host, port, read_timeout=read_timeout)
+        self.fake = fake
+
+    def _answer(self, request: Request, origin: str) -> Response:
+        return self.fake.handle(request, origin)
+
+    @property
+    def control_token(self) -> str | None:
+        """The token control requests must carry (None: not required)."""
+        return self.fake.control_token
+
+    def start(self) -> LiveServer:
+        """Bind and serve; beyond loopback, warn and require a control token first."""
+        if not self.running and not is_loopback(self.host):
+            if self.fake.control_token is None:
+                self.fake.control_token = secrets.token_urlsafe(24)
+            LOG.warning(
+                "aqfake: serving on %s, beyond loopback: anyone who reaches this port can read "
+                "and change the fake's data; /_aqfake/* control endpoints need the control "
+                "token. Bind 127.0.0.1 unless other machines must connect.",
+                self.host,
+            )
+        super().start()
+        return self
+
+    def __enter__(self) -> LiveServer:
+        return self.start()

@@ -95,6 +95,14 @@ def _first_header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     return next((value for key, value in headers if key.lower() == wanted), None)
 
 
+#: A Cookie header of plain ``name=value`` pairs separated by ``; `` (no quotes or spaces).
+_PLAIN_COOKIES = re.compile(r"[\w\-]+=[\w\-.%+/=]*(?:; ?[\w\-]+=[\w\-.%+/=]*)*", re.ASCII)
+#: Names ``SimpleCookie`` reads as attributes of the previous cookie, not as cookies.
+_COOKIE_ATTRIBUTES = frozenset(
+    ("expires", "path", "comment", "domain", "max-age", "secure", "httponly", "version", "samesite")
+)
+
+
 @dataclass
 class Request:
     """One HTTP request: method, path (no query string), parsed query, headers and raw body."""
@@ -111,6 +119,8 @@ class Request:
     @property
     def query(self) -> dict[str, str]:
         """Query parameters, last value wins (as Rails reads them)."""
+        if not self.query_string:
+            return {}
         return {k: v[-1] for k, v in parse_qs(self.query_string, keep_blank_values=True).items()}
 
     def header(self, name: str, default: str = "") -> str:
@@ -120,10 +130,21 @@ class Request:
 
     @property
     def cookies(self) -> dict[str, str]:
-        """The request's cookies by name; none when the Cookie header is malformed."""
+        """The request's cookies by name; none when the Cookie header is malformed.
+
+        A header of plain ``name=token`` pairs (what every client sends) is split directly;
+        anything else (quoting, attributes, odd characters) goes through ``SimpleCookie``,
+        which the plain reading agrees with where it applies.
+        """
+        header = self.header("Cookie")
+        if _PLAIN_COOKIES.fullmatch(header):
+            pairs = (pair.strip().partition("=") for pair in header.split(";"))
+            found = {name: value for name, _, value in pairs}
+            if not _COOKIE_ATTRIBUTES.intersection(name.lower() for name in found):
+                return found
         jar: SimpleCookie = SimpleCookie()
         try:
-            jar.load(self.header("Cookie"))
+            jar.load(header)
         except CookieError:  # a garbled Cookie header authenticates nobody
             return {}
         return {name: morsel.value for name, morsel in jar.items()}

@@ -22,16 +22,39 @@ __all__ = [
     "__version__",
     "exceptions",
     "login",
+    "pprint",
     *exceptions.__all__,
 ]
 
 _LAZY = {"Browser": "aqsession.browser", "ModelBase": "aqsession.models"}
 
+#: pydent's submodule names that scripts reach as attributes (``pydent.models.Sample``), and
+#: the aqsession module behind each.
+_MODULES = {
+    "aqhttp": "aqsession.http",
+    "aqsession": "aqsession.session",
+    "aql": "aqsession.aql",
+    "base": "aqsession.models.base",
+    "browser": "aqsession.browser",
+    "models": "aqsession.models",
+    "relationships": "aqsession.models.relationships",
+}
+
+
+def pprint(obj: object) -> None:
+    """Pretty-print ``obj`` (pydent's ``pydent.pprint``)."""
+    import pprint as _pprint
+
+    _pprint.pprint(obj)
+
 
 def __getattr__(name: str) -> object:
-    """``aqsession.Browser`` and ``aqsession.ModelBase`` (as in pydent), imported on first use."""
-    if name in _LAZY:
-        import importlib
+    """``aqsession.Browser``, ``aqsession.ModelBase`` and pydent's submodule names
+    (``aqsession.models``, ...), imported on first use."""
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module 'aqsession' has no attribute {name!r}")

@@ -333,11 +333,11 @@ class AqHTTP:
         self,
         method: str,
         path: str,
+        timeout: float | None = None,
+        allow_none: bool = True,
         *,
         json: Any = None,
         params: Any = None,
-        timeout: float | None = None,
-        allow_none: bool = True,
         **kwargs: Any,
     ) -> Any:
         """Send one request and return the decoded JSON answer.
@@ -345,7 +345,13 @@ class AqHTTP:
         ``path`` is joined to the server URL (it may carry a query string). Raises
         ForbiddenRequestError when requests are off, TridentJSONDataIncomplete when
         ``allow_none`` is False and ``json`` holds a null anywhere, TridentTimeoutError on a
-        connect or read timeout, TridentRequestError for error answers and unreachable servers.
+        connect or read timeout, ServerUnreachableError for a refused, reset or dropped
+        connection, SessionExpiredError for a redirect to the sign-in page and
+        TridentRequestError for error answers; every message names the method and URL.
+
+        Queries (:meth:`is_read`) are retried up to :attr:`retries` times after a timeout, a
+        dropped connection or a 502/503/504, pausing :attr:`retry_backoff` seconds (doubled
+        each time), and only while the whole call stays within ``timeout``.
         """
         method = method.upper()
         url = url_build(self.aquarium_url, path)

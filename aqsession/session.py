@@ -254,6 +254,10 @@ class AqSession(SessionABC):
         """pydent's name for :attr:`browser` (scripts read ``session._browser``)."""
         return self.browser
 
+    @_browser.setter
+    def _browser(self, browser: Any) -> None:
+        self._lazy_browser = browser
+
     def init_cache(self) -> None:
         """Start over with a fresh, empty Browser."""
         self._lazy_browser = _new_browser(self)

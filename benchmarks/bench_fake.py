@@ -15,11 +15,11 @@ from aqfake.app import FakeAquarium, seeded_snapshot
 from aqfake.lab import build_lab
 from aqfake.store import Store
 
-from .runner import Benchmark, Case, Operation, Pair
+from .runner import Benchmark, Case, Operation, Pair, Target, paired
 
 LAB = "demo"
 #: Measured about 1.2-1.3 when the target was set (a restore plus the fake's reset snapshot).
-TARGET = 2.0
+TARGET = Target(2.0)
 
 
 @contextmanager
@@ -47,8 +47,7 @@ def setup() -> Iterator[Pair]:
 BENCHMARK = Benchmark(
     name="fake-create",
     summary="FakeAquarium('demo') creation vs restoring the cached demo snapshot",
-    target=TARGET,
-    setup=setup,
+    run=paired("fake-create", setup, TARGET),
     repeats=40,
     quick_repeats=15,
 )

@@ -30,7 +30,8 @@ def names(manifest: dict[str, Any]) -> list[str]:
         for cls, entry in manifest["classes"].items()
         for member in entry["members"]
     ]
-    return found + [f"exceptions.{name}" for name in manifest["exceptions"]]
+    found += [f"exceptions.{name}" for name in manifest["exceptions"]]
+    return found + [f"pydent.{name}" for name in manifest.get("module", {})]
 
 
 def section(manifest: dict[str, Any]) -> str:
@@ -53,8 +54,8 @@ and the Browser runs after changing one line:
 import aqsession as pydent  # was: import pydent
 ```
 
-pydent {version} has {len(every)} public names on `AqSession`, the interfaces, `Browser`,
-its {models} model classes and in `pydent.exceptions`.
+pydent {version} has {len(every)} public names in the `pydent` module, on `AqSession` and its
+`AqHTTP`, the interfaces, `Browser`, its {models} model classes and in `pydent.exceptions`.
 {len(every) - len(covered)} of them are here, with signatures that accept the same calls
 (names, order and defaults of the parameters).
 The other {len(covered)}, and why:

@@ -4,7 +4,8 @@ Run it with the interpreter of the pydent venv, never with the project's own::
 
     .pydent-venv/venv/bin/python tools/pydent_manifest.py [tests/compat/pydent-1.0.11.json]
 
-It introspects the installed pydent and records, for ``AqSession``, the interfaces, ``Browser``,
+It introspects the installed pydent and records the names the ``pydent`` module offers and, for
+``AqSession`` (and its ``AqHTTP``), the interfaces, ``Browser``,
 every model class and ``pydent.exceptions``, each public member with its kind (method,
 classmethod, staticmethod, property, field, attribute) and, for callables, the parameter names,
 kinds and defaults. The ``departures`` map of an existing manifest (name, or a ``fnmatch``
@@ -116,6 +117,23 @@ def session_instance_attributes() -> dict[str, dict[str, Any]]:
     return out
 
 
+def aqhttp_instance_attributes() -> dict[str, dict[str, Any]]:
+    """Public attributes an AqHTTP sets on itself; the login request is skipped (a subclass
+    stands in for it and records the cookies a login would)."""
+    from pydent.aqhttp import AqHTTP
+
+    class Offline(AqHTTP):
+        def _login(self, login: str, password: str) -> None:
+            self.cookies = {}
+
+    http = Offline("manifest", "not used", "http://aquarium.example")
+    return {
+        name: {"kind": "attribute", "type": type(value).__name__}
+        for name, value in vars(http).items()
+        if not name.startswith("_")
+    }
+
+
 def build() -> dict[str, Any]:
     """The manifest of the installed pydent (without departures)."""
     import pydent
@@ -128,6 +146,11 @@ def build() -> dict[str, Any]:
     session = class_entry(AqSession, session_names)
     session["members"].update(session_instance_attributes())
     classes["AqSession"] = session
+    from pydent.aqhttp import AqHTTP
+
+    http = class_entry(AqHTTP, public_members(AqHTTP))
+    http["members"].update(aqhttp_instance_attributes())
+    classes["AqHTTP"] = http
     for name in INTERFACES:
         cls = getattr(interfaces, name)
         classes[f"interfaces.{name}"] = class_entry(cls, public_members(cls))
@@ -146,9 +169,22 @@ def build() -> dict[str, Any]:
                 if "__init__" in vars(cls)
                 else [],
             }
+    module = {}
+    for name, value in vars(pydent).items():
+        if name.startswith("_"):
+            continue
+        kind = (
+            "module"
+            if inspect.ismodule(value)
+            else "class"
+            if isinstance(value, type)
+            else ("callable" if callable(value) else "attribute")
+        )
+        module[name] = {"kind": kind}
     return {
         "pydent_version": pydent.__version__,
         "generated_by": "tools/pydent_manifest.py",
+        "module": module,
         "classes": classes,
         "exceptions": errors,
     }
@@ -169,6 +205,7 @@ def member_names(manifest: dict[str, Any]) -> set[str]:
         for member in entry["members"]
     }
     names.update(f"exceptions.{name}" for name in manifest["exceptions"])
+    names.update(f"pydent.{name}" for name in manifest.get("module", {}))
     return names
 
 

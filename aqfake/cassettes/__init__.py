@@ -34,10 +34,10 @@ def _scrub_request(scrubber: Scrubber) -> Any:
     def before_record_request(request: Any) -> Any:
         request = copy.deepcopy(request)
         for name in list(request.headers):
-            if name.lower() == "cookie":
-                request.headers[name] = scrubber.scrub_cookie_header(request.headers[name])
-            elif name.lower() in DROPPED_REQUEST_HEADERS:
+            if name.lower() in DROPPED_REQUEST_HEADERS:
                 del request.headers[name]
+        scrubber.scrub_headers(request.headers)
+        request.uri = scrubber.scrub_uri(request.uri)
         request.body = scrubber.scrub_body(request.body)
         return request
 
@@ -46,11 +46,7 @@ def _scrub_request(scrubber: Scrubber) -> Any:
 
 def _scrub_response(scrubber: Scrubber) -> Any:
     def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
-        headers = response.get("headers") or {}
-        for name in list(headers):
-            if name.lower() == "set-cookie":
-                values = headers[name] if isinstance(headers[name], list) else [headers[name]]
-                headers[name] = [scrubber.scrub_set_cookie(v) for v in values]
+        scrubber.scrub_headers(response.get("headers") or {})
         body = response.get("body") or {}
         if isinstance(body, dict) and body.get("string"):
             body["string"] = scrubber.scrub_body(body["string"])

@@ -1,22 +1,54 @@
-"""Loading and writing cassette files: audited against secret leaks, written atomically."""
+"""Loading and writing cassette files: audited against secret leaks, sealed, written atomically.
+
+A cassette this persister writes ends with a seal, ``aqfake_sealed: <sha256>`` (an extra
+top-level key that vcrpy ignores), the digest of every line above it. A sealed file is known to
+hold only interactions that went through the cassette's scrubbing hooks and passed the audit,
+so loading it need not run the hooks again over every interaction (most of the time a large
+cassette used to take to load); the requests it loads are marked with :data:`SEALED`. A file
+changed by hand, by another tool or by plain vcrpy no longer matches its seal and is loaded the
+slow, scrubbing way.
+"""
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vcr.persisters.filesystem import FilesystemPersister
-from vcr.serialize import serialize
+from vcr.persisters.filesystem import CassetteNotFoundError, FilesystemPersister
+from vcr.serialize import deserialize, serialize
 from vcr.serializers import compat
 
 from .scrub import LENGTH_HEADER, Scrubber
 
 #: Permissions of a newly written cassette (an existing one keeps its own).
 NEW_FILE_MODE = 0o644
+#: The top-level key of the seal line.
+SEAL_KEY = "aqfake_sealed"
+#: The attribute set on requests loaded from a sealed cassette.
+SEALED = "_aqfake_sealed"
+
+
+def seal(text: str) -> str:
+    """``text`` (a YAML mapping ending in a line break) with its seal line appended."""
+    if not text.endswith("\n"):
+        text += "\n"
+    return f"{text}{SEAL_KEY}: {_digest(text)}\n"
+
+
+def is_sealed(text: str) -> bool:
+    """Whether ``text`` ends with a seal that matches everything above it."""
+    body, _, last = text.rstrip("\n").rpartition("\n")
+    key, _, digest = last.partition(": ")
+    return key == SEAL_KEY and digest == _digest(body + "\n")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class AuditedPersister:
@@ -36,8 +68,20 @@ class AuditedPersister:
         self.on_write = on_write
 
     def load_cassette(self, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
-        """Read a cassette as vcrpy's own file persister does (YAML through ``serializer``)."""
-        return FilesystemPersister.load_cassette(cassette_path, serializer)
+        """Read a cassette as vcrpy's own file persister does (YAML through ``serializer``),
+        marking the requests of a sealed file (see the module docstring)."""
+        path = Path(cassette_path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+            return FilesystemPersister.load_cassette(cassette_path, serializer)
+        if not text.strip():
+            raise CassetteNotFoundError()
+        loaded = deserialize(text, serializer)
+        if is_sealed(text):
+            for request in loaded[0]:
+                setattr(request, SEALED, True)
+        return loaded
 
     def save_cassette(
         self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
@@ -58,7 +102,7 @@ class AuditedPersister:
             )
         ]
         self.scrubber.audit(interactions, str(path))
-        text = serialize(cassette_dict, serializer)
+        text = seal(serialize(cassette_dict, serializer))
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:

@@ -25,6 +25,7 @@ from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
 
 from .matching import RequestKey, differences, key_of, similarity
+from .persist import SEALED
 
 REPEAT_POLICIES = ("last", "once")
 #: How many near misses an unmatched-request error shows.
@@ -92,9 +93,18 @@ class AqCassette(Cassette):  # type: ignore[misc,unused-ignore]
     # -- index -----------------------------------------------------------------------------------
 
     def append(self, request: Any, response: Any) -> None:
-        """Record an interaction and index it by its canonical request key."""
+        """Record an interaction and index it by its canonical request key.
+
+        An interaction loaded from a sealed cassette (see :mod:`.persist`) went through the
+        recording hooks before it was written, and the objects are fresh from the file: it is
+        kept as it is, without vcrpy's copy and second pass through the hooks.
+        """
         before = len(self.data)
-        super().append(request, response)
+        if getattr(request, SEALED, False):
+            self.data.append((request, response))
+            self.dirty = True
+        else:
+            super().append(request, response)
         if len(self.data) > before:
             self._index.setdefault(key_of(self.data[-1][0]), []).append(len(self.data) - 1)
 

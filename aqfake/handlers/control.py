@@ -9,6 +9,10 @@ reset the fake or read its journal from another process without disturbing what 
 - ``DELETE /_aqfake/journal``          -> clear it
 - ``POST /_aqfake/snapshot``           -> ``{"snapshot": id}``
 - ``POST /_aqfake/restore/<id>``       -> store back to that snapshot (404 if unknown)
+
+Fault injection has its own control endpoints in :mod:`aqfake.handlers.control_faults`. When
+the fake has a control token (always when served beyond loopback), every control endpoint needs
+it in the ``X-Aqfake-Token`` header (see :mod:`aqfake.app`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ def health(ctx: Context) -> Response:
             "instance": fake.instance_name,
             "cookie": fake.cookie_name,
             "journal": len(fake.journal),
+            "faults": len(fake.faults),
         }
     )
 

@@ -28,7 +28,7 @@ from ..render import Renderer, upload_url
 from ..routing import Auth, Context, Route
 from ..store import Row
 from ..uploads import store_upload_bytes, upload_bytes
-from ..wire import Response, html_response, json_response
+from ..wire import Response, errors_response, html_response, json_response
 
 #: Paperclip's ``restricted_characters`` (and, beyond it, control characters).
 _RESTRICTED_IN_FILE_NAMES = re.compile(
@@ -192,11 +192,17 @@ def json_upload(ctx: Context) -> Response:
         fields, files = parse_form(request.header("Content-Type"), request.body)
         parts = files.get("files[]")
         if not parts:
-            raise nil_error("[]")
+            # Aquarium raises NoMethodError here (500); the fake names the missing field
+            # with a 422, as for any refused request (see the README's fidelity table)
+            named = ", ".join(sorted({*fields, *files})) or "none"
+            return errors_response(
+                f"No file to upload: send it as the multipart field files[] (fields sent: {named})",
+                422,
+            )
         upload = _create_upload(tx, parts[0], _job_param(fields.get("jobid")))
     except RubyError as exc:
         tx.rollback()
-        return json_response({"errors": str(exc)}, 500)
+        return errors_response(str(exc), 422)
     rendered = Renderer(ctx.store, ctx.base_url).columns("Upload", upload)
     return json_response({**rendered, "url": upload_url(ctx.base_url, upload)})
 

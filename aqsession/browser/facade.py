@@ -328,7 +328,7 @@ class Browser:
     def server_where(
         self,
         query: Any,
-        model: Any,
+        model: ModelClass,
         opts: Mapping[str, Any] | None = None,
         include: Any = None,
         methods: Any = None,
@@ -534,7 +534,7 @@ class Browser:
         positional argument (or ``sample_type=``) limits samples to one sample type."""
         if len(args) > 1:
             raise TypeError(f"list_models takes at most one positional argument, got {args!r}")
-        sample_type: SampleTypeRef | None = args[0] if args else query.pop("sample_type", None)
+        sample_type = args[0] if args else query.pop("sample_type", None)
         name = self.model_name
         key = json.dumps([name, _plain(sample_type), query], sort_keys=True, default=str)
         store = self.model_list_cache.setdefault("models", {})
@@ -563,7 +563,11 @@ class Browser:
         return sorted(found, key=lambda m: order.get(m.id, len(order)))
 
     def search(
-        self, pattern: str, ignore_case: bool = True, sample_type: Any = None, **query: Any
+        self,
+        pattern: str,
+        ignore_case: bool = True,
+        sample_type: SampleTypeRef | None = None,
+        **query: Any,
     ) -> list[Any]:
         """Models of the current model whose name matches the regex ``pattern``."""
         regex = re.compile(pattern, re.IGNORECASE if ignore_case else 0)

@@ -27,7 +27,7 @@ from aqsession.exceptions import (
 )
 from aqsession.utils import url_build
 
-from .jsoncopy import json_copy
+from .jsoncopy import CONTAINERS, json_copy
 from .markers import NOT_LOADED
 from .naming import tableize
 from .registry import register
@@ -74,6 +74,11 @@ class RidCounter:
 _RIDS = RidCounter()
 _DEFAULT_URL = "http://aquarium.org"
 _INSTANCE_ATTRS = frozenset({"raw", "rid"})
+#: Markers of a model class's load plan (see ``ModelBase._load_plan``).
+_SKIP = object()
+_UNPLANNED = object()
+#: Data keys a class remembers the handling of (records have a few dozen columns at most).
+MAX_PLANNED_KEYS = 512
 DEFAULT_COPY_KEEP = ("Item", "Sample", "Collection")
 
 Spec = dict[str, Any]
@@ -140,6 +145,9 @@ class ModelBase(metaclass=_ModelMeta):
     query_hook: ClassVar[dict[str, Any]] = {}
 
     _fields: ClassVar[dict[str, Field]] = {}
+    #: What loading does with each data key seen so far: a field loads it, None stores a copy,
+    #: _SKIP drops it (``rid``, ``IGNORE``, ``__`` names). Filled as keys arrive.
+    _load_plan: ClassVar[dict[str, Any]] = {}
     _relationships: ClassVar[dict[str, Field]] = {}
     _column_set: ClassVar[frozenset[str]] = frozenset({"id"})
 
@@ -158,6 +166,7 @@ class ModelBase(metaclass=_ModelMeta):
                 if isinstance(value, Field):
                     fields[name] = value
         cls._fields = fields
+        cls._load_plan = {}
         cls.fields = dict(fields)
         cls._relationships = {
             name: f for name, f in fields.items() if isinstance(f, (Relationship, Function))
@@ -174,7 +183,10 @@ class ModelBase(metaclass=_ModelMeta):
         store["rid"] = next(_RIDS)
         store["raw"] = {}
         if session is not None:
-            self.session = session
+            if _is_session(session):
+                store["_session"] = session  # a new model: nothing to re-bind
+            else:
+                self.session = session  # raises NoSessionError
 
     def __init__(self, **kwargs: Any) -> None:
         self._set_fields(kwargs)
@@ -232,17 +244,28 @@ class ModelBase(metaclass=_ModelMeta):
         )
 
     def _apply(self, data: dict[str, Any]) -> None:
-        fields = self._fields
-        ignore = self.IGNORE
+        plan = self._load_plan
         store = self._data
         for key, value in data.items():
-            if key == "rid" or key in ignore or key.startswith("__"):
+            action = plan.get(key, _UNPLANNED)
+            if action is None:  # a plain column, the common case
+                store[key] = json_copy(value) if type(value) in CONTAINERS else value
                 continue
-            field = fields.get(key)
-            if field is None:
-                store[key] = json_copy(value)
-            else:
-                field.load(self, value)
+            if action is _UNPLANNED:
+                action = self._plan_key(key)
+                if len(plan) < MAX_PLANNED_KEYS:
+                    plan[key] = action
+                if action is None:
+                    store[key] = json_copy(value) if type(value) in CONTAINERS else value
+                    continue
+            if action is not _SKIP:
+                action.load(self, value)
+
+    @classmethod
+    def _plan_key(cls, key: str) -> Any:
+        if key == "rid" or key in cls.IGNORE or key.startswith("__"):
+            return _SKIP
+        return cls._fields.get(key)
 
     # -- attribute access ------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:

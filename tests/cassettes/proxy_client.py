@@ -3,7 +3,8 @@
 ``python proxy_client.py URL ACTION [ARG]`` prints one JSON object:
 ``browse PASSWORD`` logs in with aqsession and browses primers; ``get PATH`` and
 ``post PATH JSON`` send one plain request (no redirects followed); ``cookies`` logs in with
-``requests`` and reports the cookies it holds and who ``/json/current`` says it is.
+``requests`` and reports the cookies it holds and who ``/json/current`` says it is;
+``secrets`` sends credentials in headers, query and body (see :mod:`secret_upstream`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def main(url: str, action: str, *args: str) -> dict[str, Any]:
                                    timeout=TIMEOUT))  # fmt: skip
     if action == "cookies":
         return cookies(url)
+    if action == "secrets":
+        from secret_upstream import send_secrets  # beside this script
+
+        return {"statuses": send_secrets(url)}
     raise SystemExit(f"unknown action {action!r}")
 
 

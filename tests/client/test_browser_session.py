@@ -250,6 +250,20 @@ def test_computed_fields_are_not_relationships(aq_session):
     assert aq_session.browser.retrieve(values, "sid", strict=False) == []
 
 
+def test_batched_loading_reads_a_key_as_the_server_does(aq_session, caplog):
+    """An owner whose foreign key is integer text (``"2.0"``) gets the target the server
+    answers for it: on an integer column Aquarium reads ``"2.0"`` as 2."""
+    cached = aq_session.with_cache()
+    sample = cached.Sample.first()[0]
+    type_id = sample.sample_type_id
+    sample._data["sample_type_id"] = f"{type_id}.0"
+    with caplog.at_level("WARNING", logger="aqsession.browser"):
+        found = cached.browser.retrieve([sample], "sample_type")
+    assert [t.id for t in found] == [type_id]
+    assert sample.sample_type is found[0]
+    assert "INCONSISTENT" not in caplog.text
+
+
 def test_caching_find_by_name_answers_exact_cached_names(aq_fake, aq_session):
     """As in pydent, a caching session finds a cached Sample/SampleType by its exact name with
     no request, so the lookup also works with requests off; other spellings still ask."""
@@ -266,17 +280,3 @@ def test_caching_find_by_name_answers_exact_cached_names(aq_fake, aq_session):
             off.Sample.find_by_name(sample.name.upper())
     assert cached.Sample.find_by_name(sample.name.upper()) is sample
     assert aq_fake.journal.mark() == mark + 1
-
-
-def test_batched_loading_reads_a_key_as_the_server_does(aq_session, caplog):
-    """An owner whose foreign key is integer text (``"2.0"``) gets the target the server
-    answers for it: on an integer column Aquarium reads ``"2.0"`` as 2."""
-    cached = aq_session.with_cache()
-    sample = cached.Sample.first()[0]
-    type_id = sample.sample_type_id
-    sample._data["sample_type_id"] = f"{type_id}.0"
-    with caplog.at_level("WARNING", logger="aqsession.browser"):
-        found = cached.browser.retrieve([sample], "sample_type")
-    assert [t.id for t in found] == [type_id]
-    assert sample.sample_type is found[0]
-    assert "INCONSISTENT" not in caplog.text

@@ -7,7 +7,9 @@ the cache, requests on or off as they were, and never the password.
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
+import multiprocessing
 import pickle
 import subprocess
 import sys
@@ -58,6 +60,9 @@ def test_log_to_aqhttp_logs_at_info(aq_session, caplog):
 def test_browser_under_pydents_private_name(aq_session):
     assert aq_session._browser is aq_session.browser
     assert aq_session._browser.session is aq_session
+    replacement = aqsession.Browser(aq_session)
+    aq_session._browser = replacement
+    assert aq_session.browser is replacement
 
 
 def test_initialize_interfaces_rebuilds_every_model_interface(aq_session):
@@ -193,3 +198,16 @@ def test_models_made_after_unpickling_in_a_new_process_get_new_rids(aq_session, 
         timeout=60,
     )
     assert done.stdout.split() == ["True", "3"], done.stderr
+
+
+def _names_of_samples(session: AqSession, ids: list[int]) -> list[str]:
+    """Run in a worker process: the session arrived pickled and talks to the server itself."""
+    return [session.Sample.find(i).name for i in ids]
+
+
+def test_a_session_works_in_a_spawned_worker_process(aq_server):
+    session = AqSession("neptune", "aquarium", aq_server)
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        names = pool.submit(_names_of_samples, session, [1, 2]).result(timeout=120)
+    assert names == [session.Sample.find(1).name, session.Sample.find(2).name]

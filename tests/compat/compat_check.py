@@ -1,5 +1,8 @@
 """Compare aqsession with the pydent 1.0.11 manifest (tests/compat/pydent-1.0.11.json).
 
+Names of the ``pydent`` module itself must be attributes of ``aqsession`` of the same kind
+(module, class, callable).
+
 A recorded pydent member is *compatible* when aqsession has a member of the same name whose
 kind can be used the same way (a method stays callable, a staticmethod static, a property or
 field readable, and settable if pydent's was) and, for callables, whose signature accepts every
@@ -33,7 +36,7 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, Any]:
 
 def our_class(key: str) -> Any:
     """The aqsession class that stands for the manifest's class ``key``."""
-    if key in ("AqSession", "Browser"):
+    if key in ("AqSession", "Browser", "AqHTTP"):
         return getattr(importlib.import_module("aqsession"), key)
     module, _, name = key.partition(".")
     return getattr(importlib.import_module(f"aqsession.{module}"), name)
@@ -212,4 +215,26 @@ def problems(manifest: dict[str, Any], instances: dict[str, Any]) -> dict[str, s
         problem = exception_problem(name, entry)
         if problem:
             found[f"exceptions.{name}"] = problem
+    for name, entry in manifest.get("module", {}).items():
+        problem = module_problem(name, entry)
+        if problem:
+            found[f"pydent.{name}"] = problem
     return found
+
+
+def module_problem(name: str, entry: dict[str, Any]) -> str | None:
+    """Why ``aqsession.<name>`` cannot stand in for ``pydent.<name>``, or None."""
+    package = importlib.import_module("aqsession")
+    try:
+        value = getattr(package, name)
+    except AttributeError:
+        return "missing"
+    kind = (
+        "module" if inspect.ismodule(value)
+        else "class" if isinstance(value, type)
+        else "callable" if callable(value)
+        else "attribute"
+    )  # fmt: skip
+    if kind != entry["kind"]:
+        return f"is a {kind}, pydent's is a {entry['kind']}"
+    return None

@@ -20,7 +20,7 @@ out = {"logged_in": session.logged_in(), "user": session.current_user.login}
 # -- looking things up ---------------------------------------------------------------------------
 primer = session.Sample.find_by_name("fwd-GFP-01")
 out["primer"] = [primer.id, primer.name, primer.sample_type.name]
-out["is_model"] = isinstance(primer, pydent.ModelBase)
+out["is_model"] = isinstance(primer, pydent.ModelBase) and isinstance(primer, pydent.models.Sample)
 out["properties"] = sorted(primer.properties)
 out["items"] = sorted(item.id for item in primer.items)
 out["available"] = sorted(item.id for item in primer.available_items())

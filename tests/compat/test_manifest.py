@@ -31,6 +31,7 @@ def instances(session: Any) -> dict[str, Any]:
     """One object per manifest class, so attributes pydent sets in ``__init__`` count."""
     found: dict[str, Any] = {
         "AqSession": session,
+        "AqHTTP": session.aqhttp,
         "Browser": session.browser,
         "interfaces.QueryInterface": session.model_interface("Sample", QueryInterface),
         "interfaces.BrowserInterface": session.model_interface("Sample", BrowserInterface),

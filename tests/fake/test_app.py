@@ -10,7 +10,6 @@ from tiny_lab import NEPTUNE_TOKEN, tiny_fake, tiny_lab
 
 from aqfake.app import FakeAquarium, discover_routes, seeded_snapshot
 from aqfake.errors import NotFound
-from aqfake.handlers import unimplemented
 from aqfake.routing import Auth, Context, Route
 from aqfake.wire import Request, Response, json_response
 
@@ -103,36 +102,58 @@ def test_head_is_routed_like_get(fake):
     assert response.header("Content-Type").startswith("text/html")
 
 
-def test_unimplemented_route_answers_501_naming_it(fake):
-    response = get(fake, "/budgets.json")
-    assert response.status == 501
-    assert response.json() == {
-        "errors": "aqfake does not implement GET /budgets yet",
-        "route": "GET /budgets",
-    }
-    shown = get(fake, "/wizards/3")
-    assert shown.json()["route"] == "GET /wizards/:id"
+def signed_in_get(fake: FakeAquarium, path: str) -> Response:
+    cookie = f"{fake.cookie_name}={fake.user_token('neptune')}"
+    return fake.handle(Request("GET", path, headers={"Host": "aquarium.test", "Cookie": cookie}))
 
 
-def test_unimplemented_routes_still_run_aquarium_filters(fake):
+def test_resource_routes_render_records_as_aquarium_does():
+    fake = FakeAquarium("demo", require_up_to_date=False)
+    sample = fake.store.rows("samples")[0]
+    shown = signed_in_get(fake, f"/samples/{sample['id']}.json")
+    assert shown.status == 200
+    assert shown.json()["id"] == sample["id"] and shown.json()["name"] == sample["name"]
+    users = signed_in_get(fake, "/users.json").json()
+    assert {u["login"] for u in users} >= {"neptune"}
+    assert not {"password_digest", "remember_token", "key"} & set(users[0]), "no secrets"
+    page = signed_in_get(fake, f"/items/{fake.store.rows('items')[0]['id']}")
+    assert page.status == 200 and page.header("Content-Type").startswith("text/html")
+    missing = signed_in_get(fake, "/samples/999999.json")
+    assert (missing.status, missing.json()) == (404, {"status": "404", "error": "Not Found"})
+
+
+def test_ui_pages_are_html_and_refuse_json():
+    fake = FakeAquarium("demo", require_up_to_date=False)
+    assert signed_in_get(fake, "/browser").status == 200
+    assert signed_in_get(fake, "/wizards/3").status == 200
+    refused = signed_in_get(fake, "/launcher.json")
+    assert (refused.status, refused.json()["error"]) == (406, "Not Acceptable")
+
+
+def test_no_route_any_client_reaches_answers_501():
+    fake = FakeAquarium("demo", require_up_to_date=False)
+    for route in discover_routes():
+        if route.method != "GET" or route.pattern.startswith("/_aqfake"):
+            continue
+        path = route.pattern.replace(":id", "1").replace(":", "x")
+        assert signed_in_get(fake, path).status != 501, route
+
+
+def test_page_routes_never_shadow_another_modules_routes():
+    from aqfake.handlers import pages
+
+    own = {id(route) for route in pages.ROUTES}
+    others = [r for r in discover_routes() if id(r) not in own]
+    for route in pages.ROUTES:
+        example = route.pattern.replace(":id", "7")
+        shadowed = [o for o in others if o.match(route.method, example) is not None]
+        assert not shadowed, f"{route.pattern} would take over {shadowed}"
+
+
+def test_resource_routes_still_run_aquarium_filters(fake):
     anonymous = fake.handle(Request("GET", "/budgets.json", headers={"Host": "aquarium.test"}))
     assert anonymous.status == 302
     assert anonymous.header("Location") == "http://aquarium.test/signin"
-
-
-def test_every_unimplemented_row_is_really_unimplemented():
-    """A route served by a handler module must be removed from the 501 table."""
-    table = set(unimplemented.ROUTES)
-    served = [r for r in discover_routes() if r not in table]
-    for route in unimplemented.ROUTES:
-        example = route.pattern.replace(":", "x")
-        shadowing = [s for s in served if s.match(route.method, example)]
-        assert not shadowing, f"{route.method} {route.pattern} is implemented by {shadowing}"
-
-
-def test_unimplemented_table_lists_each_route_once():
-    keys = [(m, p) for m, p, _ in unimplemented.UNIMPLEMENTED]
-    assert len(keys) == len(set(keys))
 
 
 def test_extra_routes_take_precedence_over_builtin_ones():

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,79 @@ def test_demo_runs_an_example_session_against_the_demo_lab():
     assert "Signed in as 'neptune'" in text
     assert re.search(r"\d+ primers, for example:", text)
     assert "1 x POST /sessions.json -> 200" in text
+
+
+def stderr_line(proc: subprocess.Popen, containing: str) -> str:
+    """The first stderr line containing ``containing``, read in a thread (a blocking read is
+    bounded by the startup limit; select() cannot see lines already buffered)."""
+    found: list[str] = []
+
+    def read() -> None:
+        for line in proc.stderr:
+            if containing in line:
+                found.append(line)
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(STARTUP_LIMIT_SECONDS)
+    if not found:
+        pytest.fail(f"aqfake never printed {containing!r} on stderr")
+    return found[0]
+
+
+@pytest.fixture
+def spawned() -> Iterator[list[subprocess.Popen]]:
+    procs: list[subprocess.Popen] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_serve_injects_faults_from_the_command_line(spawned):
+    proc = spawn("serve", "--lab", "empty", "--fault-seed", "3",
+                 "--fault", "status,route=GET /signin,status=502,times=1",
+                 "--fault", '{"kind": "drop", "route": "/nowhere"}')  # fmt: skip
+    spawned.append(proc)
+    url = first_line(proc).strip()
+    assert requests.get(f"{url}/signin", timeout=30).status_code == 502
+    assert requests.get(f"{url}/signin", timeout=30).status_code == 200
+    listed = requests.get(f"{url}/_aqfake/faults", timeout=30).json()
+    assert listed["seed"] == 3 and [f["kind"] for f in listed["faults"]] == ["status", "drop"]
+    assert "fault status 502 #1 on GET /signin" in stderr_line(proc, "fault status")
+
+
+def test_serve_refuses_a_bad_fault_with_usage(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--fault", "status,status=99"])
+    assert exited.value.code == 2
+    assert "status must be an HTTP status" in capsys.readouterr().err
+
+
+def test_serve_prints_the_control_token_and_requires_it_when_asked(spawned):
+    proc = spawn("serve", "--lab", "empty", "--require-token", "--token", "tok-123")
+    spawned.append(proc)
+    url = first_line(proc).strip()
+    assert "control token tok-123" in stderr_line(proc, "control token")
+    assert requests.get(f"{url}/_aqfake/health", timeout=30).status_code == 401
+    headers = {"X-Aqfake-Token": "tok-123"}
+    assert requests.get(f"{url}/_aqfake/health", headers=headers, timeout=30).ok
+
+
+def test_serve_beyond_loopback_warns_and_requires_the_printed_token(spawned):
+    proc = spawn("serve", "--lab", "empty", "--host", "0.0.0.0")
+    spawned.append(proc)
+    port = first_line(proc).strip().rsplit(":", 1)[1]
+    token_line = stderr_line(proc, "control token")
+    token = re.search(r"control token (\S+)", token_line).group(1)
+    assert "required" in token_line and "not required" not in token_line
+    assert "beyond loopback" in stderr_line(proc, "beyond loopback")
+    url = f"http://127.0.0.1:{port}"
+    assert requests.get(f"{url}/_aqfake/health", timeout=30).status_code == 401
+    assert requests.get(f"{url}/_aqfake/health", headers={"X-Aqfake-Token": token},
+                        timeout=30).ok  # fmt: skip
+    assert requests.get(f"{url}/signin", timeout=30).ok, "Aquarium's own routes need no token"

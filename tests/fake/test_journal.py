@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import threading
 
-from aqfake.journal import Journal
+import pytest
+import requests
+
+from aqfake.app import FakeAquarium
+from aqfake.journal import FILTERED, Journal
 
 
 def record(journal: Journal, method: str = "GET", path: str = "/json", status: int = 200):
@@ -62,7 +66,7 @@ def test_to_json_is_serialisable_and_honours_since():
     assert json.loads(json.dumps(dumped))[0]["path"] == "/b"
     assert dumped[0]["status"] == 404
     assert dumped[0]["seq"] == 1
-    assert set(dumped[0]) == {"seq", "method", "path", "query", "body", "status", "time"}
+    assert set(dumped[0]) == {"seq", "method", "path", "query", "body", "status", "time", "faults"}
 
 
 def test_concurrent_records_get_unique_sequence_numbers():
@@ -79,3 +83,51 @@ def test_concurrent_records_get_unique_sequence_numbers():
         thread.join()
     seqs = [e.seq for e in journal.entries]
     assert sorted(seqs) == list(range(1600))
+
+
+def test_the_journal_keeps_at_most_max_entries_oldest_dropped_first():
+    journal = Journal(max_entries=3)
+    for number in range(5):
+        record(journal, path=f"/{number}")
+    assert [e.path for e in journal.entries] == ["/2", "/3", "/4"]
+    assert [e.seq for e in journal.entries] == [2, 3, 4]
+    assert journal.dropped == 2
+    assert [e.path for e in journal.since(1)] == ["/2", "/3", "/4"]
+
+
+def test_the_journal_keeps_about_max_bytes_of_bodies():
+    journal = Journal(max_bytes=10_000, max_body_bytes=4_000)
+    for number in range(6):
+        journal.record("POST", f"/{number}", {}, {"n": number}, 200, size=3_000)
+    assert journal.bytes <= 10_000
+    assert [e.path for e in journal.entries] == ["/3", "/4", "/5"]
+    big = journal.record("POST", "/big", {}, {"data": "x" * 10}, 200, size=50_000)
+    assert big.body == "[body of 50000 bytes not kept: over the journal's max_body_bytes of 4000]"
+    assert big.size == 50_000
+    assert journal.bytes <= 10_000
+
+
+def test_a_fake_journals_within_its_configured_bounds():
+    fake = FakeAquarium("empty", journal_entries=2, journal_bytes=1_000_000)
+    with fake.mock():
+        for _ in range(4):
+            requests.get(f"{fake.base_url}/signin", timeout=30)
+        requests.post(f"{fake.base_url}/json", data=b"[" + b"1," * 600_000 + b"1]",
+                      headers={"Content-Type": "application/json"}, allow_redirects=False,
+                      timeout=30)  # fmt: skip
+    assert [e.path for e in fake.journal.entries] == ["/signin", "/json"]
+    assert "not kept" in fake.journal.entries[-1].body
+
+
+def test_credentials_of_every_name_are_filtered():
+    journal = Journal()
+    entry = journal.record(
+        "POST", "/x", {"api_key": "k"}, {"token": "t", "nested": [{"client_secret": "s"}]}, 200
+    )
+    assert entry.query == {"api_key": FILTERED}
+    assert entry.body == {"token": FILTERED, "nested": [{"client_secret": FILTERED}]}
+
+
+def test_bounds_must_be_positive():
+    with pytest.raises(ValueError, match="max_entries and max_bytes must be positive"):
+        Journal(max_entries=0)

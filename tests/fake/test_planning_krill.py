@@ -156,14 +156,22 @@ def test_json_upload_answers_upload_with_url(fake: FakeAquarium, client: Client,
     assert download(fake, data["url"]).body == b"n1"
 
 
-def test_json_upload_without_files_is_500_with_errors(client: Client) -> None:
-    response = post_form(client, "/json/upload", {"jobid": "1"})
-    assert response.status == 500
-    assert response.json() == {"errors": "undefined method `[]' for nil:NilClass"}
+def test_json_upload_under_a_wrong_field_name_is_422_naming_the_field(client: Client) -> None:
+    response = post_form(client, "/json/upload", {"jobid": "1", "file": ("a.txt", b"a")})
+    assert response.status == 422
+    assert response.json() == {
+        "errors": "No file to upload: send it as the multipart field files[] (fields sent: "
+        "file, jobid)"
+    }
+
+
+def test_json_upload_of_a_body_that_is_not_multipart_is_422(client: Client) -> None:
+    response = client.call("POST", "/json/upload", raw=b"plain", content_type="text/plain")
+    assert response.status == 422 and response.json()["errors"]
 
 
 def test_file_part_with_empty_name_counts_as_no_file(client: Client) -> None:
-    assert post_form(client, "/json/upload", {"files[]": ("", b"")}).status == 500
+    assert post_form(client, "/json/upload", {"files[]": ("", b"")}).status == 422
 
 
 def test_upload_records_when_the_file_was_stored(client: Client, job: Any) -> None:

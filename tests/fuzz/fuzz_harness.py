@@ -25,9 +25,10 @@ from aqfake.app import FakeAquarium
 from aqfake.invariants import assert_store_consistent
 from aqfake.wire import Request, Response
 
-#: The statuses Aquarium answers with, the fake's 413 body limit, 501 for routes it does not
-#: implement and 409 for ``POST /_aqfake/save`` on a fake without a data file.
-STATUSES = frozenset({200, 201, 204, 302, 400, 404, 409, 413, 422, 500, 501})
+#: The statuses Aquarium answers with (405/406 for a method or format Rails does not know), and
+#: the fake's own: 413 over the body limit, 401 for a control endpoint without its token, 409 for
+#: ``POST /_aqfake/save`` on a fake without a data file, 501 for routes it does not implement.
+STATUSES = frozenset({200, 201, 204, 302, 400, 401, 404, 405, 406, 409, 413, 422, 500, 501})
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 #: Routes whose body is whatever was uploaded (any content type).
