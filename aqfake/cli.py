@@ -126,6 +126,15 @@ def _parser() -> argparse.ArgumentParser:
         help="end of the lab's 60-day timeline, e.g. 2026-01-01 (default: today 00:00 UTC)",
     )
     serve.add_argument(
+        "--cassette",
+        dest="cassettes",
+        action="append",
+        default=[],
+        metavar="CASSETTE",
+        help="seed the store from the records in this cassette instead of --lab (repeatable); "
+        "recorded users sign in with the password <AQ:password>",
+    )
+    serve.add_argument(
         "--data",
         metavar="FILE",
         default=None,
@@ -252,6 +261,7 @@ def serve(
     size: str | int | None = None,
     import_file: str | None = None,
     data: str | None = None,
+    cassettes: Sequence[str] = (),
     *,
     faults: Sequence[Fault] = (),
     fault_seed: int = 0,
@@ -259,25 +269,41 @@ def serve(
     require_token: bool = False,
     read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS,
 ) -> int:
-    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. With ``data``, the
-    store is loaded from that file first and written back to it when the server stops. The
-    control token is printed on stderr (and required beyond loopback or with
+    """Serve until SIGINT/SIGTERM; the first stdout line is the base URL. The store holds the
+    lab (grown to ``size``), or the types of ``import_file``, or the records of ``cassettes``.
+    With ``data``, the store is loaded from that file first and written back to it when the
+    server stops. The control token is printed on stderr (and required beyond loopback or with
     ``require_token``)."""
-    if import_file is not None:
-        from .lab.importing import imported_lab
-
-        spec: LabSpec = imported_lab(import_file, seed)
+    origin: dict[str, Any]
+    if cassettes and (size is not None or import_file is not None):
+        print(
+            "aqfake serve: --cassette seeds the store from recordings; "
+            "leave out --size and --import, or serve without --cassette",
+            file=sys.stderr,
+        )
+        return 2
+    if cassettes:
+        failed = _unreadable("serve", cassettes)
+        if failed:
+            return failed
+        fake = FakeAquarium.from_cassettes(cassettes)
+        origin = {"cassettes": [os.path.abspath(c) for c in cassettes]}
     else:
-        spec = lab_spec(lab, seed, anchor, size)
-    fake = FakeAquarium(spec, seed=seed)
+        if import_file is not None:
+            from .lab.importing import imported_lab
+
+            spec: LabSpec = imported_lab(import_file, seed)
+        else:
+            spec = lab_spec(lab, seed, anchor, size)
+        fake = FakeAquarium(spec, seed=seed)
+        origin = {"name": lab, "seed": seed}
+        if size is not None:
+            origin["size"] = size
+        if import_file is not None:
+            origin["import"] = import_file
     data_file = None
     if data is not None:
-        identity: dict[str, Any] = {"name": lab, "seed": seed}
-        if size is not None:
-            identity["size"] = size
-        if import_file is not None:
-            identity["import"] = import_file
-        data_file = DataFile(data, identity)
+        data_file = DataFile(data, origin)
         try:
             data_file.check_writable()
             loaded = data_file.load_into(fake)
@@ -512,6 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.size,
                 args.import_file,
                 args.data,
+                args.cassettes,
                 faults=args.faults,
                 fault_seed=args.fault_seed,
                 token=args.token,

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesParser
-from email.policy import HTTP
+from email.policy import compat32
 from typing import Any
 
 from ..casting import RubyError, nil_error, not_found_message, record_id
@@ -50,6 +50,28 @@ class FilePart:
     data: bytes
 
 
+_DISPOSITION_PARAM = re.compile(r';\s*([\w*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)', re.S)
+
+
+def disposition_params(header: str) -> dict[str, str]:
+    """The parameters of a part's ``Content-Disposition`` as Rack's multipart parser reads
+    them (not as e-mail does: ``filename="<a>"`` keeps its angle brackets). A quoted value
+    loses its quotes, and its backslash escapes unless a backslash stands before something
+    other than a quote or a backslash (so a Windows path keeps its backslashes); the first of
+    repeated parameters wins."""
+    params: dict[str, str] = {}
+    for key, raw in _DISPOSITION_PARAM.findall(header):
+        value = raw.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+            if not re.search(r'\\[^\\"]', value):
+                value = re.sub(r"\\(.)", r"\1", value)
+        # header bytes beyond ASCII arrive as surrogate escapes: read them as UTF-8
+        text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        params.setdefault(key.lower(), text)
+    return params
+
+
 def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, list[FilePart]]]:
     """A ``multipart/form-data`` body as (plain fields, files by field name).
 
@@ -58,17 +80,22 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str
     if "multipart/form-data" not in content_type.lower():
         raise nil_error("[]")
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    message = BytesParser(policy=compat32).parsebytes(head + body)
     fields: dict[str, str] = {}
     files: dict[str, list[FilePart]] = {}
-    for part in message.iter_parts() if message.is_multipart() else []:
+    parts = message.get_payload() if message.is_multipart() else []
+    for part in parts if isinstance(parts, list) else []:
         assert isinstance(part, Message)
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
+        disposition = next(
+            (v for k, v in part.raw_items() if k.lower() == "content-disposition"), ""
+        )
+        params = disposition_params(disposition)
+        name = params.get("name")
+        if name is None:
             continue
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        filename = part.get_filename()
+        filename = params.get("filename")
         if filename is None:
             fields[name] = data.decode("utf-8", "replace")
         elif filename:  # Rack drops a file part whose file name is empty (nothing chosen)

@@ -172,6 +172,12 @@ def test_serve_refuses_a_bad_fault_with_usage(capsys):
     assert "status must be an HTTP status" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("extra", [["--size", "small"], ["--import", "types.json"]])
+def test_serve_refuses_cassettes_with_a_lab_size_or_import(capsys, extra):
+    assert main(["serve", "--cassette", "recorded.yaml", *extra]) == 2
+    assert "leave out --size and --import" in capsys.readouterr().err
+
+
 def test_serve_prints_the_control_token_and_requires_it_when_asked(spawned):
     proc = spawn("serve", "--lab", "empty", "--require-token", "--token", "tok-123")
     spawned.append(proc)

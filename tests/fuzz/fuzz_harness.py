@@ -26,8 +26,9 @@ from aqfake.invariants import assert_store_consistent
 from aqfake.wire import Request, Response
 
 #: The statuses Aquarium answers with (405/406 for a method or format Rails does not know), and
-#: the fake's own: 413 over the body limit, 401 for a control endpoint without its token, 501.
-STATUSES = frozenset({200, 201, 204, 302, 400, 401, 404, 405, 406, 413, 422, 500, 501})
+#: the fake's own: 413 over the body limit, 401 for a control endpoint without its token, 409 for
+#: ``POST /_aqfake/save`` on a fake without a data file, 501 for routes it does not implement.
+STATUSES = frozenset({200, 201, 204, 302, 400, 401, 404, 405, 406, 409, 413, 422, 500, 501})
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 #: Routes whose body is whatever was uploaded (any content type).
@@ -71,9 +72,17 @@ def _json_body(response: Response) -> Any:
         raise AssertionError(f"a JSON content type with a body that is not JSON: {exc}") from exc
 
 
+def _validation_errors(data: dict[str, Any]) -> bool:
+    """Whether ``data`` is a Rails ``errors.to_json`` object: attribute -> list of messages."""
+    return bool(data) and all(
+        isinstance(v, list) and all(isinstance(m, str) for m in v) for v in data.values()
+    )
+
+
 def check_response(probe: Probe, response: Response) -> None:
     """The answer has a shape Aquarium gives: a known status; JSON bodies that parse, with an
-    ``errors``/``error`` member when they report a failure; redirects with an absolute
+    ``errors``/``error`` member (or a Rails validation-errors object) when they report a
+    failure; redirects with an absolute
     ``Location``; HTML only as a page (sign-in, Rails' error pages, redirects)."""
     assert response.status in STATUSES, f"status {response.status}"
     kind = response.header("Content-Type")
@@ -87,9 +96,9 @@ def check_response(probe: Probe, response: Response) -> None:
     if kind == JSON_TYPE:
         data = _json_body(response)
         if response.status >= 400:
-            assert isinstance(data, dict) and ({"errors", "error"} & set(data)), (
-                f"a {response.status} whose JSON names no error: {data!r}"[:400]
-            )
+            assert isinstance(data, dict) and (
+                {"errors", "error"} & set(data) or _validation_errors(data)
+            ), f"a {response.status} whose JSON names no error: {data!r}"[:400]
         return
     if any(probe.path.startswith(prefix) for prefix in RAW_ROUTES):
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +22,8 @@ from hypothesis import strategies as st
 from aqfake import strategies as aqst
 from aqfake.app import discover_routes
 from aqfake.routing import Route
-from aqfake.tables import MODEL_NAMES
+from aqfake.store import Store
+from aqfake.tables import MODEL_NAMES, MODELS, SECRET_COLUMNS
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND")
 HUGE_INTS = (0, -1, -(2**31), 2**31, 2**63, -(2**63) - 1, 2**64, 10**30)
@@ -121,18 +123,31 @@ def where_arguments(draw: st.DrawFn, model: str) -> Any:
 @st.composite
 def json_query_bodies(draw: st.DrawFn) -> dict[str, Any]:
     """``/json`` bodies: known and unknown models and methods, hostile criteria and options."""
-    model = draw(st.one_of(st.sampled_from(MODEL_NAMES), hostile_text(), st.sampled_from(
+    odd_models = st.sampled_from(
         ["sample", "Kernel", "Object", "ActiveRecord::Base", "User.new", "::File", "Sample\n"]
-    )))  # fmt: skip
+    )
+    model = draw(
+        st.integers(0, 9).flatmap(
+            lambda n: (
+                st.sampled_from(MODEL_NAMES) if n < 8 else st.one_of(odd_models, hostile_text())
+            )
+        )
+    )
     body: dict[str, Any] = {"model": model}
-    if draw(st.booleans()):
-        body["method"] = draw(st.one_of(st.sampled_from(QUERY_METHODS), hostile_text()))
+    if draw(st.integers(0, 4)):
+        body["method"] = draw(
+            st.integers(0, 9).flatmap(
+                lambda n: st.sampled_from(QUERY_METHODS[:5]) if n < 8 else st.one_of(
+                    st.sampled_from(QUERY_METHODS), hostile_text()
+                )
+            )
+        )  # fmt: skip
     if draw(st.booleans()):
         body["arguments"] = draw(where_arguments(model))
     if draw(st.integers(0, 3)) == 0:
         body["id"] = draw(st.one_of(id_values(), st.lists(id_values(), max_size=3)))
-    if draw(st.integers(0, 3)) == 0:
-        body["include"] = draw(json_values(4))
+    if draw(st.integers(0, 2)) == 0:
+        body["include"] = draw(st.one_of(includes(model), json_values(4)))
     if draw(st.integers(0, 3)) == 0:
         body["methods"] = draw(json_values(4))
     if draw(st.integers(0, 2)) == 0:
@@ -159,6 +174,51 @@ def form_file_name(filename: str) -> str:
     """``filename`` as a browser writes it into a form part (the HTML standard escapes ``"``,
     CR and LF as ``%22``, ``%0D`` and ``%0A``)."""
     return filename.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def includes(model: str) -> st.SearchStrategy[Any]:
+    """``include`` values naming the model's real associations and methods, nested or not."""
+    found = MODELS.get(model)
+    names = [a.name for a in found.associations] + list(found.methods) if found else []
+    if not names:
+        return st.just([])
+    name = st.sampled_from(names)
+    return st.one_of(
+        name,
+        st.lists(name, max_size=3),
+        st.dictionaries(name, st.one_of(name, st.lists(name, max_size=2), st.just({})), max_size=2),
+    )
+
+
+def _as_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+#: Models ``/json/save`` writes (the rest are refused before anything happens).
+SAVED_MODELS = tuple(m for m in MODEL_NAMES if m not in ("User", "Group", "Membership"))
+
+
+@st.composite
+def row_save_bodies(draw: st.DrawFn, store: Store) -> dict[str, Any]:
+    """``/json/save`` and ``/json/delete`` bodies made from a real row of the lab (or a new
+    record), with a few columns changed to ids of other rows, hostile values, or nothing, so
+    the request gets past the first checks into validations, keys and cascades."""
+    model = draw(st.sampled_from(SAVED_MODELS))
+    table = MODELS[model].table
+    rows = store.rows(table)
+    body: dict[str, Any] = {}
+    if rows and draw(st.integers(0, 3)):
+        row = draw(st.sampled_from(rows[:50]))
+        body = {k: _as_json(v) for k, v in row.items() if k not in SECRET_COLUMNS.get(table, ())}
+    columns = [c for c in store.table(table).column_names if c not in SECRET_COLUMNS.get(table, ())]
+    for column in draw(st.lists(st.sampled_from(columns), max_size=3, unique=True)):
+        body[column] = draw(
+            st.one_of(st.none(), st.integers(0, 60), id_values(), hostile_text(), json_values(3))
+        )
+    if draw(st.integers(0, 5)) == 0 and body:
+        body.pop(draw(st.sampled_from(sorted(body))))
+    body["model"] = {"model": model}
+    return body
 
 
 def multipart(field: str, filename: str, data: bytes, extra: dict[str, str]) -> bytes:
@@ -202,12 +262,12 @@ def _json_bytes(value: Any) -> bytes:
 
 
 @st.composite
-def bodies(draw: st.DrawFn, route: Route | None) -> tuple[str, bytes]:
+def bodies(draw: st.DrawFn, route: Route | None, store: Store | None = None) -> tuple[str, bytes]:
     """(content type, body) for a request to ``route`` (None: an unknown path)."""
     pattern = route.pattern if route else ""
     choices = ["empty", "malformed", "junk", "json", "json"]
     if pattern.startswith("/json"):
-        choices += ["query", "query", "save"]
+        choices += ["query"] * 6 + ["save"] + (["row"] * 6 if store is not None else [])
     if "upload" in pattern:
         choices += ["upload", "upload"]
     kind = draw(st.sampled_from(choices))
@@ -222,6 +282,8 @@ def bodies(draw: st.DrawFn, route: Route | None) -> tuple[str, bytes]:
         return content_type, _json_bytes(draw(json_query_bodies()))
     if kind == "save":
         return content_type, _json_bytes(draw(save_bodies()))
+    if kind == "row" and store is not None:
+        return content_type, _json_bytes(draw(row_save_bodies(store)))
     if kind == "upload":
         return draw(upload_bodies())
     value = draw(
@@ -240,18 +302,15 @@ _PARAM = re.compile(r":(\w+)")
 def route_paths(draw: st.DrawFn, route: Route) -> str:
     """``route``'s pattern with each ``:param`` replaced by a drawn segment, maybe a format."""
     path = _PARAM.sub(lambda _: draw(path_segments()), route.pattern)
-    suffix = draw(st.sampled_from(["", "", ".json", ".html", ".xml", "/"]))
+    suffix = draw(st.sampled_from(["", "", "", ".json", ".json", ".html", ".xml", "/"]))
     return path + suffix
 
 
 @st.composite
 def cookies(draw: st.DrawFn, cookie_name: str, token: str) -> str | None:
     """A Cookie header: the user's real one (most often), none, bogus, tampered or garbled."""
-    kind = draw(
-        st.sampled_from(
-            ["valid", "valid", "valid", "none", "bogus", "tampered", "garbled", "plain"]
-        )
-    )
+    odd = ["none", "bogus", "tampered", "garbled", "plain"]
+    kind = draw(st.integers(0, 9).flatmap(lambda n: st.sampled_from(odd if n < 2 else ["valid"])))
     if kind == "valid":
         return f"{cookie_name}={token}"
     if kind == "none":
@@ -288,17 +347,30 @@ def query_strings() -> st.SearchStrategy[str]:
 ROUTES: Sequence[Route] = discover_routes()
 
 
+#: The ``/json`` family is what clients use most: it gets a larger share of the probes.
+JSON_ROUTES: Sequence[Route] = [r for r in ROUTES if r.pattern.startswith("/json")]
+
+
+def routes() -> st.SearchStrategy[Route | None]:
+    """A route: any of them, the ``/json`` family more often, now and then none (an unknown
+    path)."""
+    return st.integers(0, 9).flatmap(
+        lambda n: st.none() if n == 0 else st.sampled_from(JSON_ROUTES if n < 5 else ROUTES)
+    )
+
+
 @st.composite
-def probes(draw: st.DrawFn, cookie_name: str, token: str) -> Probe:
-    """One request to any route (or an unknown path), hostile in any part."""
-    route = draw(st.sampled_from(ROUTES) | st.none())
+def probes(draw: st.DrawFn, cookie_name: str, token: str, store: Store | None = None) -> Probe:
+    """One request to any route (or an unknown path), hostile in any part. With ``store``,
+    ``/json`` bodies are often built from its rows (see :func:`row_save_bodies`)."""
+    route = draw(routes())
     if route is None:
         path = "/" + draw(st.text(max_size=20))
         method = draw(st.sampled_from(METHODS))
     else:
         path = draw(route_paths(route))
         method = route.method if draw(st.integers(0, 5)) else draw(st.sampled_from(METHODS))
-    content_type, body = draw(bodies(route))
+    content_type, body = draw(bodies(route, store))
     headers = {"Host": draw(st.sampled_from(["aquarium.test", "aquarium.test:80", "evil.example"]))}
     if content_type:
         headers["Content-Type"] = content_type

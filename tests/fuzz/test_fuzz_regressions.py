@@ -51,6 +51,9 @@ def test_paired_surrogate_escapes_are_ordinary_text(fake: FakeAquarium) -> None:
         ("a/b.txt", "a_b.txt"),
         ("../../etc/passwd", ".._.._etc_passwd"),
         ("C:/boot.ini", "C__boot.ini"),
+        ("C:\\boot.ini", "C__boot.ini"),
+        ("<0>", "_0_"),
+        ("<>", "__"),
         ("tab\there", "tab_here"),
         ("名前 1.csv", "名前_1.csv"),
         ("plain-name_1.txt", "plain-name_1.txt"),
@@ -58,7 +61,9 @@ def test_paired_surrogate_escapes_are_ordinary_text(fake: FakeAquarium) -> None:
 )
 def test_upload_names_are_stored_cleaned_and_download(fake: FakeAquarium, sent: str,
                                                       stored: str) -> None:  # fmt: skip
-    """Found: a name with ``/`` got a URL whose decoded path no route matched (404)."""
+    """Found: a name with ``/`` got a URL whose decoded path no route matched (404); a name
+    in angle brackets lost them (``<0>`` became ``0``, ``<>`` no file at all: a 500), and a
+    Windows path its backslashes, because the form was read with e-mail's rules, not Rack's."""
     assert stored_file_name(sent) == stored
     with fake.mock(), requests.Session() as http:
         http.cookies.set(fake.cookie_name, fake.user_token("neptune"))
