@@ -197,6 +197,43 @@ class Store:
                 found |= index.get(index_key(value), set())
             return found
 
+    def indexed_ids(self, table: str, column: str, keys: Iterable[Any]) -> set[int] | None:
+        """Ids of rows whose ``column`` is indexed under one of ``keys`` (already
+        :func:`index_key` keys; ``id`` is its own index), or None if ``column`` has no index.
+
+        Takes no lock: the caller holds :attr:`lock` (as :meth:`Where.rows
+        <aqfake.conditions.Where.rows>` does), so one query takes it once.
+        """
+        data = self._table_data(table)
+        if column == "id":
+            return {k for k in keys if type(k) is int and k in data.rows}
+        index = data.indexes.get(column)
+        if index is None:
+            return None
+        found: set[int] = set()
+        for key in keys:
+            found.update(index.get(key, ()))
+        return found
+
+    def indexed_rows(self, table: str, column: str, keys: tuple[Any, ...]) -> list[Row] | None:
+        """The rows of :meth:`indexed_ids`, by ascending id (None if ``column`` has no index).
+
+        The fast path of an equality query: one key is one dict lookup and a sort of its ids.
+        The caller holds :attr:`lock`.
+        """
+        if len(keys) == 1 and column != "id":
+            data = self._table_data(table)
+            index = data.indexes.get(column)
+            if index is None:
+                return None
+            rows = data.rows
+            return [rows[i] for i in sorted(index.get(keys[0], ()))]
+        ids = self.indexed_ids(table, column, keys)
+        if ids is None:
+            return None
+        rows = self._table_data(table).rows
+        return [rows[i] for i in sorted(ids)]
+
     def lookup(self, table: str, **criteria: Any) -> list[Row]:
         """Rows whose columns equal the given values (strings case-insensitively), by id."""
         with self.lock.read():

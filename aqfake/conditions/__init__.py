@@ -27,6 +27,7 @@ The package: :mod:`.nodes` (the expression tree), :mod:`.values` (MySQL's value 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..casting import ruby_class, ruby_inspect
@@ -67,8 +68,48 @@ __all__ = [
 ]
 
 
+#: Types of hash-criteria values whose compiled :class:`Where` is cached: equal values of one
+#: of these types always mean the same condition (floats do not: ``-0.0 == 0.0``, yet Rails
+#: sends them as different strings to a string column).
+_CACHEABLE = frozenset({str, int, bool, type(None)})
+#: Longer string values are compiled each time, so the cache cannot hold much memory.
+_CACHED_TEXT = 256
+_CACHE_SIZE = 4096
+
+
 def compile_where(model_name: str, arguments: Any) -> Where:
-    """Compile ``arguments`` of a ``where`` on ``model_name``; :class:`QueryError` if refused."""
+    """Compile ``arguments`` of a ``where`` on ``model_name``; :class:`QueryError` if refused.
+
+    Hash criteria of short scalars (the lookups clients send all the time) are compiled once
+    and the :class:`Where` reused, as a database reuses a prepared statement; everything else
+    is compiled on each call.
+    """
+    if type(arguments) is dict:
+        shape = _shape(arguments)
+        if shape is not None:
+            return _compile_shape(model_name, shape)
+    return _compile(model_name, arguments)
+
+
+def _shape(criteria: dict[Any, Any]) -> tuple[tuple[str, type, Any], ...] | None:
+    """A hashable key standing for ``criteria`` exactly (values with their types), or None."""
+    parts = []
+    for key, value in criteria.items():
+        kind = type(value)
+        if type(key) is not str or kind not in _CACHEABLE:
+            return None
+        if kind is str and len(value) > _CACHED_TEXT:
+            return None
+        parts.append((key, kind, value))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _compile_shape(model_name: str, shape: tuple[tuple[str, type, Any], ...]) -> Where:
+    return _compile(model_name, {key: value for key, _, value in shape})
+
+
+def _compile(model_name: str, arguments: Any) -> Where:
     model = MODELS[model_name]
     if arguments is None or (isinstance(arguments, (str, dict)) and not _present(arguments)):
         return Where(model.table)

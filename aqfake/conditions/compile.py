@@ -215,69 +215,133 @@ def _literal_in(node: In, operand: Fn, fallback: Fn) -> Fn | None:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """A condition an index answers exactly: ``column`` equals one of ``keys`` (index keys).
+
+    Equality and ``IN`` on a numeric column with numeric literals, on a string column with
+    string literals, and ``IS NULL``: the store's index keys encode MySQL's equality for those
+    (:func:`~aqfake.store.index_key` is the very key :func:`.values.compare` compares strings
+    by), so the rows the index holds under the keys are exactly the matching rows and need no
+    second look.
+    """
+
+    column: str
+    keys: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class Where:
     """A compiled ``where`` on one table; ``rows(store)`` gives the matches by ascending id."""
 
     table: str
     node: Node | None = None  # None: no condition, every row
     test: Fn = field(init=False, repr=False, compare=False)
+    probe: Probe | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         fn = compile_node(self.node) if self.node is not None else (lambda row: True)
         object.__setattr__(self, "test", fn)
+        object.__setattr__(self, "probe", _probe(self.node))
 
     def matches(self, row: Row) -> bool:
         """Whether the row satisfies the condition (SQL: the condition is TRUE, not unknown)."""
         return truth(self.test(row)) is True
 
     def rows(self, store: Store) -> list[Row]:
-        """The matching rows in ascending id order, narrowed through the store's indexes."""
-        with store.lock:
-            candidates = _plan(self.node, store, self.table) if self.node is not None else None
-            if candidates is None:
-                pool = store.rows(self.table)
-            else:
-                pool = [r for r in (store.get(self.table, i) for i in sorted(candidates)) if r]
-            return [row for row in pool if self.matches(row)]
+        """The matching rows in ascending id order, narrowed through the store's indexes.
+
+        Holds the store's read lock unless this thread holds the lock already (as a request
+        does), so a query inside a request pays nothing for it.
+        """
+        lock = store.lock
+        if lock.held:
+            return self._rows(store)
+        with lock.read():
+            return self._rows(store)
+
+    def scan(self, store: Store) -> list[Row]:
+        """The matching rows found by testing every row: no index, the reference for
+        :meth:`rows`."""
+        with store.lock.read():
+            return [row for row in store.rows(self.table) if self.matches(row)]
+
+    def _rows(self, store: Store) -> list[Row]:
+        probe = self.probe
+        if probe is not None:
+            found = store.indexed_rows(self.table, probe.column, probe.keys)
+            if found is not None:
+                return found
+        if self.node is None:
+            return store.rows(self.table)
+        plan = _plan(self.node, store, self.table)
+        if plan is None:
+            return [row for row in store.rows(self.table) if self.matches(row)]
+        candidates, exact = plan
+        pool = [r for r in (store.get(self.table, i) for i in sorted(candidates)) if r]
+        return pool if exact else [row for row in pool if self.matches(row)]
 
 
-def _plan(node: Node | None, store: Store, table: str) -> set[int] | None:
-    """A superset of the matching ids computed from indexes, or None if indexes cannot help."""
-    if isinstance(node, And):
-        found = [p for p in (_plan(part, store, table) for part in node.parts) if p is not None]
-        if not found:
-            return None
-        return set.intersection(*found)
-    if isinstance(node, Or):
-        union: set[int] = set()
-        for part in node.parts:
-            ids = _plan(part, store, table)
-            if ids is None:
-                return None
-            union |= ids
-        return union
-    if node == MATCH_NOTHING:
-        return set()
+def _probe(node: Node | None) -> Probe | None:
+    """The :class:`Probe` for a single equality, ``IN`` or ``IS NULL`` on a column, if exact."""
+    if isinstance(node, IsNull) and not node.negated and isinstance(node.operand, Col):
+        return Probe(node.operand.name, (None,))
+    lookup = _lookup(node)
+    if lookup is None:
+        return None
+    col, values = lookup
+    keys = _index_keys(col, values)
+    return None if keys is None else Probe(col.name, tuple(keys))
+
+
+def _lookup(node: Node | None) -> tuple[Col, list[Any]] | None:
+    """The column and literals of ``col = literal`` (either side) or ``col IN (literals)``."""
     if isinstance(node, Cmp) and node.op == "=":
         col, lit = node.left, node.right
         if isinstance(lit, Col) and isinstance(col, Lit):
             col, lit = lit, col
         if isinstance(col, Col) and isinstance(lit, Lit):
-            return _ids_for(store, table, col, [lit.value])
+            return col, [lit.value]
     if isinstance(node, In) and not node.negated and isinstance(node.operand, Col):
         literals = [i.value for i in node.items if isinstance(i, Lit)]
         if len(literals) == len(node.items):
-            return _ids_for(store, table, node.operand, literals)
-    if isinstance(node, IsNull) and not node.negated and isinstance(node.operand, Col):
-        if node.operand.name == "id":
-            return set()
-        if store.is_indexed(table, node.operand.name):
-            return store.ids_matching(table, node.operand.name, [None])
+            return node.operand, literals
     return None
 
 
-def _ids_for(store: Store, table: str, col: Col, values: Sequence[Any]) -> set[int] | None:
-    """Ids whose ``col`` equals one of the literals, if an index answers it exactly."""
+Plan = tuple[set[int], bool]
+
+
+def _plan(node: Node, store: Store, table: str) -> Plan | None:
+    """A superset of the matching ids computed from indexes and whether it is exactly the
+    matching ids (no row needs testing), or None if indexes cannot help."""
+    if isinstance(node, And):
+        found = [p for p in (_plan(part, store, table) for part in node.parts) if p is not None]
+        if not found:
+            return None
+        exact = len(found) == len(node.parts) and all(e for _, e in found)
+        return set.intersection(*(ids for ids, _ in found)), exact
+    if isinstance(node, Or):
+        union: set[int] = set()
+        every = True
+        for part in node.parts:
+            plan = _plan(part, store, table)
+            if plan is None:
+                return None
+            union |= plan[0]
+            every = every and plan[1]
+        return union, every
+    if node == MATCH_NOTHING:
+        return set(), True
+    probe = _probe(node)
+    if probe is None:
+        return None
+    ids = store.indexed_ids(table, probe.column, probe.keys)
+    return None if ids is None else (ids, True)
+
+
+def _index_keys(col: Col, values: Sequence[Any]) -> list[Any] | None:
+    """The index keys standing for ``col`` equal to one of the literals (NULLs dropped: they
+    match nothing), or None if the index cannot answer that comparison exactly."""
     keys: list[Any] = []
     numeric = col.type in (ColumnType.INT, ColumnType.FLOAT)
     for value in values:
@@ -290,11 +354,7 @@ def _ids_for(store: Store, table: str, col: Col, values: Sequence[Any]) -> set[i
                 return None
             keys.append(int(value) if float(value).is_integer() else value)
         elif col.type in (ColumnType.STRING, ColumnType.TEXT) and isinstance(value, str):
-            keys.append(value)
+            keys.append(index_key(value))
         else:
             return None
-    if col.name == "id":
-        return {k for k in keys if isinstance(k, int)}
-    if not store.is_indexed(table, col.name):
-        return None
-    return store.ids_matching(table, col.name, keys)
+    return keys
