@@ -16,7 +16,9 @@ parentheses; anything else (functions, subqueries, ``;``, comments) is refused w
 so are conditions nested deeper than :data:`MAX_NESTING` parentheses/``NOT``.
 
 Equality and ``IN`` on indexed columns are answered from the store's indexes, so a query over a
-large table only looks at the rows it can match.
+large table only looks at the rows it can match; when the index keys settle the condition
+exactly (see :class:`.compile.Probe`) the rows are not tested again, and hash criteria of short
+scalars are compiled once and reused (see :func:`compile_where`).
 
 The package: :mod:`.nodes` (the expression tree), :mod:`.values` (MySQL's value rules),
 :mod:`.compile` (tree -> row predicate, index use), :mod:`.sql` (tokenizer and parser),

@@ -1,7 +1,10 @@
 """Compiling the expression tree into a row predicate, and answering it through the indexes.
 
 Equality and ``IN`` on indexed columns are answered from the store's indexes, so a query over a
-large table only looks at the rows it can match; ``IN`` over literals is a set lookup.
+large table only looks at the rows it can match; ``IN`` over literals is a set lookup. When the
+index keys encode the comparison exactly (equality, ``IN``, ``IS NULL`` and AND/OR of them on
+indexed columns) the index hit is the answer and no row is tested again; otherwise the
+candidates are tested with the compiled predicate.
 """
 
 from __future__ import annotations
