@@ -130,6 +130,20 @@ def seeded_snapshot(lab: str, seed: int = 0, size: str | int | None = None) -> S
         return snapshot
 
 
+@lru_cache(maxsize=256)
+def _origin(base_url: str, host: str) -> str:
+    """``scheme://host`` for a request: the scheme of ``base_url``, the ``Host`` header's host
+    (else ``base_url``'s), the scheme's standard port left out; the same few pairs repeat for
+    every request, so the answers are cached."""
+    origin = urlsplit(base_url)
+    scheme = origin.scheme or "http"
+    host = host or origin.netloc
+    default = DEFAULT_PORTS.get(scheme)
+    if default and host.endswith(f":{default}"):
+        host = host[: -len(default) - 1]
+    return f"{scheme}://{host}"
+
+
 class FakeAquarium:
     """An in-memory Aquarium server.
 
@@ -300,13 +314,7 @@ class FakeAquarium:
     def request_base(self, request: Request, base_url: str | None = None) -> str:
         """``scheme://host[:port]`` of this request: scheme from ``base_url`` (or the fake's),
         host from the ``Host`` header as Rails reads it, standard ports omitted."""
-        origin = urlsplit(base_url or self.base_url)
-        scheme = origin.scheme or "http"
-        host = request.header("Host") or origin.netloc
-        default = DEFAULT_PORTS.get(scheme)
-        if default and host.endswith(f":{default}"):
-            host = host[: -len(default) - 1]
-        return f"{scheme}://{host}"
+        return _origin(base_url or self.base_url, request.header("Host"))
 
     def handle(
         self, request: Request, base_url: str | None = None, *, read_timeout: float | None = None

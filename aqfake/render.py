@@ -218,6 +218,12 @@ class Renderer:
         """The public columns in table order, with attribute overrides, as JSON values."""
         table = _table(kind)
         computed = _COMPUTED.get(table, ())
+        if only is None and not exclude and not computed:  # the common case, in one pass
+            names = _PUBLIC_NAMES[table]
+            return {
+                name: format_time(value) if isinstance(value, datetime) else value
+                for name, value in zip(names, map(row.get, names), strict=True)
+            }
         out: dict[str, JSON] = {}
         for name in _PUBLIC_NAMES[table]:
             if (only is not None and name not in only) or name in exclude:

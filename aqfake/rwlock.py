@@ -56,28 +56,9 @@ class ReadWriteLock:
         """Whether the calling thread holds the lock exclusively."""
         return self._writer == threading.get_ident()
 
-    @contextmanager
-    def read(self) -> Iterator[None]:
+    def read(self) -> AbstractContextManager[None]:
         """Hold the lock shared (nothing more if this thread already holds it)."""
-        if self._writer == threading.get_ident():
-            yield
-            return
-        depth = self._read_depth()
-        if depth == 0:
-            with self._cond:
-                while self._writer is not None or self._waiting_writers:
-                    self._cond.wait()
-                self._readers += 1
-        self._local.depth = depth + 1
-        try:
-            yield
-        finally:
-            self._local.depth = depth
-            if depth == 0:
-                with self._cond:
-                    self._readers -= 1
-                    if not self._readers:
-                        self._cond.notify_all()
+        return _Shared(self)
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -120,3 +101,42 @@ class ReadWriteLock:
 
     def __exit__(self, *exc: object) -> None:
         self._local.stack.pop().__exit__(None, None, None)
+
+
+class _Shared:
+    """One shared holding of a :class:`ReadWriteLock` (see :meth:`ReadWriteLock.read`).
+
+    A plain context manager rather than a generator: the store takes the read lock on every
+    call, mostly nested inside a request's own, and the nested case is only a counter.
+    """
+
+    __slots__ = ("_depth", "_lock")
+
+    def __init__(self, lock: ReadWriteLock) -> None:
+        self._lock = lock
+        self._depth: int | None = None
+
+    def __enter__(self) -> None:
+        lock = self._lock
+        if lock._writer == threading.get_ident():
+            return  # the writer reads freely; _depth stays None: nothing to undo
+        depth = lock._read_depth()
+        if depth == 0:
+            with lock._cond:
+                while lock._writer is not None or lock._waiting_writers:
+                    lock._cond.wait()
+                lock._readers += 1
+        lock._local.depth = depth + 1
+        self._depth = depth
+
+    def __exit__(self, *exc: object) -> None:
+        depth = self._depth
+        if depth is None:
+            return
+        lock = self._lock
+        lock._local.depth = depth
+        if depth == 0:
+            with lock._cond:
+                lock._readers -= 1
+                if not lock._readers:
+                    lock._cond.notify_all()

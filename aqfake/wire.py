@@ -115,6 +115,9 @@ class Request:
     #: the parsed body (or the BadRequest it raised), kept after the first parse: the app checks
     #: the body before routing and handlers read it again through ``params()``
     _parsed: Any = field(default=None, init=False, repr=False, compare=False)
+    #: the headers by lower-cased name (the first of repeats), made at the first lookup: the
+    #: app reads Host, Cookie and Content-Type of every request
+    _by_name: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def query(self) -> dict[str, str]:
@@ -125,8 +128,13 @@ class Request:
 
     def header(self, name: str, default: str = "") -> str:
         """The value of header ``name`` (case-insensitive), else ``default``."""
-        found = _first_header(self.headers.items(), name)
-        return default if found is None else found
+        by_name = self._by_name
+        if by_name is None:
+            by_name = {}
+            for key, value in self.headers.items():
+                by_name.setdefault(key.lower(), value)
+            self._by_name = by_name
+        return by_name.get(name.lower(), default)
 
     @property
     def cookies(self) -> dict[str, str]:
@@ -174,7 +182,9 @@ class Request:
             raise BadRequest(too_deep) from None
         except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
             raise BadRequest(_JSON_ERROR.format(exc)) from exc
-        if nesting_depth(value) > MAX_JSON_NESTING:
+        # a value nests at most as deep as its body has brackets (counting them is cheap)
+        brackets = self.body.count(b"[") + self.body.count(b"{")
+        if brackets > MAX_JSON_NESTING and nesting_depth(value) > MAX_JSON_NESTING:
             raise BadRequest(too_deep)
         if _SURROGATE_ESCAPE.search(self.body) and _holds_lone_surrogate(value):
             raise BadRequest(_JSON_ERROR.format(LONE_SURROGATE))

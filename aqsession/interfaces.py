@@ -190,7 +190,7 @@ class QueryInterface(ModelInterface):
     def _post_json(self, data: Mapping[str, Any], outcome: str = "returning None") -> Any:
         result = self._post_raw(data, outcome)
         if result is not None and self._do_load:
-            return self.load(result)
+            return self.model.load_answer(result, self.session)
         return result
 
     @classmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pprint
 import threading
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any, ClassVar, TypeVar
 
 from aqsession.exceptions import (
@@ -65,6 +66,13 @@ class RidCounter:
             self._next += 1
             return value
 
+    def take(self, count: int) -> range:
+        """``count`` consecutive rids at once (one lock for a whole list of loaded models)."""
+        with self._lock:
+            start = self._next
+            self._next += count
+            return range(start, start + count)
+
     def advance_past(self, rid: int) -> None:
         """Make sure every later rid is greater than ``rid``."""
         with self._lock:
@@ -74,6 +82,7 @@ class RidCounter:
 _RIDS = RidCounter()
 _DEFAULT_URL = "http://aquarium.org"
 _INSTANCE_ATTRS = frozenset({"raw", "rid"})
+_DICT_ONLY = frozenset({dict})
 #: Markers of a model class's load plan (see ``ModelBase._load_plan``).
 _SKIP = object()
 _UNPLANNED = object()
@@ -148,6 +157,8 @@ class ModelBase(metaclass=_ModelMeta):
     #: What loading does with each data key seen so far: a field loads it, None stores a copy,
     #: _SKIP drops it (``rid``, ``IGNORE``, ``__`` names). Filled as keys arrive.
     _load_plan: ClassVar[dict[str, Any]] = {}
+    #: The keys of ``_load_plan`` stored as plain data (the fast path of ``_load_one``).
+    _plain_keys: ClassVar[set[str]] = set()
     _relationships: ClassVar[dict[str, Field]] = {}
     _column_set: ClassVar[frozenset[str]] = frozenset({"id"})
 
@@ -167,6 +178,7 @@ class ModelBase(metaclass=_ModelMeta):
                     fields[name] = value
         cls._fields = fields
         cls._load_plan = {}
+        cls._plain_keys = set()
         cls.fields = dict(fields)
         cls._relationships = {
             name: f for name, f in fields.items() if isinstance(f, (Relationship, Function))
@@ -216,15 +228,74 @@ class ModelBase(metaclass=_ModelMeta):
         Constructor defaults are not applied: a loaded model holds exactly the loaded data.
         """
         session = None if owner is None else owner.session
+        if session is not None and not _is_session(session):
+            raise NoSessionError(
+                f"Cannot bind models to {session!r}: it is not an AqSession "
+                "(it has no model_interface)."
+            )
         if isinstance(data, list):
-            return [cls._load_one(item, session) for item in data]
+            return cls._load_list(data, session, False)
         return cls._load_one(data, session)
 
     @classmethod
+    def load_answer(cls, data: Any, session: Any) -> Any:
+        """Like :meth:`load_from`, for an answer the session has just decoded and holds alone.
+
+        Nothing else refers to such records, and ``raw`` is never changed in place, so a list
+        of flat records becomes the models' ``raw`` without a second copy.
+        """
+        if isinstance(data, list) and session is not None and _is_session(session):
+            return cls._load_list(data, session, True)
+        return cls.load_from(data, session)
+
+    @classmethod
+    def _load_list(cls, records: list[Any], session: Any, owned: bool) -> list[Any]:
+        """Models from a list of records (a ``where``/``all`` answer).
+
+        When every record is a dict of known plain columns holding only scalars (checked for
+        the whole list at once, in C), the models are made in one tight loop with their rids
+        taken as a block; otherwise each record goes through :meth:`_load_one`. ``owned``
+        records (see :meth:`load_answer`) are kept as ``raw`` as they are.
+        """
+        plain = cls._plain_keys
+        if not (
+            _DICT_ONLY.issuperset(map(type, records))
+            and plain.issuperset(chain.from_iterable(records))
+            and CONTAINERS.isdisjoint(
+                set(map(type, chain.from_iterable(map(dict.values, records))))
+            )
+        ):
+            return [cls._load_one(item, session) for item in records]
+        new = cls.__new__
+        models = [new(cls) for _ in records]
+        for model, record, rid in zip(models, records, _RIDS.take(len(records)), strict=True):
+            store = model.__dict__
+            store["_data"] = record.copy()
+            store["_related"] = {}
+            store["_session"] = session
+            store["rid"] = rid
+            store["raw"] = record if owned else record.copy()
+        return models
+
+    @classmethod
     def _load_one(cls, data: Any, session: Any) -> Any:
-        if isinstance(data, cls):
+        """One model from a record; ``session`` is None or an already checked session.
+
+        The fast path: a record whose keys are all plain columns this class has seen before
+        and whose values are all scalars needs no per-key work, so its two stores are shallow
+        copies made in C (with no nested containers a shallow copy is a full copy).
+        """
+        if type(data) is dict:
+            if data.keys() <= cls._plain_keys and CONTAINERS.isdisjoint(map(type, data.values())):
+                model = cls.__new__(cls)
+                object.__setattr__(model, "__dict__", {
+                    "_data": data.copy(), "_related": {}, "_session": session,
+                    "rid": next(_RIDS), "raw": data.copy(),
+                })  # fmt: skip
+                return model
+        elif isinstance(data, cls):
             return data
-        if not isinstance(data, dict):
+        elif not isinstance(data, dict):
             raise AquariumModelError(
                 f"Cannot load a {cls.__name__} from {type(data).__name__} {data!r}: "
                 "expected a dict of attributes."
@@ -255,6 +326,8 @@ class ModelBase(metaclass=_ModelMeta):
                 action = self._plan_key(key)
                 if len(plan) < MAX_PLANNED_KEYS:
                     plan[key] = action
+                    if action is None:
+                        self._plain_keys.add(key)
                 if action is None:
                     store[key] = json_copy(value) if type(value) in CONTAINERS else value
                     continue

@@ -177,6 +177,21 @@ def test_raw_json_names_what_is_wrong() -> None:
     assert Request("POST", "/x", body=b"[" * limit + b"]" * limit).raw_json() is not None
 
 
+def test_nesting_counts_objects_and_arrays_but_not_brackets_inside_strings() -> None:
+    deep = b'{"a":' * 60 + b"[" * 41 + b"]" * 41 + b"}" * 60
+    with pytest.raises(BadRequest, match="nesting of 101 is too deep"):
+        Request("POST", "/x", body=deep).raw_json()
+    shallow = json.dumps({"name": "[{" * 200}).encode()
+    assert Request("POST", "/x", body=shallow).raw_json() == {"name": "[{" * 200}
+
+
+def test_headers_are_read_case_insensitively_first_of_repeats_winning() -> None:
+    request = Request("GET", "/", headers={"Content-Type": "a/b", "content-type": "c/d"})
+    assert request.header("CONTENT-TYPE") == "a/b"
+    assert request.header("Host", "none") == "none"
+    assert request.header("host") == ""
+
+
 def test_refused_bodies_over_the_in_process_transport(fake: FakeAquarium) -> None:
     with fake.mock():
         for body in (REFUSED_BODIES["NaN"], REFUSED_BODIES["deeply nested arrays"]):
