@@ -55,6 +55,25 @@ def _scrub_response(scrubber: Scrubber) -> Any:
     return before_record_response
 
 
+class _UnpatchingContext(CassetteContextDecorator):  # type: ignore[misc,unused-ignore]
+    """vcrpy's cassette context, which also takes its patches off when writing fails.
+
+    vcrpy writes the cassette on exit before it restores ``http.client`` and urllib3; when the
+    audit refuses to write (:class:`SecretLeakError`), the patches would stay on for the rest
+    of the process, and every later request of any test would go through this cassette.
+    """
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            super().__exit__(*exc_info)
+        except BaseException:
+            finish = getattr(self, "_CassetteContextDecorator__finish", None)
+            if finish is not None:
+                self._CassetteContextDecorator__cassette = None
+                next(finish, None)
+            raise
+
+
 def use_cassette(
     path: str | os.PathLike[str],
     *,
@@ -94,7 +113,7 @@ def use_cassette(
         record_mode="all" if record_mode == "rewrite" else record_mode,
         drop_unused_requests=record_mode == "rewrite",
     )
-    return AqCassette.use(repeats=repeats, advice=advice, **config)
+    return _UnpatchingContext.from_args(AqCassette, repeats=repeats, advice=advice, **config)
 
 
 __all__ = [

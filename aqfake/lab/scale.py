@@ -200,6 +200,10 @@ class Grower:
         have = {name: len(self.pool.get(self.type_id[name], [])) for name, _ in data.SAMPLE_MIX}
         extra = max(0, target - self.store.count("samples"))
         wanted = {name: int(extra * share) for name, share in data.SAMPLE_MIX}
+        # the shares' remainders go to the largest fractions, so the lab reaches ``target``
+        by_fraction = sorted(data.SAMPLE_MIX, key=lambda mix: (extra * mix[1]) % 1, reverse=True)
+        for name, _ in by_fraction[: max(0, extra - sum(wanted.values()))]:
+            wanted[name] += 1
         return {
             name: max(wanted[name], data.MIN_PER_TYPE - have[name], 0)
             for name, _ in data.SAMPLE_MIX

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import urllib3.connectionpool
 import vcr
 import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
@@ -27,6 +28,9 @@ from aqfake.cassettes import (
 TOKEN = "TYmoWfyV42AL7dSoYcgmug"
 DIGEST = "pbkdf2_sha256$1000$c2FsdA==$aGFzaGhhc2hoYXNo"
 PASSWORD = "correct-horse-42"
+
+#: urllib3's connection class before any cassette patched it.
+ORIGINAL_CONNECTION = urllib3.connectionpool.HTTPConnectionPool.ConnectionCls
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -156,6 +160,8 @@ def test_audit_refuses_to_write_a_leaked_secret(server: str, tmp_path: Path):
         _Handler.leak = ""
     assert not path.exists()
     assert not list(tmp_path.iterdir()), "no temporary file may be left behind"
+    # the refused write took vcrpy's patches off too: later requests do not reach this cassette
+    assert urllib3.connectionpool.HTTPConnectionPool.ConnectionCls is ORIGINAL_CONNECTION
 
 
 class _NaiveScrubber(Scrubber):
