@@ -10,6 +10,7 @@ index needs only method, URI and body, which :func:`unbuilt_fields` hands over w
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from vcr.request import Request
@@ -19,6 +20,8 @@ _FIELDS = "_aqfake_fields"
 #: The attribute that marks requests loaded from a sealed cassette (set on every
 #: :class:`LoadedRequest`): they went through the recording hooks before they were written.
 SEALED = "_aqfake_sealed"
+#: Held while a request is built, so a thread reading it meanwhile waits for the whole request.
+_BUILDING = threading.RLock()
 
 
 class LoadedRequest(Request):  # type: ignore[misc]
@@ -31,16 +34,19 @@ class LoadedRequest(Request):  # type: ignore[misc]
         object.__setattr__(self, "method", fields["method"])
 
     def _build(self) -> None:
-        fields = self.__dict__.pop(_FIELDS, None)
-        if fields is not None:
-            Request.__init__(self, **fields)
+        if _FIELDS in self.__dict__:
+            with _BUILDING:
+                fields = self.__dict__.pop(_FIELDS, None)
+                if fields is not None:
+                    Request.__init__(self, **fields)
 
     def __getattr__(self, name: str) -> Any:
-        # only called for attributes not set yet: build, then look again
-        if name.startswith("__") or _FIELDS not in self.__dict__:
+        # only called for attributes not set (yet): build, then look again, once
+        if name.startswith("__"):
             raise AttributeError(name)
-        self._build()
-        return getattr(self, name)
+        with _BUILDING:  # another thread may be building this request right now
+            self._build()
+        return object.__getattribute__(self, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._build()  # a later build must not overwrite what is set now

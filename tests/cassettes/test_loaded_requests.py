@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,23 @@ def test_copies_and_pickles_of_an_unbuilt_request_build_the_same_request() -> No
     for clone in clones:
         assert described(clone) == described(Request(**fields('{"id": 1}')))
     assert unbuilt_fields(loaded) is not None
+
+
+def test_threads_reading_an_unbuilt_request_at_once_all_see_it_built() -> None:
+    loaded = LoadedRequest(fields('{"id": 1}'))
+    barrier = threading.Barrier(8)
+    seen: list[Any] = []
+
+    def read() -> None:
+        barrier.wait()
+        seen.append((dict(loaded.headers), loaded.body, loaded.path))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [(dict(Request(**fields(None)).headers), b'{"id": 1}', "/json")] * 8
 
 
 def test_a_sealed_cassette_loads_unbuilt_requests_that_replay_as_vcrpy_reads_them(
