@@ -16,11 +16,14 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from .loaded import unbuilt_fields
 from .scrub import unnumbered
 
 #: How a difference names its two sides: the request being matched, and the recorded one.
 REQUEST_SIDE, RECORDED_SIDE = "request", "recorded"
 _ABSENT = object()
+#: Made once: ``json.dumps`` with options builds a new encoder per call.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def canonical_body(body: bytes | str | None) -> str:
         data = json.loads(text)
     except ValueError:
         return text
-    return json.dumps(_sets_sorted(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL_JSON.encode(_sets_sorted(data))
 
 
 def _sets_sorted(data: Any) -> Any:
@@ -88,7 +91,11 @@ def _location(uri: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 def key_of(request: Any) -> RequestKey:
-    """The canonical key of a vcrpy ``Request``."""
+    """The canonical key of a vcrpy ``Request`` (a request loaded from a sealed cassette and
+    not used yet is keyed from its fields, without building it)."""
+    fields = unbuilt_fields(request)
+    if fields is not None:
+        return request_key(fields["method"], fields["uri"], fields["body"])
     return request_key(request.method, request.uri, request.body)
 
 

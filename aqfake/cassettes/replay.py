@@ -24,8 +24,8 @@ from typing import Any
 from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
 
+from .loaded import SEALED
 from .matching import RequestKey, differences, key_of, similarity
-from .persist import SEALED
 
 REPEAT_POLICIES = ("last", "once")
 #: How many near misses an unmatched-request error shows.
