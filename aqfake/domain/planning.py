@@ -506,3 +506,17 @@ def operation_costs(tx: Transaction, plan: Row) -> list[dict[str, Any]]:
             }
         )
     return costs
+
+
+def layered_status(progress: str, layer: int, frontier: int) -> str:
+    """The status of the operation in ``layer`` (0 = first) of a chain of operations whose plan
+    got as far as ``progress`` with ``frontier`` the layer now running: earlier layers are done,
+    later ones wait; a plan still planning, or done, has that status throughout, and a plan
+    whose first layer is pending, scheduled or delayed has the rest waiting."""
+    if progress in ("done", "planning"):
+        return progress
+    if progress in ("pending", "scheduled", "delayed"):
+        return progress if layer == 0 else "waiting"
+    if layer < frontier:
+        return "done"
+    return progress if layer == frontier else "waiting"

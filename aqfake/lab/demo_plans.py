@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from ..domain.planning import layered_status
 from ..store import Row
 from . import catalogue as cat
 from .builder import LabBuilder
@@ -217,16 +218,6 @@ class PlanMaker:
         plans.append(("Clone", self.cloning_steps, extra))
         return plans
 
-    def step_status(self, progress: str, layer: int, frontier: int) -> str:
-        """The status of an operation in ``layer`` of a plan whose progress is ``progress``."""
-        if progress in ("done", "planning"):
-            return progress
-        if progress in ("pending", "scheduled", "delayed"):
-            return progress if layer == 0 else "waiting"
-        if layer < frontier:
-            return "done"
-        return progress if layer == frontier else "waiting"
-
     def io_field_type(self, op_type: str, name: str, role: str) -> Row:
         """The ``role`` field type called ``name`` of the operation type ``op_type``."""
         return next(
@@ -300,7 +291,7 @@ class PlanMaker:
         made: dict[str, _Made] = {}
         layer_times = {layer: self.later(when, 2 + 20 * layer, 6 + 24 * layer) for layer in layers}
         for step in sorted(steps, key=lambda s: s.layer):
-            status = self.step_status(progress, step.layer, frontier)
+            status = layered_status(progress, step.layer, frontier)
             finished_at = layer_times[step.layer]
             inputs = {
                 n: self.input_spec(step.operation_type, n, v, status, made)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain.planning import default_layout, job_state
+from ..domain.planning import default_layout, job_state, layered_status
 from ..store import Row, Store
 from . import scale_data as data
 from .catalogue import (
@@ -570,7 +570,7 @@ class Grower:
         op_ids = self.next_ids("operations", len(steps))
         fv_id = self.store.next_id("field_values")
         for layer, (op_name, op_id) in enumerate(zip(steps, op_ids, strict=True)):
-            status = _status(progress, layer, frontier)
+            status = layered_status(progress, layer, frontier)
             when = self.after(start, 2 + 20 * layer, 6 + 24 * layer)
             op_type = self.op_types[op_name]
             ran = status in IN_JOBS
@@ -839,17 +839,6 @@ class Grower:
         self.items(made)
         self.collections(max(4, target // 60))
         self.plans(plans)
-
-
-def _status(progress: str, layer: int, frontier: int) -> str:
-    """The status of the operation in ``layer`` of a plan that got as far as ``progress``."""
-    if progress in ("done", "planning"):
-        return progress
-    if progress in ("pending", "scheduled", "delayed"):
-        return progress if layer == 0 else "waiting"
-    if layer < frontier:
-        return "done"
-    return progress if layer == frontier else "waiting"
 
 
 def _choose(

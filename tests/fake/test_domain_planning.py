@@ -19,6 +19,7 @@ from aqfake.domain.planning import (
     destroy_plan,
     field_values,
     job_state,
+    layered_status,
     operation_costs,
     parse_cost_model,
     plan_operations,
@@ -241,3 +242,19 @@ def test_operation_costs_use_the_rates_and_create_missing_parameters(store: Stor
     assert store.first("parameters", key="markup rate") is not None
     tx.rollback()
     assert store.first("parameters", key="markup rate") is None
+
+
+def test_layered_status_runs_a_chain_up_to_its_frontier() -> None:
+    """A four-step chain whose second step is running: the first is done, the rest wait."""
+    assert [layered_status("running", layer, 1) for layer in range(4)] == [
+        "done",
+        "running",
+        "waiting",
+        "waiting",
+    ]
+    assert [layered_status("pending", layer, 0) for layer in range(3)] == [
+        "pending",
+        "waiting",
+        "waiting",
+    ]
+    assert {layered_status(p, 2, 0) for p in ("done", "planning")} == {"done", "planning"}
