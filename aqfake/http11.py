@@ -1,0 +1,206 @@
+"""HTTP/1.1 framing for the live server: a request head read off a buffered socket stream, and
+the head of an answer as bytes.
+
+It is the part of ``http.server`` the fake needs and nothing more, because ``http.server`` spends
+more CPU on each request than the fake spends answering it (the email parser for headers, a
+fresh ``Date`` string, a write per header). Header lines are split at their colon directly, the
+``Date`` string is made once a second, and the whole answer head is one bytes object.
+
+Decisions, where HTTP leaves a choice or ``http.server`` did something else:
+
+- Malformed framing is refused as Puma refuses it, with 400 and a message saying what was wrong:
+  a request line that is not ``METHOD TARGET HTTP/x.y`` (HTTP/0.9's two-word form included), a
+  header line without a colon or with blanks in its name, more than :data:`MAX_HEADERS` header
+  lines, or a line longer than :data:`MAX_LINE_BYTES`. A version other than HTTP/1.x is 505.
+  The transport sends that answer and closes the connection, since the framing is lost.
+- Empty lines before a request line are skipped (RFC 9112 2.2), a few of them at most.
+- Lines may end in CRLF or a bare LF. Header values lose blanks at both ends; a folded
+  continuation line (obsolete, starts with a blank) is joined to the value before it with a space.
+- A header sent more than once is one value, the values joined by ``", "`` in order, under the
+  name as first spelled (what Puma gives Rack); lookups use :attr:`RequestHead.lowered`.
+- Header bytes are read as latin-1, as ``http.server`` did: no request is refused for them.
+- HTTP/1.1 connections stay open unless ``Connection: close``; HTTP/1.0 ones close unless
+  ``Connection: keep-alive`` (answered with ``Connection: keep-alive``).
+- A target with leading ``//`` keeps one slash (``http.server``'s guard against it being read
+  as a host); the path is percent-decoded, the query string is kept as sent.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+from io import BufferedReader
+from urllib.parse import unquote, urlsplit
+
+#: A request line or header line longer than this (with its line ending) is refused (400).
+MAX_LINE_BYTES = 65536
+#: More header lines than this are refused (400).
+MAX_HEADERS = 100
+#: Empty lines skipped before a request line; more of them and the connection is closed.
+MAX_LEADING_BLANK_LINES = 8
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+_LINE_ENDS = (b"\r\n", b"\n")
+
+
+class MalformedRequest(Exception):
+    """A request head that cannot be read as HTTP/1.x; ``status`` is the answer to give."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(slots=True)
+class RequestHead:
+    """A parsed request line and its headers."""
+
+    method: str
+    target: str
+    version: tuple[int, int]
+    #: header values by name as first spelled, repeats joined by ``", "``
+    headers: dict[str, str]
+    #: the same values by lower-cased name
+    lowered: dict[str, str]
+
+    @property
+    def keep_alive(self) -> bool:
+        """Whether the connection stays open after the answer: as the client asks, except
+        after a request framed both by length and by chunks (a smuggling attempt, RFC 9112
+        6.1), which is answered as chunked and then the connection closed."""
+        lowered = self.lowered
+        if "transfer-encoding" in lowered and "content-length" in lowered:
+            return False
+        tokens = {t.strip().lower() for t in lowered.get("connection", "").split(",")}
+        if self.version >= (1, 1):
+            return "close" not in tokens
+        return "keep-alive" in tokens
+
+    @property
+    def connection_header(self) -> str | None:
+        """The answer's ``Connection`` header value, if it needs one."""
+        if not self.keep_alive:
+            return "close"
+        return "keep-alive" if self.version < (1, 1) else None
+
+    def path_and_query(self) -> tuple[str, str]:
+        """The percent-decoded path (``/`` if empty) and the raw query string."""
+        return split_target(self.target)
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """The percent-decoded path and the raw query string of a request target."""
+    if target.startswith("//"):
+        target = "/" + target.lstrip("/")
+    if target.startswith("/") and "#" not in target:
+        path, _, query = target.partition("?")
+    else:  # absolute form (``http://host/path``), ``*`` or a fragment: the general parser
+        parts = urlsplit(target)
+        path, query = parts.path, parts.query
+    return (unquote(path) if "%" in path else path) or "/", query
+
+
+def _line(stream: BufferedReader, what: str) -> bytes:
+    line = stream.readline(MAX_LINE_BYTES + 1)
+    if len(line) > MAX_LINE_BYTES:
+        raise MalformedRequest(400, f"The {what} is longer than {MAX_LINE_BYTES} bytes")
+    return line
+
+
+def _version(text: str) -> tuple[int, int]:
+    numbers = text[5:].split(".") if text.startswith("HTTP/") else []
+    if len(numbers) != 2 or not all(n.isdigit() and n.isascii() and len(n) <= 10 for n in numbers):
+        raise MalformedRequest(400, f"Malformed HTTP version {text[:40]!r}")
+    version = int(numbers[0]), int(numbers[1])
+    if version[0] != 1:
+        raise MalformedRequest(505, f"HTTP version {text[:40]!r} is not supported; use HTTP/1.1")
+    return version
+
+
+def read_head(stream: BufferedReader) -> RequestHead | None:
+    """The next request head on ``stream``; None when the client closed the connection before
+    (or while) sending one, which gets no answer. :class:`MalformedRequest` for a bad head.
+    A read that times out raises :class:`TimeoutError`."""
+    line = _line(stream, "request line")
+    for _ in range(MAX_LEADING_BLANK_LINES):
+        if line not in _LINE_ENDS:
+            break
+        line = _line(stream, "request line")
+    if not line.endswith(b"\n"):
+        return None  # closed before a whole request line arrived (or only blank lines)
+    words = line.decode("latin-1").split()
+    if len(words) != 3:
+        shown = line.decode("latin-1").strip()[:80]
+        raise MalformedRequest(
+            400, f"Malformed request line {shown!r}: expected 'METHOD /path HTTP/1.1'"
+        )
+    method, target, version_text = words
+    version = _version(version_text)
+    headers: dict[str, str] = {}
+    lowered: dict[str, str] = {}
+    names: dict[str, str] = {}  # lower-cased name to its first spelling
+    last = ""
+    for _ in range(MAX_HEADERS + 1):
+        line = _line(stream, "header line")
+        if line in _LINE_ENDS:
+            return RequestHead(method, target, version, headers, lowered)
+        if not line.endswith(b"\n"):
+            return None  # closed inside the head
+        text = line.decode("latin-1")
+        if text[0] in " \t":
+            if not last:
+                raise MalformedRequest(400, "A folded header line comes before any header")
+            value = f"{lowered[last]} {text.strip()}".strip()
+        else:
+            name, colon, value = text.partition(":")
+            if not colon or not name or " " in name or "\t" in name:
+                shown = text.strip()[:80]
+                raise MalformedRequest(
+                    400, f"Malformed header line {shown!r}: expected 'Name: value'"
+                )
+            value = value.strip(" \t\r\n")
+            last = name.lower()
+            if last in lowered:
+                value = f"{lowered[last]}, {value}"
+            else:
+                names[last] = name
+        lowered[last] = value
+        headers[names[last]] = value
+    raise MalformedRequest(400, f"The request has more than {MAX_HEADERS} header lines")
+
+
+class _Clock:
+    """The ``Date`` header value, made once per second."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def now(self) -> str:
+        second = int(time.time())
+        if second != self._second:
+            self._text = formatdate(second, usegmt=True)
+            self._second = second  # a racing thread at worst formats the same second again
+        return self._text
+
+
+_CLOCK = _Clock()
+
+
+def response_head(
+    status: int,
+    reason: str,
+    headers: list[tuple[str, str]],
+    length: int,
+    connection: str | None = None,
+) -> bytes:
+    """The status line and headers of an answer (Date and Content-Length added, then
+    ``Connection: <connection>`` if given), ending with the blank line."""
+    lines = [f"HTTP/1.1 {status} {reason}", f"Date: {_CLOCK.now()}"]
+    lines.extend(f"{name}: {value}" for name, value in headers)
+    lines.append(f"Content-Length: {length}")
+    if connection:
+        lines.append(f"Connection: {connection}")
+    lines.append("\r\n")
+    return "\r\n".join(lines).encode("latin-1")
