@@ -27,6 +27,7 @@ Decisions, where HTTP leaves a choice or ``http.server`` did something else:
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -101,6 +102,13 @@ def split_target(target: str) -> tuple[str, str]:
     return (unquote(path) if "%" in path else path) or "/", query
 
 
+#: One whole header line (after unfolding): a name without blanks or colons, then its value
+#: without surrounding blanks. A head is well-formed when every line is one of these.
+_FIELD = re.compile(r"^([^:\s]+):[ \t]*((?:[^\r\n]*[^\s])?)[ \t]*\r?\n", re.MULTILINE)
+_FOLD = re.compile(r"\r?\n[ \t]+")
+_HEAD_END = b"\r\n\r\n"
+
+
 def _line(stream: BufferedReader, what: str) -> bytes:
     line = stream.readline(MAX_LINE_BYTES + 1)
     if len(line) > MAX_LINE_BYTES:
@@ -109,6 +117,8 @@ def _line(stream: BufferedReader, what: str) -> bytes:
 
 
 def _version(text: str) -> tuple[int, int]:
+    if text == "HTTP/1.1":
+        return (1, 1)
     numbers = text[5:].split(".") if text.startswith("HTTP/") else []
     if len(numbers) != 2 or not all(n.isdigit() and n.isascii() and len(n) <= 10 for n in numbers):
         raise MalformedRequest(400, f"Malformed HTTP version {text[:40]!r}")
@@ -118,10 +128,14 @@ def _version(text: str) -> tuple[int, int]:
     return version
 
 
-def read_head(stream: BufferedReader) -> RequestHead | None:
-    """The next request head on ``stream``; None when the client closed the connection before
-    (or while) sending one, which gets no answer. :class:`MalformedRequest` for a bad head.
-    A read that times out raises :class:`TimeoutError`."""
+def _head_bytes(stream: BufferedReader) -> bytes | None:
+    """The request line and header lines of the next request, without the blank line that
+    ends them; None if the connection closes first. The usual case, a whole head already in
+    the read buffer, takes one search and one copy; anything else is read line by line."""
+    buffered = stream.peek(1)
+    end = buffered.find(_HEAD_END)
+    if end > 0 and buffered[0] not in b"\r\n":
+        return stream.read(end + 4)[: end + 2]
     line = _line(stream, "request line")
     for _ in range(MAX_LEADING_BLANK_LINES):
         if line not in _LINE_ENDS:
@@ -129,45 +143,65 @@ def read_head(stream: BufferedReader) -> RequestHead | None:
         line = _line(stream, "request line")
     if not line.endswith(b"\n"):
         return None  # closed before a whole request line arrived (or only blank lines)
-    words = line.decode("latin-1").split()
+    lines = [line]
+    while (line := _line(stream, "header line")) not in _LINE_ENDS:
+        if not line.endswith(b"\n"):
+            return None  # closed inside the head
+        if len(lines) > MAX_HEADERS:
+            raise MalformedRequest(400, f"The request has more than {MAX_HEADERS} header lines")
+        lines.append(line)
+    return b"".join(lines)
+
+
+def read_head(stream: BufferedReader) -> RequestHead | None:
+    """The next request head on ``stream``; None when the client closed the connection before
+    (or while) sending one, which gets no answer. :class:`MalformedRequest` for a bad head.
+    A read that times out raises :class:`TimeoutError`."""
+    raw = _head_bytes(stream)
+    if raw is None:
+        return None
+    text = raw.decode("latin-1")
+    line_end = text.index("\n")
+    words = text[:line_end].split()
     if len(words) != 3:
-        shown = line.decode("latin-1").strip()[:80]
+        shown = text[:line_end].strip()[:80]
         raise MalformedRequest(
             400, f"Malformed request line {shown!r}: expected 'METHOD /path HTTP/1.1'"
         )
     method, target, version_text = words
     version = _version(version_text)
+    block = text[line_end + 1 :]
+    if block[:1] in (" ", "\t"):
+        raise MalformedRequest(400, "A folded header line comes before any header")
+    if "\n " in block or "\n\t" in block:
+        block = _FOLD.sub(" ", block)
+    fields = _FIELD.findall(block)
+    if len(fields) != block.count("\n"):
+        raise _malformed_line(block)
+    if len(fields) > MAX_HEADERS:
+        raise MalformedRequest(400, f"The request has more than {MAX_HEADERS} header lines")
+    lowered = {name.lower(): value for name, value in fields}
+    if len(lowered) == len(fields):
+        return RequestHead(method, target, version, dict(fields), lowered)
     headers: dict[str, str] = {}
-    lowered: dict[str, str] = {}
-    names: dict[str, str] = {}  # lower-cased name to its first spelling
-    last = ""
-    for _ in range(MAX_HEADERS + 1):
-        line = _line(stream, "header line")
-        if line in _LINE_ENDS:
-            return RequestHead(method, target, version, headers, lowered)
-        if not line.endswith(b"\n"):
-            return None  # closed inside the head
-        text = line.decode("latin-1")
-        if text[0] in " \t":
-            if not last:
-                raise MalformedRequest(400, "A folded header line comes before any header")
-            value = f"{lowered[last]} {text.strip()}".strip()
+    names: dict[str, str] = {}  # a lower-cased name to its first spelling
+    lowered = {}
+    for name, value in fields:
+        key = name.lower()
+        if key in lowered:
+            value = f"{lowered[key]}, {value}"
         else:
-            name, colon, value = text.partition(":")
-            if not colon or not name or " " in name or "\t" in name:
-                shown = text.strip()[:80]
-                raise MalformedRequest(
-                    400, f"Malformed header line {shown!r}: expected 'Name: value'"
-                )
-            value = value.strip(" \t\r\n")
-            last = name.lower()
-            if last in lowered:
-                value = f"{lowered[last]}, {value}"
-            else:
-                names[last] = name
-        lowered[last] = value
-        headers[names[last]] = value
-    raise MalformedRequest(400, f"The request has more than {MAX_HEADERS} header lines")
+            names[key] = name
+        lowered[key] = headers[names[key]] = value
+    return RequestHead(method, target, version, headers, lowered)
+
+
+def _malformed_line(block: str) -> MalformedRequest:
+    """The error for the first header line in ``block`` that is not ``Name: value``."""
+    lines = block.splitlines(keepends=True)
+    bad = next((line for line in lines if not _FIELD.fullmatch(line)), block)
+    shown = bad.strip()[:80]
+    return MalformedRequest(400, f"Malformed header line {shown!r}: expected 'Name: value'")
 
 
 class _Clock:
