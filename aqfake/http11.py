@@ -34,6 +34,8 @@ from email.utils import formatdate
 from io import BufferedReader
 from urllib.parse import unquote, urlsplit
 
+from .wire import Response
+
 #: A request line or header line longer than this (with its line ending) is refused (400).
 MAX_LINE_BYTES = 65536
 #: More header lines than this are refused (400).
@@ -64,19 +66,8 @@ class RequestHead:
     headers: dict[str, str]
     #: the same values by lower-cased name
     lowered: dict[str, str]
-
-    @property
-    def keep_alive(self) -> bool:
-        """Whether the connection stays open after the answer: as the client asks, except
-        after a request framed both by length and by chunks (a smuggling attempt, RFC 9112
-        6.1), which is answered as chunked and then the connection closed."""
-        lowered = self.lowered
-        if "transfer-encoding" in lowered and "content-length" in lowered:
-            return False
-        tokens = {t.strip().lower() for t in lowered.get("connection", "").split(",")}
-        if self.version >= (1, 1):
-            return "close" not in tokens
-        return "keep-alive" in tokens
+    #: whether the connection stays open after the answer (see :func:`keeps_alive`)
+    keep_alive: bool
 
     @property
     def connection_header(self) -> str | None:
@@ -88,6 +79,22 @@ class RequestHead:
     def path_and_query(self) -> tuple[str, str]:
         """The percent-decoded path (``/`` if empty) and the raw query string."""
         return split_target(self.target)
+
+
+def keeps_alive(version: tuple[int, int], lowered: dict[str, str]) -> bool:
+    """Whether the connection stays open after the answer: as the client asks, except after a
+    request framed both by length and by chunks (a smuggling attempt, RFC 9112 6.1), which is
+    read as chunked, answered, and then the connection closed."""
+    if "transfer-encoding" in lowered and "content-length" in lowered:
+        return False
+    connection = lowered.get("connection", "").lower()
+    if version >= (1, 1):
+        return connection in ("", "keep-alive") or "close" not in _tokens(connection)
+    return connection == "keep-alive" or "keep-alive" in _tokens(connection)
+
+
+def _tokens(value: str) -> set[str]:
+    return {token.strip() for token in value.split(",")}
 
 
 def split_target(target: str) -> tuple[str, str]:
@@ -181,11 +188,16 @@ def read_head(stream: BufferedReader) -> RequestHead | None:
     if len(fields) > MAX_HEADERS:
         raise MalformedRequest(400, f"The request has more than {MAX_HEADERS} header lines")
     lowered = {name.lower(): value for name, value in fields}
-    if len(lowered) == len(fields):
-        return RequestHead(method, target, version, dict(fields), lowered)
+    headers = dict(fields) if len(lowered) == len(fields) else _joined(fields, lowered)
+    return RequestHead(method, target, version, headers, lowered, keeps_alive(version, lowered))
+
+
+def _joined(fields: list[tuple[str, str]], lowered: dict[str, str]) -> dict[str, str]:
+    """Headers by name as first spelled, the values of a repeated one joined by ``", "``;
+    ``lowered`` is refilled the same way, by lower-cased name."""
     headers: dict[str, str] = {}
     names: dict[str, str] = {}  # a lower-cased name to its first spelling
-    lowered = {}
+    lowered.clear()
     for name, value in fields:
         key = name.lower()
         if key in lowered:
@@ -193,7 +205,7 @@ def read_head(stream: BufferedReader) -> RequestHead | None:
         else:
             names[key] = name
         lowered[key] = headers[names[key]] = value
-    return RequestHead(method, target, version, headers, lowered)
+    return headers
 
 
 def _malformed_line(block: str) -> MalformedRequest:
@@ -222,19 +234,19 @@ class _Clock:
 _CLOCK = _Clock()
 
 
-def response_head(
-    status: int,
-    reason: str,
-    headers: list[tuple[str, str]],
-    length: int,
-    connection: str | None = None,
-) -> bytes:
-    """The status line and headers of an answer (Date and Content-Length added, then
+_STATUS_LINES: dict[int, str] = {}
+
+
+def response_head(response: Response, connection: str | None = None) -> bytes:
+    """The status line and headers of ``response`` (Date and Content-Length added, then
     ``Connection: <connection>`` if given), ending with the blank line."""
-    lines = [f"HTTP/1.1 {status} {reason}", f"Date: {_CLOCK.now()}"]
-    lines.extend(f"{name}: {value}" for name, value in headers)
-    lines.append(f"Content-Length: {length}")
+    status = _STATUS_LINES.get(response.status)
+    if status is None:
+        status = _STATUS_LINES[response.status] = f"HTTP/1.1 {response.status} {response.reason}"
+    lines = [f"{status}\r\nDate: {_CLOCK.now()}\r\n"]
+    lines.extend([f"{name}: {value}\r\n" for name, value in response.headers])
+    lines.append(f"Content-Length: {len(response.body)}\r\n")
     if connection:
-        lines.append(f"Connection: {connection}")
+        lines.append(f"Connection: {connection}\r\n")
     lines.append("\r\n")
-    return "\r\n".join(lines).encode("latin-1")
+    return "".join(lines).encode("latin-1")

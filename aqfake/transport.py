@@ -28,6 +28,8 @@ import re
 import secrets
 import socket
 import socketserver
+import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -203,7 +205,11 @@ class _Connection(socketserver.BaseRequestHandler):
 
     def handle(self) -> None:
         sock = self.request
-        sock.settimeout(self.server.read_timeout)  # for every read on it
+        timeval = struct.pack(
+            "ll", int(self.server.read_timeout), int(self.server.read_timeout % 1 * 1e6)
+        )
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         stream = sock.makefile("rb", -1)
         try:
@@ -247,9 +253,7 @@ class _Connection(socketserver.BaseRequestHandler):
         return head.keep_alive
 
     def _send(self, response: Response, head_only: bool, connection: str | None) -> None:
-        payload = response_head(
-            response.status, response.reason, response.headers, len(response.body), connection
-        )
+        payload = response_head(response, connection)
         self.request.sendall(payload if head_only else payload + response.body)
 
     def _refuse(self, response: Response, head_only: bool) -> None:
@@ -270,21 +274,43 @@ class _Connection(socketserver.BaseRequestHandler):
                 drained += len(data)
 
 
+def _set_timeout(sock: socket.socket, seconds: float) -> None:
+    """Time out every read and write on ``sock`` after ``seconds``. Where the kernel can do it
+    (``SO_RCVTIMEO``, ``SO_SNDTIMEO`` on a blocking socket) each read is one ``recv``; Python's
+    own socket timeout polls before every ``recv``, a system call more per request. A read
+    that times out then returns nothing (``None`` from the buffered stream): see
+    :func:`_read_exactly`."""
+    if sys.platform != "win32":
+        whole = int(seconds)
+        timeval = struct.pack("ll", whole, int((seconds - whole) * 1_000_000))
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+        except OSError:
+            pass
+        else:
+            return
+    sock.settimeout(seconds)
+
+
 def _read_body(stream: BufferedReader, head: RequestHead, sock: socket.socket) -> bytes:
     """The request body (chunked or sized), bounded by :data:`MAX_BODY_BYTES`;
     :class:`BodyRefused` when the framing is malformed or the body too large. ``100 Continue``
     is sent on ``sock`` first when the client asked for it and a body is to be read."""
-    expect = head.lowered.get("expect")
-    if "chunked" in head.lowered.get("transfer-encoding", "").lower():
+    lowered = head.lowered
+    expect = lowered.get("expect")
+    if "transfer-encoding" in lowered and "chunked" in lowered["transfer-encoding"].lower():
         _continue(expect, head, sock)
         return _read_chunked(stream)
-    raw = head.lowered.get("content-length", "0").strip() or "0"
+    raw = lowered.get("content-length")
+    if not raw:
+        return b""
     if not raw.isdigit() or not raw.isascii():
         raise BodyRefused(400, f"Content-Length must be a number of bytes, not {raw!r}")
     length = int(raw)
     if length > MAX_BODY_BYTES:
         raise too_large(length)
-    if length:
+    if length and expect is not None:
         _continue(expect, head, sock)
     return _read_exactly(stream, length)
 
@@ -304,6 +330,8 @@ def _read_exactly(stream: BufferedReader, length: int) -> bytes:
     remaining = length
     while remaining > 0:
         part = stream.read(min(remaining, READ_CHUNK_BYTES))
+        if part is None:  # the kernel's read timeout (see _set_timeout)
+            raise TimeoutError("the client stopped sending the request body")
         if not part:
             break  # the client closed early; the app answers what arrived
         parts.append(part)
@@ -316,6 +344,8 @@ def _read_chunked(stream: BufferedReader) -> bytes:
     total = 0
     while True:
         line = stream.readline(READ_CHUNK_BYTES)
+        if not line.endswith(b"\n"):  # the client stopped sending, or closed, mid-body
+            raise TimeoutError("the client stopped sending the chunked request body")
         field = line.split(b";", 1)[0].strip() or b"0"
         try:
             size = int(field, 16)

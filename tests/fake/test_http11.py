@@ -294,7 +294,16 @@ def test_the_server_answers_on_ipv6() -> None:
     assert status == 200 and json.loads(body)["path"] == "/v6"
 
 
-def test_a_half_sent_head_is_dropped_after_the_read_timeout() -> None:
+HALF_SENT = {
+    "head": b"GET /never HTTP/1.1\r\nHost: x\r\nX-Half: ",
+    "sized body": b"POST /never HTTP/1.1\r\nContent-Length: 10\r\n\r\nhalf",
+    "chunk": b"POST /never HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhe",
+    "chunk size": b"POST /never HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+}
+
+
+@pytest.mark.parametrize("data", HALF_SENT.values(), ids=HALF_SENT.keys())
+def test_a_half_sent_request_is_dropped_after_the_read_timeout(data: bytes) -> None:
     seen: list[Request] = []
 
     def record(request: Request, origin: str) -> Response:
@@ -302,6 +311,6 @@ def test_a_half_sent_head_is_dropped_after_the_read_timeout() -> None:
         return echo(request, origin)
 
     with LoopbackServer(record, read_timeout=0.2) as server, connect(server) as sock:
-        sock.sendall(b"GET /never HTTP/1.1\r\nHost: x\r\nX-Half: ")
+        sock.sendall(data)
         assert sock.recv(1024) == b"", "closed unanswered"
     assert seen == []
