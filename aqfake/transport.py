@@ -8,12 +8,19 @@
   keep-alive and ``TCP_NODELAY``, one thread per connection, IPv4 or IPv6, for other processes
   and other clients. The record/replay proxy (:mod:`aqfake.proxy`) is served by the same
   :class:`LoopbackServer`, so both read bodies (sized or chunked) and time out the same way.
+  Request heads are read by :mod:`aqfake.http11` (not ``http.server``, which costs more CPU
+  per request than the fake's answer); a malformed head is answered 400 (505 for another HTTP
+  version) with an ``errors`` body, and the connection closed.
 
 Both turn what they receive into a :class:`aqfake.wire.Request` and call ``fake.handle``. Both
 refuse bodies over :data:`MAX_BODY_BYTES` with 413; the live server answers a malformed
 ``Content-Length`` or chunk size with 400 and a fault inside the fake with 500, never by
 dropping the connection. A connection that sends nothing for ``read_timeout`` seconds (an idle
 keep-alive, or a body that stops arriving) is closed and a partial request is dropped unanswered.
+``Expect: 100-continue`` is answered ``100 Continue`` just before the body is read (not when the
+body is refused anyway); any other expectation is 417. An answer that closes a connection whose
+request was not read to its end is followed by a short drain of what the client still sends,
+so its unread bytes do not turn the close into a reset that loses the answer.
 
 Injected faults (:mod:`aqfake.faults`) that abort a request become what a network does: in
 process, the ``requests`` exception (``ConnectionError``, ``ReadTimeout``); live, a closed or a
