@@ -302,12 +302,19 @@ def _set_timeout(sock: socket.socket, seconds: float) -> None:
 
 def _read_body(stream: BufferedReader, head: RequestHead, sock: socket.socket) -> bytes:
     """The request body (chunked or sized), bounded by :data:`MAX_BODY_BYTES`;
-    :class:`BodyRefused` when the framing is malformed or the body too large. ``100 Continue``
-    is sent on ``sock`` first when the client asked for it and a body is to be read."""
+    :class:`BodyRefused` when the framing is malformed, the body too large or the client
+    expects what the server cannot promise. ``100 Continue`` is sent on ``sock`` first when
+    the client waits for it and a body is to be read."""
     lowered = head.lowered
     expect = lowered.get("expect")
+    waits = False
+    if expect is not None:
+        if expect.lower() != "100-continue":
+            raise BodyRefused(417, f"Expect: {expect[:40]!r} is not supported (only 100-continue)")
+        waits = head.version >= (1, 1)
     if "transfer-encoding" in lowered and "chunked" in lowered["transfer-encoding"].lower():
-        _continue(expect, head, sock)
+        if waits:
+            sock.sendall(CONTINUE)
         return _read_chunked(stream)
     raw = lowered.get("content-length")
     if not raw:
@@ -317,19 +324,9 @@ def _read_body(stream: BufferedReader, head: RequestHead, sock: socket.socket) -
     length = int(raw)
     if length > MAX_BODY_BYTES:
         raise too_large(length)
-    if length and expect is not None:
-        _continue(expect, head, sock)
-    return _read_exactly(stream, length)
-
-
-def _continue(expect: str | None, head: RequestHead, sock: socket.socket) -> None:
-    """Tell a client that waits for it to send the body (``Expect: 100-continue``)."""
-    if expect is None:
-        return
-    if expect.lower() != "100-continue":
-        raise BodyRefused(417, f"Expect: {expect[:40]!r} is not supported (only 100-continue)")
-    if head.version >= (1, 1):
+    if length and waits:
         sock.sendall(CONTINUE)
+    return _read_exactly(stream, length)
 
 
 def _read_exactly(stream: BufferedReader, length: int) -> bytes:

@@ -157,12 +157,20 @@ def test_expect_100_continue_is_answered_before_the_body_is_sent(server: Loopbac
     assert status == b"HTTP/1.1 200 OK" and json.loads(body)["body"] == "hello"
 
 
-def test_an_unknown_expectation_is_417(server: LoopbackServer) -> None:
-    status, headers, body, _ = exchange(
-        server, b"POST / HTTP/1.1\r\nContent-Length: 5\r\nExpect: teapot\r\n\r\nhello"
-    )
+@pytest.mark.parametrize(
+    "head", [b"POST / HTTP/1.1\r\nContent-Length: 5\r\n", b"GET / HTTP/1.1\r\n"]
+)
+def test_an_unknown_expectation_is_417(server: LoopbackServer, head: bytes) -> None:
+    status, headers, body, _ = exchange(server, head + b"Expect: teapot\r\n\r\nhello")
     assert status == 417 and "100-continue" in json.loads(body)["errors"]
     assert headers["connection"] == "close"
+
+
+def test_no_continue_for_a_request_without_a_body(server: LoopbackServer) -> None:
+    status, _, body, _ = exchange(
+        server, b"GET /plain HTTP/1.1\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+    )
+    assert status == 200 and json.loads(body)["path"] == "/plain"
 
 
 def test_an_oversized_body_with_expect_gets_413_and_no_continue(server: LoopbackServer) -> None:
