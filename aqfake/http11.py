@@ -3,16 +3,21 @@ the head of an answer as bytes.
 
 It is the part of ``http.server`` the fake needs and nothing more, because ``http.server`` spends
 more CPU on each request than the fake spends answering it (the email parser for headers, a
-fresh ``Date`` string, a write per header). Header lines are split at their colon directly, the
+fresh ``Date`` string, a write per header). A head already whole in the read buffer (the usual
+case) is taken with one search and split into fields by one regular expression pass; only an
+unusual one (split over packets, bare LF endings, leading blank lines) is read line by line. The
 ``Date`` string is made once a second, and the whole answer head is one bytes object.
 
 Decisions, where HTTP leaves a choice or ``http.server`` did something else:
 
 - Malformed framing is refused as Puma refuses it, with 400 and a message saying what was wrong:
   a request line that is not ``METHOD TARGET HTTP/x.y`` (HTTP/0.9's two-word form included), a
-  header line without a colon or with blanks in its name, more than :data:`MAX_HEADERS` header
-  lines, or a line longer than :data:`MAX_LINE_BYTES`. A version other than HTTP/1.x is 505.
-  The transport sends that answer and closes the connection, since the framing is lost.
+  header line without a colon or with blanks in its name, a bare CR inside a line, more than
+  :data:`MAX_HEADERS` header lines, or a line longer than :data:`MAX_LINE_BYTES` (400 for these
+  two as well, where ``http.server`` said 414 and 431). A version other than HTTP/1.x is 505;
+  HTTP/1.2 and later minor versions are read as 1.1. The transport sends the answer (JSON
+  ``{"errors": ...}``) and closes the connection, since the framing is lost.
+- Any method is passed on as sent (the app answers an unknown one 405, as Rails does).
 - Empty lines before a request line are skipped (RFC 9112 2.2), a few of them at most.
 - Lines may end in CRLF or a bare LF. Header values lose blanks at both ends; a folded
   continuation line (obsolete, starts with a blank) is joined to the value before it with a space.
@@ -210,9 +215,9 @@ def _joined(fields: list[tuple[str, str]], lowered: dict[str, str]) -> dict[str,
 
 def _malformed_line(block: str) -> MalformedRequest:
     """The error for the first header line in ``block`` that is not ``Name: value``."""
-    lines = block.splitlines(keepends=True)
+    lines = [f"{line}\n" for line in block.split("\n")[:-1]]
     bad = next((line for line in lines if not _FIELD.fullmatch(line)), block)
-    shown = bad.strip()[:80]
+    shown = bad.rstrip("\r\n")[:80]
     return MalformedRequest(400, f"Malformed header line {shown!r}: expected 'Name: value'")
 
 

@@ -80,6 +80,7 @@ MALFORMED = {
     "header without a colon": (b"GET / HTTP/1.1\r\nHost x\r\n\r\n", 400, "header line"),
     "blank before the colon": (b"GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400, "header line"),
     "empty header name": (b"GET / HTTP/1.1\r\n: x\r\n\r\n", 400, "header line"),
+    "bare CR in a value": (b"GET / HTTP/1.1\r\nA: x\ry\r\n\r\n", 400, "'A: x\\ry'"),
     "fold before any header": (b"GET / HTTP/1.1\r\n folded\r\n\r\n", 400, "folded"),
     "too many headers": (
         b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: v\r\n" % n for n in range(MAX_HEADERS + 1)),
