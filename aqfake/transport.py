@@ -41,7 +41,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from io import BufferedReader
+from io import BufferedReader, FileIO
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -212,13 +212,8 @@ class _Connection(socketserver.BaseRequestHandler):
 
     def handle(self) -> None:
         sock = self.request
-        timeval = struct.pack(
-            "ll", int(self.server.read_timeout), int(self.server.read_timeout % 1 * 1e6)
-        )
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        stream = sock.makefile("rb", -1)
+        stream = _reader(sock, self.server.read_timeout)
         try:
             while self._serve_one(stream):
                 pass
@@ -281,23 +276,25 @@ class _Connection(socketserver.BaseRequestHandler):
                 drained += len(data)
 
 
-def _set_timeout(sock: socket.socket, seconds: float) -> None:
-    """Time out every read and write on ``sock`` after ``seconds``. Where the kernel can do it
-    (``SO_RCVTIMEO``, ``SO_SNDTIMEO`` on a blocking socket) each read is one ``recv``; Python's
-    own socket timeout polls before every ``recv``, a system call more per request. A read
-    that times out then returns nothing (``None`` from the buffered stream): see
-    :func:`_read_exactly`."""
+def _reader(sock: socket.socket, timeout: float) -> BufferedReader:
+    """A buffered reader of ``sock`` whose reads, and the socket's writes, time out after
+    ``timeout`` seconds. Where the kernel can time them out (``SO_RCVTIMEO``, ``SO_SNDTIMEO`` on
+    a blocking socket) each read is one ``read`` system call made from C; Python's own socket
+    timeout polls before every ``recv`` and goes through ``SocketIO``, a system call and a
+    Python frame more per read. A read that times out then returns nothing (``None`` from the
+    stream), which :func:`_read_exactly` turns into :class:`TimeoutError`."""
     if sys.platform != "win32":
-        whole = int(seconds)
-        timeval = struct.pack("ll", whole, int((seconds - whole) * 1_000_000))
+        whole = int(timeout)
+        timeval = struct.pack("ll", whole, int((timeout - whole) * 1_000_000))
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
         except OSError:
             pass
         else:
-            return
-    sock.settimeout(seconds)
+            return BufferedReader(FileIO(sock.fileno(), "rb", closefd=False))
+    sock.settimeout(timeout)
+    return sock.makefile("rb", -1)
 
 
 def _read_body(stream: BufferedReader, head: RequestHead, sock: socket.socket) -> bytes:

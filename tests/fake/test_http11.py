@@ -9,9 +9,11 @@ import io
 import json
 import socket
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 
+import aqfake.transport as transport
 from aqfake.http11 import MAX_HEADERS, MAX_LINE_BYTES, MalformedRequest, read_head, split_target
 from aqfake.transport import LoopbackServer
 from aqfake.wire import Request, Response, json_response
@@ -311,15 +313,24 @@ HALF_SENT = {
 }
 
 
+@pytest.mark.parametrize("kernel", [True, False], ids=["kernel timeouts", "python timeouts"])
 @pytest.mark.parametrize("data", HALF_SENT.values(), ids=HALF_SENT.keys())
-def test_a_half_sent_request_is_dropped_after_the_read_timeout(data: bytes) -> None:
+def test_a_half_sent_request_is_dropped_after_the_read_timeout(
+    data: bytes, kernel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not kernel:  # the way used where SO_RCVTIMEO is not (Windows)
+        monkeypatch.setattr(transport, "sys", SimpleNamespace(platform="win32"))
     seen: list[Request] = []
 
     def record(request: Request, origin: str) -> Response:
         seen.append(request)
         return echo(request, origin)
 
-    with LoopbackServer(record, read_timeout=0.2) as server, connect(server) as sock:
-        sock.sendall(data)
-        assert sock.recv(1024) == b"", "closed unanswered"
-    assert seen == []
+    with LoopbackServer(record, read_timeout=0.2) as server:
+        with connect(server) as sock:
+            sock.sendall(data)
+            assert sock.recv(1024) == b"", "closed unanswered"
+        with connect(server) as sock:  # a whole request is still answered
+            sock.sendall(b"GET /whole HTTP/1.1\r\nConnection: close\r\n\r\n")
+            assert sock.recv(1024).startswith(b"HTTP/1.1 200 OK\r\n")
+    assert [r.path for r in seen] == ["/whole"]
