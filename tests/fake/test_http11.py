@@ -89,6 +89,16 @@ MALFORMED = {
         400,
         f"more than {MAX_HEADERS} header lines",
     ),
+    "too many headers, read line by line": (
+        b"GET / HTTP/1.1\n" + b"".join(b"X-%d: v\n" % n for n in range(MAX_HEADERS + 1)),
+        400,
+        f"more than {MAX_HEADERS} header lines",
+    ),
+    "header without a colon, read line by line": (
+        b"GET / HTTP/1.1\nHost x\n\n",
+        400,
+        "header line",
+    ),
     "over-long request line": (
         b"GET /" + b"a" * MAX_LINE_BYTES + b" HTTP/1.1\r\n\r\n",
         400,
@@ -216,6 +226,13 @@ def test_header_shapes_reach_the_app_as_sent(server: LoopbackServer) -> None:
         "X-Latin": "caf\xe9",
         "Connection": "close",
     }
+
+
+@pytest.mark.parametrize("end", [b"\r\n", b"\n"], ids=["CRLF", "LF"])
+def test_as_many_headers_as_allowed_are_read(server: LoopbackServer, end: bytes) -> None:
+    lines = [b"X-%d: v" % n for n in range(MAX_HEADERS - 1)] + [b"Connection: close"]
+    status, _, body, _ = exchange(server, end.join([b"GET / HTTP/1.1", *lines, b"", b""]))
+    assert status == 200 and len(json.loads(body)["headers"]) == MAX_HEADERS
 
 
 def test_blank_lines_before_a_request_are_skipped(server: LoopbackServer) -> None:
