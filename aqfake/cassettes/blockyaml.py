@@ -37,7 +37,7 @@ class Unsupported(ValueError):
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/]*):(?: (.*))?\Z")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 #: Characters that make a line break or a byte order mark for YAML but not for ``str.split``.
-_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\ufeff")
+ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\ufeff")
 #: First characters of plain scalars that are indicators in block context.
 _INDICATORS = frozenset("?:,[]{}#&*!|>%@`'\"")
 _BOOLS = SafeConstructor.bool_values
@@ -49,7 +49,7 @@ def load(text: str) -> Any:
 
     Raises :class:`Unsupported` when the text is outside the subset described above.
     """
-    if any(mark in text for mark in _ODD_BREAKS):
+    if any(mark in text for mark in ODD_BREAKS):
         raise Unsupported("line breaks other than \\n")
     reader = _Reader(text)
     value = reader.node(-1)
