@@ -107,20 +107,17 @@ class _Interactions:
         match = _INTERACTION.match
         while text.startswith(_ENTRY_STARTS, at):
             found = match(text, at)
-            entry = None
             if found is not None:
                 try:
-                    entry = self.interaction(found.groups())
+                    out.append(self.interaction(found.groups()))
+                    at = found.end()
+                    continue
                 except Unsupported:
-                    entry = None
-            if entry is None:
-                end = _ENTRY_END.search(text, at)
-                stop = len(text) if end is None else end.end()
-                entry = _entry(text[at:stop])
-                at = stop
-            else:
-                at = found.end()
-            out.append(entry)
+                    pass
+            end = _ENTRY_END.search(text, at)
+            stop = len(text) if end is None else end.end()
+            out.append(_entry(text[at:stop]))
+            at = stop
         return out, at
 
     def interaction(self, groups: tuple[str, ...]) -> dict[str, Any]:

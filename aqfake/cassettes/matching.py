@@ -28,10 +28,11 @@ _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure
 #: The C encoder ``_CANONICAL_JSON`` makes on every call, made once (when this Python has it):
 #: keying the 10,000 requests of a large cassette spent a third of its time making encoders.
 #: Decoded JSON has no cycles, so it needs no cycle markers.
+_MAKE_C_ENCODER = getattr(_json_encoder, "c_make_encoder", None)
 _C_ENCODER = (
     None
-    if _json_encoder.c_make_encoder is None
-    else _json_encoder.c_make_encoder(
+    if _MAKE_C_ENCODER is None
+    else _MAKE_C_ENCODER(
         None, None, _json_encoder.encode_basestring, None, ":", ",", True, False, True
     )
 )

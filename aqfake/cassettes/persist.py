@@ -32,7 +32,7 @@ from vcr.request import Request
 from vcr.serialize import deserialize, serialize
 from vcr.serializers import compat
 
-from .loaded import SEALED, LoadedRequest, take_digest
+from .loaded import SEALED, LoadedRequest
 from .matching import KEY_FORMAT, key_digest, key_of
 from .scrub import LENGTH_HEADER, Scrubber
 
