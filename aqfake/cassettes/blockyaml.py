@@ -75,7 +75,14 @@ def plain(text: str) -> Any:
     if not text:
         return None
     first = text[0]
-    if first in _INDICATORS or _is_entry(text) or ": " in text or " #" in text:
+    if (
+        first in _INDICATORS
+        or _is_entry(text)
+        or ": " in text
+        or " #" in text
+        or text.endswith(":")
+        or "\t" in text
+    ):
         raise Unsupported(f"plain scalar {text[:40]!r}")
     if text != text.strip():
         raise Unsupported(f"plain scalar with surrounding space {text[:40]!r}")
@@ -313,6 +320,8 @@ class _Reader:
             return ""
         content = lines[first].lstrip(" ")
         width = len(lines[first]) - len(content)
+        if content.startswith("\t"):
+            raise Unsupported("a tab where a literal block's indentation is detected")
         if width <= parent or not content:
             if not content:
                 raise Unsupported("whitespace-only line in a literal block")

@@ -23,6 +23,7 @@ result is what ``yaml.load(text, Loader=CSafeLoader)`` returns.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 from . import blockyaml
@@ -31,24 +32,32 @@ from .blockyaml import Unsupported
 #: One interaction as the serializer writes it. Groups: request method, URI, what follows
 #: ``body:`` and the lines below it, the header lines (None for ``{}``); response code, message,
 #: header lines, what follows ``string:`` and the lines below it. The match must end where the
-#: next top-level line (or the end of the text) begins.
-_INTERACTION = re.compile(
+#: next top-level line (or the end of the text) begins. Repeats are possessive (nothing would
+#: match after giving a line back: every line a repeat takes starts with more indentation than
+#: what follows it), which spares the regular expression engine its backtracking records.
+_INTERACTION_PATTERN = (
     r"- request:\n"
-    r"    method: ([^\n]*)\n"
-    r"    uri: ([^\n]*)\n"
-    r"    body:([^\n]*)\n((?: {6}[^\n]*\n|\n)*)"
-    r"    headers:(?: \{\}\n|\n((?: {6}[^\n]*\n)*))"
+    r"    method: ([^\n]*+)\n"
+    r"    uri: ([^\n]*+)\n"
+    r"    body:([^\n]*+)\n((?: {6}[^\n]*+\n|\n)*+)"
+    r"    headers:(?: \{\}\n|\n((?: {6}[^\n]*+\n)*+))"
     r"  response:\n"
     r"    status:\n"
-    r"      code: ([^\n]*)\n"
-    r"      message: ([^\n]*)\n"
-    r"    headers:(?: \{\}\n|\n((?: {6}[^\n]*\n)*))"
+    r"      code: ([^\n]*+)\n"
+    r"      message: ([^\n]*+)\n"
+    r"    headers:(?: \{\}\n|\n((?: {6}[^\n]*+\n)*+))"
     r"    body:\n"
-    r"      string:([^\n]*)\n((?: {8}[^\n]*\n|\n)*)"
+    r"      string:([^\n]*+)\n((?: {8}[^\n]*+\n|\n)*+)"
     r"(?=[^ \n]|\Z)"
+)
+#: Python before 3.11 has no possessive repeats; the greedy ones match the same, more slowly.
+_INTERACTION = re.compile(
+    _INTERACTION_PATTERN if sys.version_info >= (3, 11) else _INTERACTION_PATTERN.replace("*+", "*")
 )
 #: The line break before the next line that starts at column 0 (where a sequence entry ends).
 _ENTRY_END = re.compile(r"\n(?=[^ \n])")
+#: Text whose first non-blank line is indented (read alone, it would seem a mapping at column 0).
+_INDENTED_START = re.compile(r"(?:[ ]*\n)*[ ]+[^ \n]")
 _KEY = "interactions:\n"
 _ENTRY_STARTS = ("- ", "-\n")
 #: Scalar values that can be shared between interactions (mutable ``{}`` / ``[]`` cannot).
@@ -84,6 +93,8 @@ def load(text: str) -> dict[Any, Any]:
 
 def _mapping(text: str) -> dict[Any, Any]:
     """The top-level keys in ``text`` (lines outside the interactions)."""
+    if _INDENTED_START.match(text):
+        raise Unsupported("the document's first line is indented")
     value = blockyaml.load(text)
     if value is None:
         return {}
@@ -193,8 +204,8 @@ def literal(lines: str, indent: int, strip: bool) -> str:
     content = lines.lstrip("\n") if lines.startswith("\n") else lines
     if not content:
         return ""
-    if content[indent] in " \n":
-        raise Unsupported("a literal block whose first line is indented further")
+    if content[indent] in " \t\n":
+        raise Unsupported("a literal block whose first line is indented further (or by a tab)")
     text = content[indent:].replace(_PADS[indent], "\n").rstrip("\n")
     if len(content) < len(lines):
         text = "\n" * (len(lines) - len(content)) + text
