@@ -37,7 +37,7 @@ class Unsupported(ValueError):
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/]*):(?: (.*))?\Z")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 #: Characters that make a line break or a byte order mark for YAML but not for ``str.split``.
-_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\ufeff")
+ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\ufeff")
 #: First characters of plain scalars that are indicators in block context.
 _INDICATORS = frozenset("?:,[]{}#&*!|>%@`'\"")
 _BOOLS = SafeConstructor.bool_values
@@ -49,7 +49,7 @@ def load(text: str) -> Any:
 
     Raises :class:`Unsupported` when the text is outside the subset described above.
     """
-    if any(mark in text for mark in _ODD_BREAKS):
+    if any(mark in text for mark in ODD_BREAKS):
         raise Unsupported("line breaks other than \\n")
     reader = _Reader(text)
     value = reader.node(-1)
@@ -75,7 +75,14 @@ def plain(text: str) -> Any:
     if not text:
         return None
     first = text[0]
-    if first in _INDICATORS or _is_entry(text) or ": " in text or " #" in text:
+    if (
+        first in _INDICATORS
+        or _is_entry(text)
+        or ": " in text
+        or " #" in text
+        or text.endswith(":")
+        or "\t" in text
+    ):
         raise Unsupported(f"plain scalar {text[:40]!r}")
     if text != text.strip():
         raise Unsupported(f"plain scalar with surrounding space {text[:40]!r}")
@@ -313,6 +320,8 @@ class _Reader:
             return ""
         content = lines[first].lstrip(" ")
         width = len(lines[first]) - len(content)
+        if content.startswith("\t"):
+            raise Unsupported("a tab where a literal block's indentation is detected")
         if width <= parent or not content:
             if not content:
                 raise Unsupported("whitespace-only line in a literal block")

@@ -5,7 +5,8 @@ third of the time a 10,000-interaction cassette took to load), yet a test replay
 interactions it asks for. :class:`LoadedRequest` is a real ``Request`` (``isinstance`` holds,
 vcrpy and hooks use it as one) that keeps the fields it was read with and runs ``Request``'s
 own constructor the first time anything but its method is read or anything is set. The replay
-index needs only method, URI and body, which :func:`unbuilt_fields` hands over without building.
+index needs only method, URI and body, which :func:`unbuilt_fields` hands over without building,
+or not even those when the file stored the digest of the request's key (:func:`take_digest`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from vcr.request import Request
 
 #: Where the fields wait until the request is built.
 _FIELDS = "_aqfake_fields"
+#: Where the digest of the request's canonical key, stored in the file, waits for the cassette.
+_DIGEST = "_aqfake_key_digest"
 #: The attribute that marks requests loaded from a sealed cassette (set on every
 #: :class:`LoadedRequest`): they went through the recording hooks before they were written.
 SEALED = "_aqfake_sealed"
@@ -33,10 +36,17 @@ class LoadedRequest(Request):  # type: ignore[misc]
         object.__setattr__(self, _FIELDS, fields)
         object.__setattr__(self, "method", fields["method"])
 
+    def keep_digest(self, digest: str) -> None:
+        """Keep the digest of this request's canonical key that the file stored (see
+        :func:`~.matching.key_digest`) until the cassette takes it; not kept once built."""
+        if _FIELDS in self.__dict__:
+            object.__setattr__(self, _DIGEST, digest)
+
     def _build(self) -> None:
         if _FIELDS in self.__dict__:
             with _BUILDING:
                 fields = self.__dict__.pop(_FIELDS, None)
+                self.__dict__.pop(_DIGEST, None)
                 if fields is not None:
                     Request.__init__(self, **fields)
 
@@ -65,4 +75,13 @@ def unbuilt_fields(request: Any) -> dict[str, Any] | None:
     if type(request) is LoadedRequest:
         fields: dict[str, Any] | None = request.__dict__.get(_FIELDS)
         return fields
+    return None
+
+
+def take_digest(request: Any) -> str | None:
+    """The stored key digest of a :class:`LoadedRequest` not built yet, removed from it (the
+    cassette takes it once, when it indexes the request); None for any other request."""
+    if type(request) is LoadedRequest:
+        digest: str | None = request.__dict__.pop(_DIGEST, None)
+        return digest
     return None

@@ -7,6 +7,13 @@ so loading it need not run the hooks again over every interaction (most of the t
 cassette used to take to load); the requests it loads are marked with :data:`SEALED`. A file
 changed by hand, by another tool or by plain vcrpy no longer matches its seal and is loaded the
 slow, scrubbing way.
+
+Above the seal, ``aqfake_request_keys: <format> <digest> <digest> ...`` stores the digest of each
+interaction's canonical request key (:func:`~.matching.key_digest`), in order, computed from the
+file as written, so that the replay index of a large cassette is built without computing
+thousands of keys. vcrpy ignores the line as it ignores the seal. Digests of another key format,
+of another number of interactions, or that disagree with the keys of the first and last requests
+are not used (the keys are computed, as for any other file).
 """
 
 from __future__ import annotations
@@ -26,12 +33,15 @@ from vcr.serialize import deserialize, serialize
 from vcr.serializers import compat
 
 from .loaded import SEALED, LoadedRequest
+from .matching import KEY_FORMAT, key_digest, key_of
 from .scrub import LENGTH_HEADER, Scrubber
 
 #: Permissions of a newly written cassette (an existing one keeps its own).
 NEW_FILE_MODE = 0o644
 #: The top-level key of the seal line.
 SEAL_KEY = "aqfake_sealed"
+#: The top-level key of the line of request key digests.
+KEYS_KEY = "aqfake_request_keys"
 #: What a recorded request mapping holds (vcrpy's ``Request._to_dict``).
 _REQUEST_FIELDS = frozenset({"method", "uri", "body", "headers"})
 
@@ -44,10 +54,20 @@ def seal(text: str) -> str:
 
 
 def is_sealed(text: str) -> bool:
-    """Whether ``text`` ends with a seal that matches everything above it."""
-    body, _, last = text.rstrip("\n").rpartition("\n")
-    key, _, digest = last.partition(": ")
-    return key == SEAL_KEY and digest == _digest(body + "\n")
+    """Whether ``text`` ends with a seal that matches everything above it.
+
+    Worked on the encoded text in place (one copy of a file of megabytes, not four).
+    """
+    data = text.encode("utf-8")
+    end = len(data)
+    while end and data[end - 1] == 0x0A:
+        end -= 1
+    cut = data.rfind(b"\n", 0, end)
+    key, _, digest = data[cut + 1 : end].partition(b": ")
+    if key != SEAL_KEY.encode():
+        return False
+    above = memoryview(data)[: cut + 1] if cut >= 0 else b"\n"
+    return digest.decode("utf-8", "replace") == hashlib.sha256(above).hexdigest()
 
 
 def _digest(text: str) -> str:
@@ -103,7 +123,7 @@ class AuditedPersister:
             )
         ]
         self.scrubber.audit(interactions, str(path))
-        text = seal(serialize(cassette_dict, serializer))
+        text = seal(with_key_digests(serialize(cassette_dict, serializer), serializer))
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
@@ -121,6 +141,33 @@ class AuditedPersister:
             self.on_write(path, len(interactions))
 
 
+def with_key_digests(text: str, serializer: Any) -> str:
+    """``text`` (a serialized cassette) with the line of its requests' key digests appended,
+    computed from ``text`` read back as a load reads it; unchanged when it holds none."""
+    interactions = serializer.deserialize(text).get("interactions") or []
+    if not interactions:
+        return text
+    digests = " ".join(key_digest(key_of(_request(i["request"]))) for i in interactions)
+    if not text.endswith("\n"):
+        text += "\n"
+    return f"{text}{KEYS_KEY}: {KEY_FORMAT} {digests}\n"
+
+
+def _stored_digests(data: dict[str, Any], requests: list[Request]) -> list[str] | None:
+    """The key digests stored in a sealed file, when they can be used (see the module
+    docstring)."""
+    stored = data.get(KEYS_KEY)
+    if not isinstance(stored, str) or not requests:
+        return None
+    version, *digests = stored.split(" ")
+    if version != str(KEY_FORMAT) or len(digests) != len(requests):
+        return None
+    for index in {0, len(requests) - 1}:
+        if key_digest(key_of(requests[index])) != digests[index]:
+            return None
+    return digests
+
+
 def _deserialize_sealed(text: str, serializer: Any) -> tuple[Any, ...]:
     """vcrpy's ``deserialize`` for a sealed file, its requests left to be built when used (see
     :mod:`.loaded`); a request mapping vcrpy would not take is built at once, failing as in
@@ -131,6 +178,11 @@ def _deserialize_sealed(text: str, serializer: Any) -> tuple[Any, ...]:
         raise ValueError(f"There was a problem loading the cassette: {exc}.") from exc
     interactions = data["interactions"]
     requests = [_request(interaction["request"]) for interaction in interactions]
+    digests = _stored_digests(data, requests)
+    if digests is not None:
+        for request, digest in zip(requests, digests, strict=True):
+            if type(request) is LoadedRequest:
+                request.keep_digest(digest)
     responses = [compat.convert_to_bytes(interaction["response"]) for interaction in interactions]
     if data.get("metadata"):
         return requests, responses, data["metadata"]

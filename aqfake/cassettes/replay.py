@@ -1,8 +1,11 @@
 """An indexed vcrpy cassette: constant-time lookup, explicit repeat policy, near-miss errors.
 
 vcrpy compares an incoming request with every recorded one in turn. :class:`AqCassette` keeps a
-dict from the canonical request key (see :mod:`.matching`) to the positions recorded under it, so
-finding a response costs the same for ten interactions or a hundred thousand.
+dict from the digest of the canonical request key (see :mod:`.matching`) to the positions
+recorded under it, so finding a response costs the same for ten interactions or a hundred
+thousand. A sealed cassette stores those digests, so loading one computes no keys; a position's
+key is computed when a request first finds it, and a position whose key differs (two keys with
+one digest) is passed over.
 
 Repeated identical requests (Aquarium clients issue the same ``where`` more than once) follow a
 policy chosen per cassette:
@@ -24,8 +27,8 @@ from typing import Any
 from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
 
-from .loaded import SEALED
-from .matching import RequestKey, differences, key_of, similarity
+from .loaded import SEALED, take_digest
+from .matching import RequestKey, differences, key_digest, key_of, similarity
 
 REPEAT_POLICIES = ("last", "once")
 #: How many near misses an unmatched-request error shows.
@@ -87,7 +90,10 @@ class AqCassette(Cassette):  # type: ignore[misc,unused-ignore]
             raise ValueError(f"repeats must be one of {REPEAT_POLICIES}, not {repeats!r}")
         self.repeats = repeats
         self.advice = advice
-        self._index: dict[RequestKey, list[int]] = {}
+        #: Key digest -> positions recorded under it, in recording order.
+        self._index: dict[str, list[int]] = {}
+        #: Position -> its request's key, once computed.
+        self._keys: dict[int, RequestKey] = {}
         super().__init__(*args, **kwargs)
 
     # -- index -----------------------------------------------------------------------------------
@@ -97,7 +103,8 @@ class AqCassette(Cassette):  # type: ignore[misc,unused-ignore]
 
         An interaction loaded from a sealed cassette (see :mod:`.persist`) went through the
         recording hooks before it was written, and the objects are fresh from the file: it is
-        kept as it is, without vcrpy's copy and second pass through the hooks.
+        kept as it is, without vcrpy's copy and second pass through the hooks; its key's digest,
+        when the file stored it, is used as it is.
         """
         before = len(self.data)
         if getattr(request, SEALED, False):
@@ -106,20 +113,37 @@ class AqCassette(Cassette):  # type: ignore[misc,unused-ignore]
         else:
             super().append(request, response)
         if len(self.data) > before:
-            self._index.setdefault(key_of(self.data[-1][0]), []).append(len(self.data) - 1)
+            position = len(self.data) - 1
+            digest = take_digest(self.data[position][0])
+            if digest is None:
+                key = self._keys[position] = key_of(self.data[position][0])
+                digest = key_digest(key)
+            self._index.setdefault(digest, []).append(position)
 
     def _key(self, request: Any) -> RequestKey | None:
         filtered = self._before_record_request(request)
         return key_of(filtered) if filtered else None
 
-    def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+    def _key_at(self, position: int) -> RequestKey:
+        key = self._keys.get(position)
+        if key is None:
+            key = self._keys[position] = key_of(self.data[position][0])
+        return key
+
+    def _positions(self, request: Any) -> list[int]:
+        """The positions recorded under ``request``'s key, in recording order."""
         key = self._key(request)
-        for index in self._index.get(key, ()) if key is not None else ():
+        if key is None:
+            return []
+        found = self._index.get(key_digest(key), ())
+        return [index for index in found if self._key_at(index) == key]
+
+    def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+        for index in self._positions(request):
             yield index, self.data[index][1]
 
     def _next_index(self, request: Any) -> int | None:
-        key = self._key(request)
-        positions = self._index.get(key, []) if key is not None else []
+        positions = self._positions(request)
         for index in positions:
             if self.play_counts[index] == 0 or self.allow_playback_repeats:
                 return index
