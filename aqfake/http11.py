@@ -24,6 +24,8 @@ Decisions, where HTTP leaves a choice or ``http.server`` did something else:
 - A header sent more than once is one value, the values joined by ``", "`` in order, under the
   name as first spelled (what Puma gives Rack); lookups use :attr:`RequestHead.lowered`.
 - Header bytes are read as latin-1, as ``http.server`` did: no request is refused for them.
+  An answer's headers are written as latin-1 too, or as UTF-8 when they hold other text (what
+  Rails writes for a UTF-8 string), rather than failing to answer.
 - HTTP/1.1 connections stay open unless ``Connection: close``; HTTP/1.0 ones close unless
   ``Connection: keep-alive`` (answered with ``Connection: keep-alive``).
 - A target with leading ``//`` keeps one slash (``http.server``'s guard against it being read
@@ -254,4 +256,8 @@ def response_head(response: Response, connection: str | None = None) -> bytes:
     if connection:
         lines.append(f"Connection: {connection}\r\n")
     lines.append("\r\n")
-    return "".join(lines).encode("latin-1")
+    text = "".join(lines)
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:  # e.g. a replayed header holding other text: its UTF-8 bytes
+        return text.encode("utf-8")

@@ -10,6 +10,7 @@ import json
 import socket
 from collections.abc import Iterator
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 
@@ -282,6 +283,21 @@ def test_answers_carry_a_date_and_the_length(server: LoopbackServer) -> None:
     _, headers, body, _ = exchange(server, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
     assert headers["date"].endswith(" GMT") and len(headers["date"]) == 29
     assert int(headers["content-length"]) == len(body)
+
+
+@pytest.mark.parametrize(
+    ("name", "sent"),
+    [("caf\xe9", b"caf\xe9"), ("\u2713", "\u2713".encode())],
+    ids=["latin-1", "other"],
+)
+def test_answer_headers_are_latin_1_else_utf_8(name: str, sent: bytes) -> None:
+    def answer(request: Request, origin: str) -> Response:
+        return Response(200, [("X-Name", request.path.strip("/"))], b"")
+
+    with LoopbackServer(answer) as server:
+        request = b"GET /%s HTTP/1.1\r\nConnection: close\r\n\r\n" % quote(name).encode()
+        _, headers, _, _ = exchange(server, request)
+    assert headers["x-name"].encode("latin-1") == sent
 
 
 def head_of(data: bytes) -> object:
