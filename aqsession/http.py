@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from aqsession.environment import EnvironmentCachedSession
 from aqsession.exceptions import (
     ForbiddenRequestError,
     ServerUnreachableError,
@@ -119,7 +120,7 @@ class AqHTTP:
         self.retry_backoff = self.RETRY_BACKOFF
         self.num_requests = 0
         self._using_requests = True
-        self._http = requests.Session()
+        self._http = EnvironmentCachedSession()
         self.log = _SessionLogger()
         self._login(password, max(1, login_attempts), retry_delay)
 
@@ -285,7 +286,7 @@ class AqHTTP:
         """
         new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
-        new._http = requests.Session()
+        new._http = EnvironmentCachedSession()
         new._http.cookies = self._http.cookies.copy()
         new._http.adapters = OrderedDict(self._http.adapters)
         new._http.headers = CaseInsensitiveDict(self._http.headers)
@@ -316,7 +317,7 @@ class AqHTTP:
         headers = state.pop("_headers")
         level = state.pop("_log_level")
         self.__dict__.update(state)
-        self._http = requests.Session()
+        self._http = EnvironmentCachedSession()
         self._http.cookies = cookies
         self._http.headers = CaseInsensitiveDict(headers)
         self.log = _SessionLogger()

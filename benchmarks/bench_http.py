@@ -6,10 +6,16 @@ renders and journals, and the client turns the JSON into a model. The baseline i
 in-process fake can go below: the same POST with the same cookies through requests and
 ``responses`` to a callback that returns the fake's answer as a constant, decoded with
 ``.json()``. The ratio is what the fake and the client model layer add on top of that floor.
+
+Part of what the client adds is taken back: requests reads the environment's proxy settings
+on every request, and AqSession's requests session remembers them per host
+(:mod:`aqsession.environment`). The notes print both costs and the fake's own time, so the
+ratio can be read apart.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,9 +23,10 @@ from typing import Any
 import requests
 
 from aqfake.app import FakeAquarium
+from aqfake.transport import request_from_prepared
 
 from .fixtures import requests_made, signed_in
-from .runner import Benchmark, Case, Operation, Pair, Target, paired
+from .runner import Benchmark, Case, Operation, Pair, Target, format_seconds, measure, paired
 
 FLOOR_URL = "http://floor.test"
 #: A demo-lab sample every seed has (see aqfake.lab).
@@ -42,6 +49,7 @@ def setup() -> Iterator[Pair]:
         session.Sample.find(sample_id)
         body = fake.journal.since(mark)[-1].body
         answer = session.aqhttp.http_session.post(f"{fake.base_url}/json", json=body, timeout=60)
+        request, origin = request_from_prepared(answer.request)
         canned = (200, {"Content-Type": answer.headers["Content-Type"]}, answer.content)
         mock.add_callback("POST", f"{FLOOR_URL}/json", callback=lambda _request: canned)
 
@@ -59,7 +67,27 @@ def setup() -> Iterator[Pair]:
 
         def notes() -> list[str]:
             count = requests_made(fake, lambda: session.Sample.find(sample_id))
-            return [f"requests per find: {count}; response body {len(answer.content)} bytes"]
+            url = f"{fake.base_url}/json"
+            ours, plain, fake_alone = measure(
+                [
+                    environment_case(session.aqhttp.http_session, url),
+                    environment_case(requests.Session(), url),
+                    Case("the fake's answer", lambda: lambda: fake.handle(request, origin), 200),
+                ],
+                15,
+            )
+            return [
+                f"requests per find: {count}; response body {len(answer.content)} bytes",
+                f"the fake's own answer: {format_seconds(fake_alone)}; environment settings "
+                f"per request: {format_seconds(plain)} in requests ({len(os.environ)} "
+                f"variables set), {format_seconds(ours)} in AqSession (remembered per host)",
+            ]
+
+        def environment_case(http: requests.Session, url: str) -> Case:
+            def settings() -> Operation:
+                return lambda: http.merge_environment_settings(url, {}, None, None, None)
+
+            return Case(f"{type(http).__name__}.merge_environment_settings", settings, 200)
 
         yield Pair(
             Case("session.Sample.find(id) via AqSession -> requests -> responses -> fake", find),

@@ -16,7 +16,7 @@ from tests.import_layers import PackageLayers, cycles
 #: Bottom to top; a module may import its own layer and the layers below it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundations", ("exceptions", "utils", "server_values", "sessionabc")),
-    ("transport", ("http",)),
+    ("transport", ("environment", "http")),
     ("models", ("models",)),
     ("endpoints", ("endpoints",)),
     ("queries", ("interfaces", "aql")),

@@ -38,10 +38,23 @@ def params(demo_store: Any, sample_ids: list[int]) -> dict[str, Any]:
     named = store.get("samples", sample_ids[0])
     fragment = named["name"].split("-")[1] if "-" in named["name"] else named["name"]
 
-    # the deepest network, so the batched walk has several levels
-    root = max(
-        store.rows("samples"), key=lambda s: (len(truth.sample_network(store, s["id"])), -s["id"])
-    )
+    # the largest network, so the batched walk has several levels (one scan of the field
+    # values; truth.sample_network per sample would scan them once per sample)
+    children: dict[int, set[int]] = {}
+    for fv in store.rows("field_values"):
+        if fv["parent_class"] == "Sample" and fv["child_sample_id"] is not None:
+            children.setdefault(fv["parent_id"], set()).add(fv["child_sample_id"])
+
+    def reach(start: int) -> int:
+        seen, frontier = {start}, [start]
+        while frontier:
+            for child in children.get(frontier.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    frontier.append(child)
+        return len(seen)
+
+    root = max(store.rows("samples"), key=lambda s: (reach(s["id"]), -s["id"]))
     assert truth.sample_network(store, root["id"]), "the demo lab has no sample-valued fields"
     return {
         "sample_ids": sample_ids,
