@@ -81,13 +81,13 @@ class Fallbacks:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        original = layout._entry
+        original = layout._Interactions.entry
 
-        def counted(text: str) -> Any:
+        def counted(reader: Any, text: str) -> Any:
             self.calls += 1
-            return original(text)
+            return original(reader, text)
 
-        monkeypatch.setattr(layout, "_entry", counted)
+        monkeypatch.setattr(layout._Interactions, "entry", counted)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -186,12 +186,28 @@ def two_interactions() -> str:
 @pytest.mark.parametrize(("old", "new"), EDITS)
 def test_an_interaction_in_another_layout_is_read_exactly(old: str, new: str) -> None:
     text = two_interactions()
-    assert old in text
-    edited = text.replace(old, new, 1)
-    expected = pyyaml(edited)
-    assert serializer.deserialize(edited) == expected
-    with contextlib.suppress(blockyaml.Unsupported):
-        assert layout.load(edited) == expected
+    for edited in (text.replace(old, new, 1), new.join(text.rsplit(old, 1))):
+        assert edited != text
+        expected = pyyaml(edited)
+        assert serializer.deserialize(edited) == expected
+        with contextlib.suppress(blockyaml.Unsupported):
+            assert layout.load(edited) == expected
+
+
+def test_only_the_interaction_in_another_layout_leaves_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = two_interactions()
+    edited = "    extra: 1\n    uri:".join(text.rsplit("    uri:", 1))
+    fallbacks = Fallbacks(monkeypatch)
+    assert layout.load(edited) == pyyaml(edited)
+    assert fallbacks.calls == 1
+
+
+def test_a_file_whose_first_interaction_is_in_another_layout_is_left_to_the_others() -> None:
+    text = two_interactions()
+    with pytest.raises(blockyaml.Unsupported):
+        layout.load(text.replace("    uri:", "    extra: 1\n    uri:", 1))
 
 
 @pytest.mark.parametrize(
