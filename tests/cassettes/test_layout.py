@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from vcr.request import Request
 
 from aqfake.cassettes import Scrubber, blockyaml, layout, serializer
-from aqfake.cassettes.persist import AuditedPersister
+from aqfake.cassettes.persist import AuditedPersister, seal, with_key_digests
 
 #: The loader the serializer falls back to (libyaml's where it is installed).
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -240,7 +240,13 @@ def varied_interactions() -> str:
 
 @settings(max_examples=600, deadline=None)
 @given(
-    st.sampled_from([two_interactions(), varied_interactions()]),
+    st.sampled_from(
+        [
+            two_interactions(),
+            varied_interactions(),
+            seal(with_key_digests(two_interactions(), serializer)),
+        ]
+    ),
     st.integers(0, 10**6),
     st.text(alphabet=" \n\t-:|>#'\"{}[],!&*?%@`~ab1.0x", min_size=1, max_size=3),
     st.integers(0, 3),
