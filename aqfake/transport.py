@@ -8,12 +8,19 @@
   keep-alive and ``TCP_NODELAY``, one thread per connection, IPv4 or IPv6, for other processes
   and other clients. The record/replay proxy (:mod:`aqfake.proxy`) is served by the same
   :class:`LoopbackServer`, so both read bodies (sized or chunked) and time out the same way.
+  Request heads are read by :mod:`aqfake.http11` (not ``http.server``, which costs more CPU
+  per request than the fake's answer); a malformed head is answered 400 (505 for another HTTP
+  version) with an ``errors`` body, and the connection closed.
 
 Both turn what they receive into a :class:`aqfake.wire.Request` and call ``fake.handle``. Both
 refuse bodies over :data:`MAX_BODY_BYTES` with 413; the live server answers a malformed
 ``Content-Length`` or chunk size with 400 and a fault inside the fake with 500, never by
 dropping the connection. A connection that sends nothing for ``read_timeout`` seconds (an idle
 keep-alive, or a body that stops arriving) is closed and a partial request is dropped unanswered.
+``Expect: 100-continue`` is answered ``100 Continue`` just before the body is read (not when the
+body is refused anyway); any other expectation is 417. An answer that closes a connection whose
+request was not read to its end is followed by a short drain of what the client still sends,
+so its unread bytes do not turn the close into a reset that loses the answer.
 
 Injected faults (:mod:`aqfake.faults`) that abort a request become what a network does: in
 process, the ``requests`` exception (``ConnectionError``, ``ReadTimeout``); live, a closed or a
@@ -28,11 +35,13 @@ import re
 import secrets
 import socket
 import socketserver
+import struct
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedReader
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -42,6 +51,7 @@ import responses
 from .contracts import LiveFake, Server
 from .errors import server_error
 from .faults import FaultAbort
+from .http11 import CONTINUE, MalformedRequest, RequestHead, read_head, response_head
 from .wire import Request, Response, errors_response
 
 if TYPE_CHECKING:
@@ -62,6 +72,10 @@ DEFAULT_READ_TIMEOUT_SECONDS = 30.0
 #: of Rails refuses oversized bodies as well); no client of Aquarium sends anything near this.
 MAX_BODY_BYTES = 64 * 1024 * 1024
 READ_CHUNK_BYTES = 1024 * 1024  # a body is read in pieces, so a lying Content-Length costs nothing
+#: After refusing a request whose body is left unread, the server reads and discards what the
+#: client still sends for this long (and at most this much) before closing.
+LINGER_SECONDS = 1.0
+LINGER_BYTES = 4 * 1024 * 1024
 
 
 class BodyRefused(Exception):
@@ -185,124 +199,179 @@ def mock(fake: Server, base_url: str | None = None) -> Iterator[responses.Reques
 Answerer = Callable[[Request, str], Response]
 
 
-class _ConnectionHandler(BaseHTTPRequestHandler):
-    """One keep-alive connection: parse each request, let the app answer, write it in one go."""
+class _Connection(socketserver.BaseRequestHandler):
+    """One keep-alive connection: read each request, let the app answer, write it in one go.
 
-    protocol_version = "HTTP/1.1"
-    server_version = "aqfake"
+    The request head is read by :func:`aqfake.http11.read_head`; a malformed one is answered
+    (400, or 505 for another HTTP version) and the connection closed. A read that times out
+    or fails ends the connection without an answer, so a partial request is dropped.
+    """
+
     server: _LoopbackHTTPServer
+    request: socket.socket
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.settimeout(self.server.read_timeout)  # for every read on it
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the fake's journal records requests."""
-
-    def __getattr__(self, name: str) -> Any:
-        # every method reaches the app, which answers as Rails does (404 or 405), instead of
-        # http.server's own HTML 501 page
-        if name.startswith("do_"):
-            return self._serve
-        raise AttributeError(name)
-
-    def _read_body(self) -> bytes:
-        """The request body (chunked or sized), bounded by :data:`MAX_BODY_BYTES`;
-        :class:`BodyRefused` when the framing is malformed or the body too large."""
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        raw = (self.headers.get("Content-Length") or "0").strip()
-        if not raw.isdigit() or not raw.isascii():
-            raise BodyRefused(400, f"Content-Length must be a number of bytes, not {raw!r}")
-        length = int(raw)
-        if length > MAX_BODY_BYTES:
-            raise too_large(length)
-        return self._read_exactly(length)
-
-    def _read_exactly(self, length: int) -> bytes:
-        parts: list[bytes] = []
-        remaining = length
-        while remaining > 0:
-            part = self.rfile.read(min(remaining, READ_CHUNK_BYTES))
-            if not part:
-                break  # the client closed early; the app answers what arrived
-            parts.append(part)
-            remaining -= len(part)
-        return b"".join(parts)
-
-    def _read_chunked(self) -> bytes:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(READ_CHUNK_BYTES)
-            field = line.split(b";", 1)[0].strip() or b"0"
-            try:
-                size = int(field, 16)
-            except ValueError:
-                raise BodyRefused(400, f"Malformed chunk size {field[:40]!r}") from None
-            if size < 0:
-                raise BodyRefused(400, f"Malformed chunk size {field[:40]!r}")
-            if size == 0:
-                while self.rfile.readline(READ_CHUNK_BYTES) not in (b"\r\n", b"\n", b""):
-                    pass
-                return b"".join(chunks)
-            total += size
-            if total > MAX_BODY_BYTES:
-                raise too_large(total)
-            chunks.append(self._read_exactly(size))
-            self.rfile.readline(READ_CHUNK_BYTES)
-
-    def _serve(self) -> None:
-        # a read that times out raises TimeoutError out of here; http.server then closes the
-        # connection without answering, so a partial body is dropped
-        parts = urlsplit(self.path)
+    def handle(self) -> None:
+        sock = self.request
+        timeval = struct.pack(
+            "ll", int(self.server.read_timeout), int(self.server.read_timeout % 1 * 1e6)
+        )
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        stream = sock.makefile("rb", -1)
         try:
-            body = self._read_body()
+            while self._serve_one(stream):
+                pass
+        except OSError:  # a timeout, a reset, or close_connections() at stop
+            pass
+        finally:
+            stream.close()
+
+    def _serve_one(self, stream: BufferedReader) -> bool:
+        """Answer the next request; whether to keep the connection for another."""
+        try:
+            head = read_head(stream)
+        except MalformedRequest as bad:
+            self._refuse(errors_response(bad.message, bad.status), head_only=False)
+            return False
+        if head is None:
+            return False
+        head_only = head.method == "HEAD"
+        try:
+            body = _read_body(stream, head, self.request)
         except BodyRefused as refused:
             # the rest of the body is unread: answer, then close the connection
-            self.close_connection = True
-            self._write(refused.response)
-            return
-        request = Request(
-            method=self.command,
-            path=unquote(parts.path) or "/",
-            query_string=parts.query,
-            headers=dict(self.headers.items()),
-            body=body,
-        )
+            self._refuse(refused.response, head_only)
+            return False
+        path, query = head.path_and_query()
+        request = Request(head.method, path, query, head.headers, body)
         try:
             response = self.server.answer(request, self.server.origin)
         except FaultAbort as abort:
-            self._abort(abort)
-            return
+            if abort.kind == "timeout":  # no answer: a timeout holds the socket silent first
+                self.server.stopping.wait(abort.stall_seconds)
+            return False
         except Exception:
             # a fault in the app itself: answer as Rails does an uncaught exception, and keep
             # the connection (and the server) alive rather than dropping it
-            LOG.exception("aqfake: %s %s failed inside the fake", self.command, request.path)
-            response = server_error(request.path)
-        self._write(response)
+            LOG.exception("aqfake: %s %s failed inside the fake", head.method, path)
+            response = server_error(path)
+        self._send(response, head_only, head.connection_header)
+        return head.keep_alive
 
-    def _abort(self, abort: FaultAbort) -> None:
-        """An injected fault: no answer. A timeout holds the socket silent first."""
-        self.close_connection = True
-        if abort.kind == "timeout":
-            self.server.stopping.wait(abort.stall_seconds)
+    def _send(self, response: Response, head_only: bool, connection: str | None) -> None:
+        payload = response_head(response, connection)
+        self.request.sendall(payload if head_only else payload + response.body)
 
-    def _write(self, response: Response) -> None:
-        head = [f"{self.protocol_version} {response.status} {response.reason}"]
-        head.append(f"Date: {formatdate(usegmt=True)}")
-        head.extend(f"{name}: {value}" for name, value in response.headers)
-        head.append(f"Content-Length: {len(response.body)}")
-        if self.close_connection:
-            head.append("Connection: close")
-        payload = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(payload if self.command == "HEAD" else payload + response.body)
+    def _refuse(self, response: Response, head_only: bool) -> None:
+        """Answer a request whose framing is lost, then close without resetting the answer:
+        stop writing and drain what the client still sends for a moment, so the unread rest
+        of its request does not make the kernel discard the answer with a reset."""
+        sock = self.request
+        self._send(response, head_only, "close")
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_WR)
+            sock.settimeout(LINGER_SECONDS)
+            deadline = time.monotonic() + LINGER_SECONDS
+            drained = 0
+            while drained < LINGER_BYTES and time.monotonic() < deadline:
+                data = sock.recv(READ_CHUNK_BYTES)
+                if not data:
+                    break
+                drained += len(data)
 
 
-class _LoopbackHTTPServer(ThreadingHTTPServer):
+def _set_timeout(sock: socket.socket, seconds: float) -> None:
+    """Time out every read and write on ``sock`` after ``seconds``. Where the kernel can do it
+    (``SO_RCVTIMEO``, ``SO_SNDTIMEO`` on a blocking socket) each read is one ``recv``; Python's
+    own socket timeout polls before every ``recv``, a system call more per request. A read
+    that times out then returns nothing (``None`` from the buffered stream): see
+    :func:`_read_exactly`."""
+    if sys.platform != "win32":
+        whole = int(seconds)
+        timeval = struct.pack("ll", whole, int((seconds - whole) * 1_000_000))
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+        except OSError:
+            pass
+        else:
+            return
+    sock.settimeout(seconds)
+
+
+def _read_body(stream: BufferedReader, head: RequestHead, sock: socket.socket) -> bytes:
+    """The request body (chunked or sized), bounded by :data:`MAX_BODY_BYTES`;
+    :class:`BodyRefused` when the framing is malformed, the body too large or the client
+    expects what the server cannot promise. ``100 Continue`` is sent on ``sock`` first when
+    the client waits for it and a body is to be read."""
+    lowered = head.lowered
+    expect = lowered.get("expect")
+    waits = False
+    if expect is not None:
+        if expect.lower() != "100-continue":
+            raise BodyRefused(417, f"Expect: {expect[:40]!r} is not supported (only 100-continue)")
+        waits = head.version >= (1, 1)
+    if "transfer-encoding" in lowered and "chunked" in lowered["transfer-encoding"].lower():
+        if waits:
+            sock.sendall(CONTINUE)
+        return _read_chunked(stream)
+    raw = lowered.get("content-length")
+    if not raw:
+        return b""
+    if not raw.isdigit() or not raw.isascii():
+        raise BodyRefused(400, f"Content-Length must be a number of bytes, not {raw!r}")
+    length = int(raw)
+    if length > MAX_BODY_BYTES:
+        raise too_large(length)
+    if length and waits:
+        sock.sendall(CONTINUE)
+    return _read_exactly(stream, length)
+
+
+def _read_exactly(stream: BufferedReader, length: int) -> bytes:
+    parts: list[bytes] = []
+    remaining = length
+    while remaining > 0:
+        part = stream.read(min(remaining, READ_CHUNK_BYTES))
+        if part is None:  # the kernel's read timeout (see _set_timeout)
+            raise TimeoutError("the client stopped sending the request body")
+        if not part:
+            break  # the client closed early; the app answers what arrived
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
+
+
+def _read_chunked(stream: BufferedReader) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        line = stream.readline(READ_CHUNK_BYTES)
+        if not line.endswith(b"\n"):  # the client stopped sending, or closed, mid-body
+            raise TimeoutError("the client stopped sending the chunked request body")
+        field = line.split(b";", 1)[0].strip() or b"0"
+        try:
+            size = int(field, 16)
+        except ValueError:
+            raise BodyRefused(400, f"Malformed chunk size {field[:40]!r}") from None
+        if size < 0:
+            raise BodyRefused(400, f"Malformed chunk size {field[:40]!r}")
+        if size == 0:
+            while stream.readline(READ_CHUNK_BYTES) not in (b"\r\n", b"\n", b""):
+                pass
+            return b"".join(chunks)
+        total += size
+        if total > MAX_BODY_BYTES:
+            raise too_large(total)
+        chunks.append(_read_exactly(stream, size))
+        stream.readline(READ_CHUNK_BYTES)
+
+
+class _LoopbackHTTPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     block_on_close = False  # keep-alive connections are closed by stop(), not waited for
+    allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], answer: Answerer, read_timeout: float) -> None:
         self.answer = answer
@@ -311,15 +380,11 @@ class _LoopbackHTTPServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
-        super().__init__(address, _ConnectionHandler)
+        super().__init__(address, _Connection)
         host, port = self.server_address[:2]
         host = host.decode() if isinstance(host, bytes) else host
         shown = f"[{host}]" if ":" in str(host) else str(host)
         self.origin = f"http://{shown}:{port}"
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind would resolve the host's FQDN (a DNS lookup); not needed here.
-        socketserver.TCPServer.server_bind(self)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:

@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "passwords",
             "casting",
             "wire",
+            "http11",
             "journal",
             "rwlock",
             "secret_names",
