@@ -44,14 +44,16 @@ _BOOLS = SafeConstructor.bool_values
 _TAG = "tag:yaml.org,2002:"
 
 
-def load(text: str) -> Any:
+def load(text: str, tokens: dict[str, Any] | None = None) -> Any:
     """The document in ``text``, as PyYAML's safe loader would build it.
 
-    Raises :class:`Unsupported` when the text is outside the subset described above.
+    ``tokens`` caches what each distinct line says (see :func:`token`); documents read one
+    after another may share it. Raises :class:`Unsupported` when the text is outside the subset
+    described above.
     """
     if any(mark in text for mark in ODD_BREAKS):
         raise Unsupported("line breaks other than \\n")
-    reader = _Reader(text)
+    reader = _Reader(text, {} if tokens is None else tokens)
     value = reader.node(-1)
     reader.skip_blank()
     if reader.at < len(reader.lines):
@@ -173,13 +175,13 @@ def _value(text: str) -> tuple[int, Any]:
 class _Reader:
     """Recursive descent over the lines; ``at`` is the next line to read."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tokens: dict[str, Any]) -> None:
         self.text = text
         self.lines = text.split("\n")
         #: Characters before the end of each line, line breaks excluded (for line offsets).
         self.lengths = list(accumulate(map(len, self.lines)))
         self.at = 0
-        self.tokens: dict[str, Any] = {}
+        self.tokens = tokens
 
     def offset(self, line: int) -> int:
         """Where line number ``line`` (from 0) starts in the text."""

@@ -15,9 +15,10 @@ decodes every field from its slice of the text:
 
 An interaction in any other shape, or with a field this fast path does not take (a block whose
 first line is indented further, a scalar continued on the next line), is read by blockyaml from
-its own lines; so are the top-level keys around ``interactions``. Whatever blockyaml refuses
-raises :class:`~.blockyaml.Unsupported`, and the caller reads the whole text with PyYAML. The
-result is what ``yaml.load(text, Loader=CSafeLoader)`` returns.
+its own lines; so are the top-level keys around ``interactions``. A file whose first interaction
+is in another shape was not written by this serializer and is left to the whole-document
+readers. Whatever blockyaml refuses raises :class:`~.blockyaml.Unsupported`, and the caller reads
+the whole text with PyYAML. The result is what ``yaml.load(text, Loader=CSafeLoader)`` returns.
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ class _Interactions:
     def __init__(self, text: str) -> None:
         self.text = text
         self.scalars: dict[str, Any] = {}
+        #: blockyaml's reading of each distinct line, shared by the entries it reads.
+        self.tokens: dict[str, Any] = {}
         #: Header lines -> (name, values) pairs to copy, or None: read them afresh each time.
         self.headers: dict[str, tuple[tuple[Any, tuple[Any, ...]], ...] | None] = {}
 
@@ -125,11 +128,20 @@ class _Interactions:
                     continue
                 except Unsupported:
                     pass
+            if not out:
+                raise Unsupported("the first interaction is in another layout")
             end = _ENTRY_END.search(text, at)
             stop = len(text) if end is None else end.end()
-            out.append(_entry(text[at:stop]))
+            out.append(self.entry(text[at:stop]))
             at = stop
         return out, at
+
+    def entry(self, text: str) -> Any:
+        """One sequence entry (``- ...`` and the lines below it) read by blockyaml."""
+        value = blockyaml.load(text, self.tokens)
+        if not isinstance(value, list) or len(value) != 1:
+            raise Unsupported("an interactions entry blockyaml did not read as one entry")
+        return value[0]
 
     def interaction(self, groups: tuple[str, ...]) -> dict[str, Any]:
         """One interaction from the groups of :data:`_INTERACTION`."""
@@ -210,11 +222,3 @@ def literal(lines: str, indent: int, strip: bool) -> str:
     if len(content) < len(lines):
         text = "\n" * (len(lines) - len(content)) + text
     return text if strip else text + "\n"
-
-
-def _entry(text: str) -> Any:
-    """One sequence entry (``- ...`` and the lines below it) read by blockyaml."""
-    value = blockyaml.load(text)
-    if not isinstance(value, list) or len(value) != 1:
-        raise Unsupported("an interactions entry blockyaml did not read as one entry")
-    return value[0]

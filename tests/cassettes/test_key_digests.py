@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +155,7 @@ json_values = st.recursive(
 def test_canonical_json_is_the_sorted_compact_encoding(value: Any) -> None:
     expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(value) == expected
-    if not (isinstance(value, float) and math.isnan(value)):
+    if "NaN" not in expected:  # NaN is never equal to itself
         assert json.loads(canonical_json(value)) == value
 
 

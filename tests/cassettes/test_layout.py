@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from vcr.request import Request
 
 from aqfake.cassettes import Scrubber, blockyaml, layout, serializer
-from aqfake.cassettes.persist import AuditedPersister
+from aqfake.cassettes.persist import AuditedPersister, seal, with_key_digests
 
 #: The loader the serializer falls back to (libyaml's where it is installed).
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -44,8 +44,11 @@ headers = st.dictionaries(
     st.lists(scalars, min_size=1, max_size=2),
     max_size=3,
 )
-#: Headers as servers send them: names that are plain YAML keys.
-plain_headers = st.dictionaries(header_names, st.lists(scalars, min_size=1, max_size=2), max_size=3)
+#: Headers as servers send them: names that are plain YAML keys, printable ASCII values.
+header_values = st.from_regex(r"[A-Za-z0-9(/]([ -~]{0,20}[!-~])?", fullmatch=True)
+plain_headers = st.dictionaries(
+    header_names, st.lists(header_values, min_size=1, max_size=2), max_size=3
+)
 
 
 @st.composite
@@ -81,13 +84,13 @@ class Fallbacks:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        original = layout._entry
+        original = layout._Interactions.entry
 
-        def counted(text: str) -> Any:
+        def counted(reader: Any, text: str) -> Any:
             self.calls += 1
-            return original(text)
+            return original(reader, text)
 
-        monkeypatch.setattr(layout, "_entry", counted)
+        monkeypatch.setattr(layout._Interactions, "entry", counted)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -102,7 +105,7 @@ def test_any_serialized_cassette_reads_as_pyyaml_reads_it(cases: list[dict[str, 
     assert fast == pyyaml(text)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(
         st.tuples(json_values, json_values, st.integers(100, 599), plain_headers),
@@ -186,12 +189,28 @@ def two_interactions() -> str:
 @pytest.mark.parametrize(("old", "new"), EDITS)
 def test_an_interaction_in_another_layout_is_read_exactly(old: str, new: str) -> None:
     text = two_interactions()
-    assert old in text
-    edited = text.replace(old, new, 1)
-    expected = pyyaml(edited)
-    assert serializer.deserialize(edited) == expected
-    with contextlib.suppress(blockyaml.Unsupported):
-        assert layout.load(edited) == expected
+    for edited in (text.replace(old, new, 1), new.join(text.rsplit(old, 1))):
+        assert edited != text
+        expected = pyyaml(edited)
+        assert serializer.deserialize(edited) == expected
+        with contextlib.suppress(blockyaml.Unsupported):
+            assert layout.load(edited) == expected
+
+
+def test_only_the_interaction_in_another_layout_leaves_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = two_interactions()
+    edited = "    extra: 1\n    uri:".join(text.rsplit("    uri:", 1))
+    fallbacks = Fallbacks(monkeypatch)
+    assert layout.load(edited) == pyyaml(edited)
+    assert fallbacks.calls == 1
+
+
+def test_a_file_whose_first_interaction_is_in_another_layout_is_left_to_the_others() -> None:
+    text = two_interactions()
+    with pytest.raises(blockyaml.Unsupported):
+        layout.load(text.replace("    uri:", "    extra: 1\n    uri:", 1))
 
 
 @pytest.mark.parametrize(
@@ -221,7 +240,13 @@ def varied_interactions() -> str:
 
 @settings(max_examples=600, deadline=None)
 @given(
-    st.sampled_from([two_interactions(), varied_interactions()]),
+    st.sampled_from(
+        [
+            two_interactions(),
+            varied_interactions(),
+            seal(with_key_digests(two_interactions(), serializer)),
+        ]
+    ),
     st.integers(0, 10**6),
     st.text(alphabet=" \n\t-:|>#'\"{}[],!&*?%@`~ab1.0x", min_size=1, max_size=3),
     st.integers(0, 3),
