@@ -5,7 +5,6 @@ not sockets)."""
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,14 @@ import pytest
 from aqfake.app import FakeAquarium
 from aqfake.proxy import CassetteProxy
 from aqfake.transport import MAX_BODY_BYTES
+from tests.network import ipv6_loopback, raw_connection
 
 GUARD = 30  # seconds: a guard against a hung test only
 
 
 def exchange(url: str, head: str, body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
     """Send one raw request (``Connection: close``) and read the whole answer."""
-    host, port = url.removeprefix("http://").rsplit(":", 1)
-    family = socket.AF_INET6 if host.startswith("[") else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as raw:
-        raw.settimeout(GUARD)
-        raw.connect((host.strip("[]"), int(port)))
+    with raw_connection(url, GUARD) as raw:
         raw.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
         data = b""
         while chunk := raw.recv(65536):
@@ -58,15 +54,6 @@ def test_a_body_over_the_limit_is_refused_with_413(aq_server: str, tmp_path: Pat
         status, _, body = exchange(proxy.url, head)
     assert status == 413 and "exceeds the fake's limit" in json.loads(body)["errors"]
     assert not (tmp_path / "big.yaml").exists(), "nothing reached the server to record"
-
-
-def ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-            probe.bind(("::1", 0))
-    except OSError:
-        return False
-    return True
 
 
 @pytest.mark.skipif(not ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")

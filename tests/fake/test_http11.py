@@ -18,6 +18,7 @@ import aqfake.transport as transport
 from aqfake.http11 import MAX_HEADERS, MAX_LINE_BYTES, MalformedRequest, read_head, split_target
 from aqfake.transport import LoopbackServer
 from aqfake.wire import Request, Response, json_response
+from tests.network import ipv6_loopback, raw_connection
 
 GUARD = 10  # seconds: only a guard against a hung test
 
@@ -42,12 +43,7 @@ def server() -> Iterator[LoopbackServer]:
 
 
 def connect(server: LoopbackServer) -> socket.socket:
-    host, port = server.url.removeprefix("http://").rsplit(":", 1)
-    family = socket.AF_INET6 if host.startswith("[") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.settimeout(GUARD)
-    sock.connect((host.strip("[]"), int(port)))
-    return sock
+    return raw_connection(server.url, GUARD)
 
 
 def read_answer(stream: io.BufferedReader) -> tuple[bytes, dict[str, str], bytes]:
@@ -319,15 +315,6 @@ def test_read_head_refuses_what_the_server_refuses() -> None:
     with pytest.raises(MalformedRequest) as refused:
         head_of(b"GET / HTTP/3\r\n\r\n")
     assert refused.value.status == 400
-
-
-def ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-            probe.bind(("::1", 0))
-    except OSError:
-        return False
-    return True
 
 
 @pytest.mark.skipif(not ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")
