@@ -15,22 +15,18 @@ from vcr.request import Request
 
 from aqfake.cassettes import Scrubber, blockyaml, layout, serializer
 from aqfake.cassettes.persist import AuditedPersister, seal, with_key_digests
+from tests.cassettes.json_strategies import json_values
 
 #: The loader the serializer falls back to (libyaml's where it is installed).
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SMALL_JSON = json_values(max_leaves=8)
 
-json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12)),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
+
 #: Bodies as recorded: JSON (written as indented blocks), other text (blocks with empty lines,
 #: leading spaces or trailing newlines, one-line scalars that look like numbers or nulls).
 bodies = st.one_of(
     st.none(),
-    json_values.map(json.dumps),
+    SMALL_JSON.map(json.dumps),
     st.text(max_size=30),
     st.sampled_from(["", "\n", "a\n\nb", "  lead\nx", "x\n\n", "null", "12", "yes", "- a", "{}"]),
 )
@@ -108,7 +104,7 @@ def test_any_serialized_cassette_reads_as_pyyaml_reads_it(cases: list[dict[str, 
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
-        st.tuples(json_values, json_values, st.integers(100, 599), plain_headers),
+        st.tuples(SMALL_JSON, SMALL_JSON, st.integers(100, 599), plain_headers),
         min_size=1,
         max_size=4,
     )

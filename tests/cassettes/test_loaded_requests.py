@@ -19,20 +19,15 @@ from vcr.request import Request
 from aqfake.cassettes import Scrubber, key_of, serializer, use_cassette
 from aqfake.cassettes.loaded import LoadedRequest, unbuilt_fields
 from aqfake.cassettes.persist import AuditedPersister, seal
+from tests.cassettes.json_strategies import json_values
 
 URL = "http://aquarium.test/json"
 
-json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12)),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
-    ),
-    max_leaves=10,
-)
+
 bodies = st.one_of(
     st.none(),
     st.text(max_size=40),
-    json_values.map(lambda value: json.dumps(value, indent=2)),
+    json_values().map(lambda value: json.dumps(value, indent=2)),
     st.builds(
         lambda ids: json.dumps({"model": "Item", "method": "where", "arguments": {"id": ids}}),
         st.lists(st.integers(0, 9), max_size=4),
