@@ -330,16 +330,23 @@ def _secret_fields(data: Any, path: str) -> Iterator[str]:
                 yield from _secret_fields(value, where)
 
 
-def _scalars(value: Any) -> Iterator[str]:
-    """The meaningful scalars of a value, as text (null, empty and booleans say nothing)."""
+def _leaves(value: Any) -> Iterator[Any]:
+    """Every value inside nested JSON objects and arrays that is neither."""
     if isinstance(value, dict):
         for inner in value.values():
-            yield from _scalars(inner)
+            yield from _leaves(inner)
     elif isinstance(value, list):
         for inner in value:
-            yield from _scalars(inner)
-    elif not (isinstance(value, bool) or value is None or value == ""):
-        yield str(value)
+            yield from _leaves(inner)
+    else:
+        yield value
+
+
+def _scalars(value: Any) -> Iterator[str]:
+    """The meaningful scalars of a value, as text (null, empty and booleans say nothing)."""
+    for leaf in _leaves(value):
+        if not (isinstance(leaf, bool) or leaf is None or leaf == ""):
+            yield str(leaf)
 
 
 _SEPARATORS = re.compile(r"[\s;,&=?\"'<>{}\[\]:]+")
@@ -355,19 +362,8 @@ def _tokens(text: str) -> set[str]:
     """Whole values in a text: JSON string values, cookie and header tokens, query values."""
     tokens = set(_SEPARATORS.split(text))
     with contextlib.suppress(ValueError):
-        tokens.update(_json_strings(json.loads(text)))
+        tokens.update(leaf for leaf in _leaves(json.loads(text)) if isinstance(leaf, str))
     return tokens
-
-
-def _json_strings(data: Any) -> Iterator[str]:
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for value in data.values():
-            yield from _json_strings(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _json_strings(value)
 
 
 def _texts(interaction: dict[str, Any]) -> Iterator[tuple[str, str]]:
