@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from e2e.pydent_env import index_unreachable
+from e2e.pydent_env import index_unreachable, pip_environment
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = ("pyproject.toml", "README.md", "aqsession", "aqfake")
@@ -42,14 +42,12 @@ class DownstreamIndexUnreachable(RuntimeError):
 
 
 def _run(command: list[str], what: str, cwd: Path | None = None) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
     try:
         done = subprocess.run(
             command,
             capture_output=True,
             text=True,
-            env=env,
+            env=pip_environment(),
             cwd=cwd,
             timeout=DEADLINE_SECONDS,
             check=False,

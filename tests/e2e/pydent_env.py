@@ -112,16 +112,21 @@ def _is_ready(root: Path, fingerprint: str) -> bool:
     )
 
 
-def _run(cmd: list[str], what: str) -> subprocess.CompletedProcess[str]:
+def pip_environment() -> dict[str, str]:
+    """The environment of a pip or venv run: nothing of this repository's Python path, and pip
+    neither asking questions nor checking for its own updates."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    env["PIP_NO_INPUT"] = "1"
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    return env
+
+
+def _run(cmd: list[str], what: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             cmd,
             capture_output=True,
             text=True,
-            env=env,
+            env=pip_environment(),
             timeout=INSTALL_DEADLINE_SECONDS,
             check=False,
         )
