@@ -9,12 +9,11 @@ scenario against the same cassette, with no server behind it, and must see the s
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e.harness import child_env
+from e2e.harness import run_pydent_script
 from e2e.pydent_env import PydentIndexUnreachable, ensure_pydent_env
 
 from aqfake.cassettes import use_cassette
@@ -26,7 +25,6 @@ from . import demo_scenarios
 
 HERE = Path(__file__).resolve().parent
 CASSETTES = HERE.parents[1] / "cassettes" / "test_demo_sessions"
-SCENARIO_SECONDS = 120
 
 pytestmark = [pytest.mark.pydent, pytest.mark.xdist_group("pydent-replay")]
 
@@ -50,19 +48,8 @@ def _ours(path: Path) -> Any:
 
 
 def _pydent(python: Path, url: str, login: str, scenario: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [str(python), str(HERE / "pydent_replay.py")],
-        input=json.dumps({"url": url, "login": login, "scenario": scenario}),
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        cwd=HERE,
-        timeout=SCENARIO_SECONDS,
-        check=False,
-    )
-    assert done.returncode == 0, f"pydent crashed:\n{done.stderr}"
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    job = {"url": url, "login": login, "scenario": scenario}
+    return run_pydent_script(python, HERE / "pydent_replay.py", job)
 
 
 #: Scenarios whose requests differ between the two clients (each one a known, reported gap).

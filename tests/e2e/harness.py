@@ -109,25 +109,31 @@ def start_fake(stderr_log: Path) -> LiveFake:
 
 def run_scenario(python: Path, url: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
     """Run ``scenarios/<name>.py`` under pydent's interpreter; return its per-check results."""
+    return run_pydent_script(python, SCENARIOS / f"{name}.py", {"url": url, "params": params})
+
+
+def run_pydent_script(python: Path, script: Path, job: dict[str, Any]) -> dict[str, Any]:
+    """Run ``script`` (in its own folder) under pydent's interpreter with ``job`` as JSON on
+    stdin; the JSON object it prints."""
     done = subprocess.run(
-        [str(python), str(SCENARIOS / f"{name}.py")],
-        input=json.dumps({"url": url, "params": params}),
+        [str(python), str(script)],
+        input=json.dumps(job),
         capture_output=True,
         text=True,
         env=child_env(),
-        cwd=SCENARIOS,
+        cwd=script.parent,
         timeout=SCENARIO_SECONDS,
         check=False,
     )
     if done.returncode != 0:
         raise AssertionError(
-            f"scenario {name} crashed (exit {done.returncode}) before reporting:\n{done.stderr}"
+            f"{script.name} crashed (exit {done.returncode}) before reporting:\n{done.stderr}"
         )
     try:
         results: dict[str, Any] = json.loads(done.stdout)
     except ValueError as exc:
         raise AssertionError(
-            f"scenario {name} printed no JSON:\n{done.stdout}\n{done.stderr}"
+            f"{script.name} printed no JSON:\n{done.stdout}\n{done.stderr}"
         ) from exc
     return results
 
