@@ -23,6 +23,7 @@ from typing import Any
 
 from aqfake.app import FakeAquarium
 from aqfake.invariants import assert_store_consistent
+from aqfake.tables import SECRET_COLUMNS
 from aqfake.wire import Request, Response
 
 #: The statuses Aquarium answers with (405/406 for a method or format Rails does not know), and
@@ -33,7 +34,6 @@ JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 #: Routes whose body is whatever was uploaded (any content type).
 RAW_ROUTES = ("/_aqfake/uploads/",)
-SECRET_COLUMNS = ("password_digest", "remember_token", "key")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def user_secrets(fake: FakeAquarium) -> set[bytes]:
     """Every secret column value the users table holds, as it would appear in JSON."""
     found: set[bytes] = set()
     for user in fake.store.rows("users"):
-        for column in SECRET_COLUMNS:
+        for column in SECRET_COLUMNS["users"]:
             value = user.get(column)
             if isinstance(value, str) and len(value) >= 8:
                 found.add(value.encode())
