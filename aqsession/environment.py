@@ -75,6 +75,10 @@ class EnvironmentCachedSession(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
+        self._forget()
+
+    def _forget(self) -> None:
+        """Remember no host's proxies (a new session, or one just unpickled)."""
         self._remembered: dict[tuple[str, str | None], dict[str, str]] = {}
         self._remembered_for: tuple[Any, ...] | None = None
 
@@ -109,8 +113,9 @@ class EnvironmentCachedSession(requests.Session):
 
     def _environment_proxies(
         self, raw: Mapping[bytes, bytes], url: str, no_proxy: str | None
-    ) -> dict[str, str]:
-        """The environment's proxies for ``url`` (empty when the host bypasses them)."""
+    ) -> Mapping[str, str]:
+        """The environment's proxies for ``url`` (empty when the host bypasses them); the
+        remembered map itself, which callers only read."""
         fingerprint = environment_fingerprint(raw)
         if fingerprint != self._remembered_for or len(self._remembered) >= MAX_REMEMBERED_HOSTS:
             self._remembered = {}
@@ -120,9 +125,8 @@ class EnvironmentCachedSession(requests.Session):
         found = self._remembered.get(key)
         if found is None:
             found = self._remembered[key] = get_environ_proxies(url, no_proxy=no_proxy)
-        return dict(found)
+        return found
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)  # type: ignore[misc]  # requests has it; its stubs do not
-        self._remembered = {}
-        self._remembered_for = None
+        self._forget()
